@@ -1,0 +1,123 @@
+package gleap_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	gleap "github.com/gleap-community/gleap-go"
+)
+
+func loadSpec(t *testing.T) *openapi3.T {
+	t.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(gleap.OpenAPISpec())
+	require.NoError(t, err)
+	return doc
+}
+
+func TestSpecIsValidOpenAPIWithValidExamples(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	// Validate checks every example against its schema too.
+	require.NoError(t, doc.Validate(context.Background(), openapi3.EnableExamplesValidation()))
+	assert.Equal(t, "3.0.3", doc.OpenAPI)
+	require.Len(t, doc.Servers, 1)
+	assert.Equal(t, "https://api.gleap.io/v3", doc.Servers[0].URL)
+}
+
+func TestSpecRequiresBothCredentialsOnEveryOperation(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	bearer := doc.Components.SecuritySchemes["bearerAuth"].Value
+	assert.Equal(t, "http", bearer.Type)
+	assert.Equal(t, "bearer", bearer.Scheme)
+	project := doc.Components.SecuritySchemes["projectHeader"].Value
+	assert.Equal(t, "apiKey", project.Type)
+	assert.Equal(t, "header", project.In)
+	assert.Equal(t, "project", project.Name)
+
+	both := openapi3.SecurityRequirement{"bearerAuth": {}, "projectHeader": {}}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			security := doc.Security
+			if op.Security != nil {
+				security = *op.Security
+			}
+			// One requirement naming both schemes: both are needed, neither alone is enough.
+			assert.Equal(t, openapi3.SecurityRequirements{both}, security, "%s %s", method, path)
+		}
+	}
+}
+
+// The request fields of Gleap's reference page for POST /v3/messages, in its order.
+var referenceFields = []string{
+	"user", "session", "bot", "fallbackUser", "messageRef", "ticket", "data", "translatedData", "type",
+	"emailId", "sessionNotificationsUnread", "outbound", "outboundTemplate", "outboundSubject", "status",
+	"statusHistory", "comment", "isReply", "kaiChat", "aiData", "attachments", "channel", "sendToChannel",
+	"isNote", "rating",
+}
+
+func TestCreateMessageRequestHasEveryReferenceFieldDescribed(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	schema := doc.Components.Schemas["CreateMessageRequest"].Value
+	var names []string
+	for name, property := range schema.Properties {
+		names = append(names, name)
+		assert.NotEmpty(t, property.Value.Description, "field %q has no description", name)
+	}
+	assert.ElementsMatch(t, referenceFields, names)
+	assert.Len(t, names, 25)
+	assert.Empty(t, schema.Required, "the reference page makes every field optional")
+
+	for _, name := range []string{"FallbackUser", "Attachment", "Channel"} {
+		assert.Contains(t, doc.Components.Schemas, name, "named component schema")
+	}
+	assert.Equal(t, "#/components/schemas/Attachment", schema.Properties["attachments"].Value.Items.Ref)
+}
+
+func TestOperationDocumentsSuccessAndEveryErrorStatus(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	op := doc.Paths.Value("/messages").Post
+	require.NotNil(t, op)
+	assert.Equal(t, "createMessage", op.OperationID)
+	require.True(t, op.RequestBody.Value.Required)
+	assert.Equal(t, "#/components/schemas/Message", op.Responses.Status(200).Value.Content.Get("application/json").Schema.Ref)
+	for _, status := range []int{400, 401, 403, 404, 429, 500, 502, 503} {
+		response := op.Responses.Status(status)
+		require.NotNil(t, response, "status %d", status)
+		assert.Equal(t, "#/components/schemas/Error", response.Value.Content.Get("application/json").Schema.Ref, "status %d", status)
+	}
+	assert.Contains(t, op.Responses.Status(429).Value.Headers, "Retry-After")
+}
+
+func TestMessageSchemaToleratesUnknownAndAnyValues(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	message := doc.Components.Schemas["Message"].Value
+	require.NotNil(t, message.AdditionalProperties.Has)
+	assert.True(t, *message.AdditionalProperties.Has, "Message keeps fields the server adds later")
+	for _, name := range []string{"_id", "id", "ticket", "comment", "type", "bot", "user", "session", "createdAt", "updatedAt", "index"} {
+		assert.Contains(t, message.Properties, name)
+	}
+
+	nonNull := []any{map[string]any{"type": "doc"}, []any{"a", 1.0, nil}, "text", 42.0, true}
+	for _, name := range []string{"data", "translatedData", "status", "comment", "aiData"} {
+		field := doc.Components.Schemas["CreateMessageRequest"].Value.Properties[name].Value
+		for _, value := range append(nonNull, nil) {
+			assert.NoError(t, field.VisitJSON(value), "%s = %#v", name, value)
+		}
+	}
+	history := doc.Components.Schemas["CreateMessageRequest"].Value.Properties["statusHistory"].Value
+	assert.NoError(t, history.VisitJSON(append(nonNull, nil)))
+	errorSchema := doc.Components.Schemas["Error"].Value
+	for _, body := range append(nonNull, map[string]any{"message": []any{"ticket must be a string"}}) {
+		assert.NoError(t, errorSchema.VisitJSON(body), "error body %#v", body)
+	}
+	assert.Equal(t, "^[0-9a-fA-F]{24}$", doc.Components.Schemas["ObjectID"].Value.Pattern)
+}
