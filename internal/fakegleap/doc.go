@@ -1,0 +1,6 @@
+// Package fakegleap is a stand-in for the Gleap REST API that runs in-process on loopback.
+//
+// Every request it receives is validated against the project's openapi.yaml (security included) and so is
+// every response it sends, so code tested against it speaks the documented contract both ways. The test
+// suite, the demo program and the test helpers for users are built on it; it never reaches the network.
+package fakegleap

@@ -1,0 +1,105 @@
+package fakegleap
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gleap-community/gleap-go/api"
+)
+
+// Server behaves like Gleap's message endpoint: it stores each message it accepts and answers with the
+// stored message, as Gleap does. Serve it behind Validator.Wrap so that its traffic is validated.
+type Server struct {
+	now    func() time.Time
+	routes *http.ServeMux
+
+	mu        sync.Mutex
+	received  []api.CreateMessageRequest
+	perTicket map[string]int
+	lastID    uint64
+}
+
+// NewServer returns an empty server. now gives the timestamps of stored messages; nil means time.Now.
+func NewServer(now func() time.Time) *Server {
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{now: now, routes: http.NewServeMux(), perTicket: make(map[string]int)}
+	s.routes.HandleFunc("POST /v3/messages", s.createMessage)
+	return s
+}
+
+// ServeHTTP answers the Gleap API routes the server implements.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.routes.ServeHTTP(w, r)
+}
+
+// Messages returns the requests the server accepted, oldest first.
+func (s *Server) Messages() []api.CreateMessageRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]api.CreateMessageRequest(nil), s.received...)
+}
+
+func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
+	var req api.CreateMessageRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "the body is not a message: "+err.Error())
+		return
+	}
+	message, err := s.store(req)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, message)
+}
+
+// store records req and builds the stored message: the request's fields echoed back, plus the fields the
+// server assigns (ids, timestamps, the position in the ticket).
+func (s *Server) store(req api.CreateMessageRequest) (api.Message, error) {
+	var message api.Message
+	// The request and the message share the JSON names of every echoed field.
+	echoed, err := json.Marshal(req)
+	if err != nil {
+		return message, err
+	}
+	if err := json.Unmarshal(echoed, &message); err != nil {
+		return message, err
+	}
+	// Gleap answers with the author and the contact as objects, not as the ids that were sent.
+	message.User, message.Session = nil, nil
+	if req.User != nil {
+		message.User = &api.Message_User{}
+		if err := message.User.FromMessageUser(api.MessageUser{ID: req.User}); err != nil {
+			return message, err
+		}
+	}
+	if req.Session != nil {
+		message.Session = &api.Message_Session{}
+		if err := message.Session.FromMessageSession(api.MessageSession{ID: req.Session}); err != nil {
+			return message, err
+		}
+	}
+
+	now := s.now().UTC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastID++
+	id := fmt.Sprintf("%08x%016x", uint32(now.Unix()), s.lastID)
+	ticket := ""
+	if req.Ticket != nil {
+		ticket = *req.Ticket
+	}
+	index := s.perTicket[ticket]
+	s.perTicket[ticket]++
+	s.received = append(s.received, req)
+
+	message.DocumentID, message.ID = &id, &id
+	message.CreatedAt, message.UpdatedAt = &now, &now
+	message.Index = &index
+	return message, nil
+}
