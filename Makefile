@@ -1,0 +1,49 @@
+# gleap-go: the client is generated from openapi.yaml, checked against it and tested against it.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+MODULE := github.com/gleap-community/gleap-go
+# Tool versions are pinned so that every machine checks the same things.
+REDOCLY := @redocly/cli@2.77.0
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+MIN_WRAPPER_COVERAGE := 85
+
+.PHONY: generate check-generated test vet fmt-check demo lint
+
+## generate: regenerate api/ from openapi.yaml (run after editing the spec, commit the result)
+generate:
+	go generate ./...
+
+## check-generated: fail when the committed api/ is not exactly what openapi.yaml generates
+check-generated:
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	tar --exclude=.git -cf - . | tar -xf - -C "$$tmp"; \
+	(cd "$$tmp" && go generate ./...); \
+	diff -ru api "$$tmp/api" || { echo "api/ differs from what openapi.yaml generates: run 'make generate' and commit api/" >&2; exit 1; }
+
+## vet: go vet
+vet:
+	go vet ./...
+
+## fmt-check: fail when gofmt would change a file
+fmt-check:
+	unformatted=$$(gofmt -l .); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
+
+## test: every check and every test, with the race detector and the wrapper's coverage floor
+test: check-generated vet fmt-check
+	log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	go test -race -count=1 -cover ./... | tee "$$log"; \
+	awk -v pkg="$(MODULE)/wrapper" -v min=$(MIN_WRAPPER_COVERAGE) ' \
+		$$2 == pkg { for (i = 1; i < NF; i++) if ($$i == "coverage:") { found = 1; pct = $$(i + 1); sub("%", "", pct); \
+			if (pct + 0 < min) { printf "%s coverage %s%% is below %s%%\n", pkg, pct, min; exit 1 } } } \
+		END { if (!found) { print "no coverage figure for " pkg; exit 1 } }' "$$log"
+
+## demo: send a reply, a note and a bot message to an in-process spec-validating server and show the traffic
+demo:
+	go run ./examples/demo
+
+## lint: the spec with Redocly, the Go code with staticcheck
+lint:
+	npx --yes $(REDOCLY) lint openapi.yaml
+	go run $(STATICCHECK) ./...

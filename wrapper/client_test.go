@@ -1,0 +1,452 @@
+package wrapper_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	gleap "github.com/gleap-community/gleap-go"
+	"github.com/gleap-community/gleap-go/api"
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+func TestNewRejectsMalformedInputBeforeSending(t *testing.T) {
+	t.Parallel()
+	lb, _ := serveGleap(t)
+	cases := []struct {
+		name      string
+		apiKey    string
+		projectID string
+		opts      []wrapper.Option
+		wantField string
+	}{
+		{"empty key", "", testProject, nil, "apiKey"},
+		{"key with a space", "gl_sk 123", testProject, nil, "apiKey"},
+		{"key with CR LF (header injection)", testKey + "\r\nX-Evil: 1", testProject, nil, "apiKey"},
+		{"key with a control character", testKey + "\x00", testProject, nil, "apiKey"},
+		{"key with a tab", "\t" + testKey, testProject, nil, "apiKey"},
+		{"key with non-ASCII", testKey + "é", testProject, nil, "apiKey"},
+		{"empty project", testKey, "", nil, "projectID"},
+		{"project with LF", testKey, testProject + "\nproject: other", nil, "projectID"},
+		{"project with a space", testKey, "my project", nil, "projectID"},
+		{"relative base URL", testKey, testProject, []wrapper.Option{wrapper.WithBaseURL("api.gleap.io/v3")}, "baseURL"},
+		{"base URL of another scheme", testKey, testProject, []wrapper.Option{wrapper.WithBaseURL("ftp://api.gleap.io/v3")}, "baseURL"},
+		{"base URL without a host", testKey, testProject, []wrapper.Option{wrapper.WithBaseURL("https:///v3")}, "baseURL"},
+		{"base URL with credentials", testKey, testProject, []wrapper.Option{wrapper.WithBaseURL("https://user:" + testKey + "@api.gleap.io/v3")}, "baseURL"},
+		{"base URL with a query", testKey, testProject, []wrapper.Option{wrapper.WithBaseURL("https://api.gleap.io/v3?x=1")}, "baseURL"},
+		{"unparsable base URL", testKey, testProject, []wrapper.Option{wrapper.WithBaseURL("https://api.gleap.io/%zz")}, "baseURL"},
+		{"nil HTTP client", testKey, testProject, []wrapper.Option{wrapper.WithHTTPClient(nil)}, "httpClient"},
+		{"blank user agent", testKey, testProject, []wrapper.Option{wrapper.WithUserAgent("  ")}, "userAgent"},
+		{"user agent with CR LF", testKey, testProject, []wrapper.Option{wrapper.WithUserAgent("app/1\r\nAuthorization: x")}, "userAgent"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			client, err := wrapper.New(tc.apiKey, tc.projectID, append([]wrapper.Option{wrapper.WithBaseURL(lb.baseURL)}, tc.opts...)...)
+			assert.Nil(t, client)
+			var invalid *wrapper.ValidationError
+			require.ErrorAs(t, err, &invalid)
+			assert.Equal(t, tc.wantField, invalid.Field)
+			assert.NotEmpty(t, invalid.Problem)
+			assertNoSecret(t, err)
+			assert.NotContains(t, err.Error(), "X-Evil")
+		})
+	}
+	assert.Empty(t, lb.received(), "nothing is sent for malformed input")
+}
+
+func TestClientSendsCredentialsAndUserAgent(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name          string
+		opts          []wrapper.Option
+		wantUserAgent string
+	}{
+		{"default", nil, "gleap-go/" + wrapper.Version},
+		{"application named", []wrapper.Option{wrapper.WithUserAgent("billing-service/2.1")}, "billing-service/2.1 gleap-go/" + wrapper.Version},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lb, _ := serveGleap(t)
+			_, err := newClient(t, lb, tc.opts...).PostReply(context.Background(), ticketID, "hi")
+			require.NoError(t, err)
+			requests := lb.received()
+			require.Len(t, requests, 1)
+			header := requests[0].Header
+			assert.Equal(t, "Bearer "+testKey, header.Get("Authorization"))
+			assert.Equal(t, testProject, header.Get("project"))
+			assert.Equal(t, tc.wantUserAgent, header.Get("User-Agent"))
+			assert.Equal(t, "application/json", header.Get("Content-Type"))
+		})
+	}
+}
+
+func TestWithBaseURLAcceptsATrailingSlash(t *testing.T) {
+	t.Parallel()
+	lb, fake := serveGleap(t)
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(lb.baseURL+"/"))
+	require.NoError(t, err)
+	_, err = client.PostReply(context.Background(), ticketID, "hi")
+	require.NoError(t, err)
+	assert.Len(t, fake.Messages(), 1)
+}
+
+func TestDefaultBaseURLIsTheSpecServer(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "https://api.gleap.io/v3", wrapper.DefaultBaseURL)
+}
+
+// countingTransport counts the requests that go through it.
+type countingTransport struct {
+	mu    chan struct{}
+	count int
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.mu <- struct{}{}
+	c.count++
+	<-c.mu
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+func TestWithHTTPClientSendsThroughTheGivenClient(t *testing.T) {
+	t.Parallel()
+	lb, _ := serveGleap(t)
+	transport := &countingTransport{mu: make(chan struct{}, 1)}
+	client := newClient(t, lb, wrapper.WithHTTPClient(&http.Client{Transport: transport}))
+	_, err := client.PostNote(context.Background(), ticketID, "note")
+	require.NoError(t, err)
+	assert.Equal(t, 1, transport.count)
+}
+
+// fullExample is the "full" request example of openapi.yaml: every field of Gleap's reference page.
+func fullExample(t *testing.T) []byte {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(gleap.OpenAPISpec())
+	require.NoError(t, err)
+	media := doc.Paths.Value("/messages").Post.RequestBody.Value.Content.Get("application/json")
+	example, err := json.Marshal(media.Examples["full"].Value.Value)
+	require.NoError(t, err)
+	var fields map[string]any
+	require.NoError(t, json.Unmarshal(example, &fields))
+	require.Len(t, fields, 25, "the full example sets every field of the reference page")
+	return example
+}
+
+func TestCreateMessageRoundTripsEveryField(t *testing.T) {
+	t.Parallel()
+	example := fullExample(t)
+	var req api.CreateMessageRequest
+	require.NoError(t, json.Unmarshal(example, &req))
+
+	lb, fake := serveGleap(t)
+	message, err := newClient(t, lb).CreateMessage(context.Background(), req)
+	require.NoError(t, err)
+
+	requests := lb.received()
+	require.Len(t, requests, 1)
+	assert.JSONEq(t, string(example), string(requests[0].Body), "the server receives exactly what was set")
+	require.Len(t, fake.Messages(), 1)
+	assert.Equal(t, req, fake.Messages()[0])
+
+	// The stored message echoes the request's fields back, decoded into the generated types.
+	require.NotNil(t, message.ID)
+	assert.Equal(t, message.ID, message.DocumentID)
+	assert.Equal(t, req.Ticket, message.Ticket)
+	assert.JSONEq(t, string(req.Comment), string(message.Comment))
+	assert.JSONEq(t, string(req.Data), string(message.Data))
+	assert.Equal(t, req.Attachments, message.Attachments)
+	assert.Equal(t, req.Channel, message.Channel)
+	assert.Equal(t, req.FallbackUser, message.FallbackUser)
+	assert.Equal(t, req.SendToChannel, message.SendToChannel)
+	assert.Equal(t, req.Rating, message.Rating)
+	author, err := message.User.AsMessageUser()
+	require.NoError(t, err)
+	assert.Equal(t, req.User, author.ID)
+	require.NotNil(t, message.CreatedAt)
+	assert.Equal(t, 0, *message.Index)
+}
+
+func TestCreateMessageSendsOnlyTheFieldsThatWereSet(t *testing.T) {
+	t.Parallel()
+	lb, _ := serveGleap(t)
+	_, err := newClient(t, lb).CreateMessage(context.Background(), api.CreateMessageRequest{
+		Ticket: wrapper.Ptr(ticketID),
+		IsNote: wrapper.Ptr(false),
+	})
+	require.NoError(t, err)
+	requests := lb.received()
+	require.Len(t, requests, 1)
+	assert.JSONEq(t, `{"ticket":"`+ticketID+`","isNote":false}`, string(requests[0].Body),
+		"unset fields are absent; a field set to its zero value is sent")
+}
+
+func TestCreateMessageKeepsFieldsTheServerAddsLater(t *testing.T) {
+	t.Parallel()
+	lb := serveAnswer(t, http.StatusOK, "application/json",
+		`{"id":"6752f0c1a4b3c2d1e0f98765","type":"COMMENT","reactions":[{"emoji":"👍"}],"user":"64f1c2d3e4a5b6c7d8e9f012"}`)
+	message, err := newClient(t, lb).CreateMessage(context.Background(), api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID)})
+	require.NoError(t, err)
+	assert.Equal(t, "COMMENT", *message.Type)
+	reactions, found := message.Get("reactions")
+	require.True(t, found, "an unknown field is kept, not rejected")
+	assert.Equal(t, []any{map[string]any{"emoji": "👍"}}, reactions)
+	authorID, err := message.User.AsObjectID()
+	require.NoError(t, err, "the author may come as a bare id")
+	assert.Equal(t, "64f1c2d3e4a5b6c7d8e9f012", authorID)
+}
+
+func TestCreateMessageRejectsInvalidJSONFieldsBeforeSending(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		req       api.CreateMessageRequest
+		wantField string
+	}{
+		{"comment", api.CreateMessageRequest{Comment: json.RawMessage(`{"type":`)}, "comment"},
+		{"data", api.CreateMessageRequest{Data: json.RawMessage(`not json`)}, "data"},
+		{"statusHistory entry", api.CreateMessageRequest{StatusHistory: []json.RawMessage{json.RawMessage(`1`), json.RawMessage(`{`)}}, "statusHistory"},
+		{"aiData", api.CreateMessageRequest{AiData: json.RawMessage(`[1,]`)}, "aiData"},
+	}
+	lb, _ := serveGleap(t)
+	client := newClient(t, lb)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := client.CreateMessage(context.Background(), tc.req)
+			var invalid *wrapper.ValidationError
+			require.ErrorAs(t, err, &invalid)
+			assert.Equal(t, tc.wantField, invalid.Field)
+		})
+	}
+	assert.Empty(t, lb.received())
+}
+
+// errorExample is the example body openapi.yaml gives for the response to status.
+func errorExample(t *testing.T, status int) string {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(gleap.OpenAPISpec())
+	require.NoError(t, err)
+	response := doc.Paths.Value("/messages").Post.Responses.Status(status)
+	require.NotNil(t, response, "status %d is documented", status)
+	example, err := json.Marshal(response.Value.Content.Get("application/json").Example)
+	require.NoError(t, err)
+	return string(example)
+}
+
+func TestEveryDocumentedErrorStatusBecomesAnAPIError(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{400, 401, 403, 404, 429, 500, 502, 503} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			t.Parallel()
+			body := errorExample(t, status)
+			lb := serveAnswer(t, status, "application/json", body)
+			message, err := newClient(t, lb).PostReply(context.Background(), ticketID, "hello")
+			assert.Nil(t, message)
+			var apiErr *wrapper.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, status, apiErr.StatusCode)
+			var example struct{ Message string }
+			require.NoError(t, json.Unmarshal([]byte(body), &example))
+			assert.Equal(t, example.Message, apiErr.Message)
+			assert.Equal(t, body, string(apiErr.Body))
+			assert.Equal(t, fmt.Sprintf("gleap: %d %s: %s", status, http.StatusText(status), example.Message), err.Error())
+			assertNoSecret(t, err)
+			assert.Len(t, lb.received(), 1)
+		})
+	}
+}
+
+func TestAPIErrorReadsWhateverTheServerSends(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+		wantMessage string
+		violation   string // what the validator must report, when the answer breaks the contract
+	}{
+		{"message list", 400, "application/json", `{"message":["ticket must be a string","bot must be a boolean"]}`, "ticket must be a string; bot must be a boolean", ""},
+		{"error name only", 403, "application/json", `{"error":"Forbidden"}`, "Forbidden", ""},
+		{"JSON string", 401, "application/json", `"Unauthorized"`, "", ""},
+		{"empty body", 404, "application/json", ``, "", "decode response body"},
+		{"HTML page from a proxy", 502, "text/html", `<html><body><h1>502 Bad Gateway</h1></body></html>`, "", "Content-Type"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lb := serveAnswer(t, tc.status, tc.contentType, tc.body)
+			_, err := newClient(t, lb).PostReply(context.Background(), ticketID, "hello")
+			var apiErr *wrapper.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, tc.wantMessage, apiErr.Message)
+			assert.Equal(t, tc.body, string(apiErr.Body))
+			violations := lb.takeViolations()
+			if tc.violation == "" {
+				assert.Empty(t, violations)
+			} else {
+				require.Len(t, violations, 1)
+				assert.Contains(t, violations[0].Error(), tc.violation)
+			}
+		})
+	}
+}
+
+func TestAPIErrorKeepsOnlyTheStartOfALargeBody(t *testing.T) {
+	t.Parallel()
+	body := `{"message":"` + strings.Repeat("x", 64<<10) + `"}`
+	lb := serveAnswer(t, http.StatusInternalServerError, "application/json", body)
+	_, err := newClient(t, lb).PostReply(context.Background(), ticketID, "hello")
+	var apiErr *wrapper.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, body[:4<<10], string(apiErr.Body))
+	assert.Empty(t, apiErr.Message, "a cut-off body has no readable message")
+}
+
+func TestUnreadableSuccessAnswersWrapErrInvalidResponse(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		body      string
+		violation string
+	}{
+		{"malformed JSON", `{"id":`, "response body"},
+		{"not an object", `[1,2,3]`, "response body"},
+		{"larger than 4 MiB", `{"comment":"` + strings.Repeat("a", 4<<20) + `"}`, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lb := serveAnswer(t, http.StatusOK, "application/json", tc.body)
+			message, err := newClient(t, lb).PostReply(context.Background(), ticketID, "hello")
+			assert.Nil(t, message)
+			require.ErrorIs(t, err, wrapper.ErrInvalidResponse)
+			assert.NotErrorAs(t, err, new(*wrapper.APIError))
+			assertNoSecret(t, err)
+			violations := lb.takeViolations()
+			if tc.violation != "" {
+				require.NotEmpty(t, violations)
+				assert.Contains(t, violations[0].Error(), tc.violation)
+			}
+		})
+	}
+}
+
+func TestTransportFailureIsAnErrorWithoutTheKey(t *testing.T) {
+	t.Parallel()
+	lb, _ := serveGleap(t)
+	client := newClient(t, lb, wrapper.WithBaseURL("http://127.0.0.1:1/v3"))
+	message, err := client.PostReply(context.Background(), ticketID, "hello")
+	assert.Nil(t, message)
+	require.Error(t, err)
+	assert.NotErrorAs(t, err, new(*wrapper.APIError))
+	assert.Contains(t, err.Error(), "gleap: create message")
+	assertNoSecret(t, err)
+}
+
+func TestCancelledContextSendsNothing(t *testing.T) {
+	t.Parallel()
+	lb, _ := serveGleap(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := newClient(t, lb).PostReply(ctx, ticketID, "hello")
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, lb.received())
+}
+
+func TestPrintingAClientNeverShowsTheKey(t *testing.T) {
+	t.Parallel()
+	lb, _ := serveGleap(t)
+	client := newClient(t, lb)
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		assert.NotContains(t, fmt.Sprintf(format, client), testKey, format)
+		assert.NotContains(t, fmt.Sprintf(format, *client), testKey, format)
+		assert.NotContains(t, fmt.Sprintf(format, client.Raw()), testKey, format)
+		assert.NotContains(t, fmt.Sprintf(format, *client.Raw()), testKey, format)
+	}
+}
+
+func TestRawClientSharesTheWrapperSetUp(t *testing.T) {
+	t.Parallel()
+	lb, _ := serveGleap(t)
+	resp, err := newClient(t, lb).Raw().CreateMessageWithResponse(context.Background(), api.CreateMessageRequest{
+		Ticket: wrapper.Ptr(ticketID),
+		Type:   wrapper.Ptr(wrapper.MessageTypeComment),
+	})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode())
+	require.NotNil(t, resp.JSON200)
+	assert.Equal(t, ticketID, *resp.JSON200.Ticket)
+	assert.Equal(t, "Bearer "+testKey, lb.received()[0].Header.Get("Authorization"))
+}
+
+func TestRequestEditorsWorkOnTheGeneratedClient(t *testing.T) {
+	t.Parallel()
+	body := api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID)}
+
+	t.Run("both headers", func(t *testing.T) {
+		t.Parallel()
+		lb, fake := serveGleap(t)
+		raw, err := api.NewClientWithResponses(lb.baseURL,
+			api.WithRequestEditorFn(wrapper.BearerAuth(testKey)),
+			api.WithRequestEditorFn(wrapper.ProjectHeader(testProject)))
+		require.NoError(t, err)
+		resp, err := raw.CreateMessageWithResponse(context.Background(), body)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, resp.StatusCode())
+		assert.Len(t, fake.Messages(), 1)
+	})
+
+	for _, missing := range []string{"project", "Authorization"} {
+		t.Run("without "+missing, func(t *testing.T) {
+			t.Parallel()
+			lb, fake := serveGleap(t)
+			editor := wrapper.ProjectHeader(testProject)
+			if missing == "project" {
+				editor = wrapper.BearerAuth(testKey)
+			}
+			raw, err := api.NewClientWithResponses(lb.baseURL, api.WithRequestEditorFn(editor))
+			require.NoError(t, err)
+			resp, err := raw.CreateMessageWithResponse(context.Background(), body)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode(), "the spec's security fails validation")
+			violations := lb.takeViolations()
+			require.Len(t, violations, 1)
+			assert.Contains(t, violations[0].Error(), missing)
+			assert.Empty(t, fake.Messages())
+		})
+	}
+
+	t.Run("malformed credentials are never sent", func(t *testing.T) {
+		t.Parallel()
+		lb, _ := serveGleap(t)
+		raw, err := api.NewClientWithResponses(lb.baseURL,
+			api.WithRequestEditorFn(wrapper.BearerAuth(testKey+"\r\nX-Evil: 1")),
+			api.WithRequestEditorFn(wrapper.ProjectHeader(testProject)))
+		require.NoError(t, err)
+		_, err = raw.CreateMessageWithResponse(context.Background(), body)
+		var invalid *wrapper.ValidationError
+		require.ErrorAs(t, err, &invalid)
+		assert.Equal(t, "apiKey", invalid.Field)
+		assertNoSecret(t, err)
+
+		raw, err = api.NewClientWithResponses(lb.baseURL,
+			api.WithRequestEditorFn(wrapper.BearerAuth(testKey)),
+			api.WithRequestEditorFn(wrapper.ProjectHeader("")))
+		require.NoError(t, err)
+		_, err = raw.CreateMessageWithResponse(context.Background(), body)
+		require.True(t, errors.As(err, &invalid))
+		assert.Equal(t, "projectID", invalid.Field)
+		assert.Empty(t, lb.received())
+	})
+}

@@ -1,0 +1,112 @@
+package wrapper
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gleap-community/gleap-go/api"
+)
+
+// MessageTypeComment is the message type of a conversation message (a reply, a note or a bot message).
+const MessageTypeComment = "COMMENT"
+
+// MessageOption adjusts a message built by TextMessage or by the Post helpers before it is checked and
+// sent. Options are applied in order.
+type MessageOption func(*api.CreateMessageRequest)
+
+// AsNote makes the message an internal note: the team sees it, the contact does not.
+func AsNote() MessageOption {
+	return func(req *api.CreateMessageRequest) { req.IsNote = Ptr(true) }
+}
+
+// AsBot posts the message as the project's bot instead of a person.
+func AsBot() MessageOption {
+	return func(req *api.CreateMessageRequest) { req.Bot = Ptr(true) }
+}
+
+// WithAuthor posts the message as the team member (agent) with the given user id.
+func WithAuthor(userID string) MessageOption {
+	return func(req *api.CreateMessageRequest) { req.User = Ptr(userID) }
+}
+
+// WithAttachment attaches a file, given by the URL it can be downloaded from, its file name and its
+// media type (such as "application/pdf"; "" leaves it out). Use it once per file.
+func WithAttachment(name, fileURL, mediaType string) MessageOption {
+	return func(req *api.CreateMessageRequest) {
+		attachment := api.Attachment{Name: Ptr(name), URL: Ptr(fileURL)}
+		if mediaType != "" {
+			attachment.Type = Ptr(mediaType)
+		}
+		req.Attachments = append(req.Attachments, attachment)
+	}
+}
+
+// TextMessage builds the request for a plain-text message in a ticket: the text as a TipTap document
+// (see PlainTextDoc) with type COMMENT, adjusted by opts. It checks the result: the ticket id must not be
+// blank, the text must be valid UTF-8 and may be blank only when a file is attached, and every attachment
+// needs a name and an absolute URL. Any problem is a *ValidationError.
+//
+// Use it to inspect or extend a message before passing it to Client.CreateMessage.
+func TextMessage(ticketID, text string, opts ...MessageOption) (api.CreateMessageRequest, error) {
+	req := api.CreateMessageRequest{
+		Ticket:  Ptr(ticketID),
+		Type:    Ptr(MessageTypeComment),
+		Comment: PlainTextDoc(text),
+	}
+	for _, opt := range opts {
+		opt(&req)
+	}
+	if req.Ticket == nil || strings.TrimSpace(*req.Ticket) == "" {
+		return req, &ValidationError{Field: "ticketID", Problem: "must not be blank"}
+	}
+	if !utf8.ValidString(text) {
+		return req, &ValidationError{Field: "text", Problem: "is not valid UTF-8"}
+	}
+	if strings.TrimSpace(text) == "" && len(req.Attachments) == 0 {
+		return req, &ValidationError{Field: "text", Problem: "must not be blank unless a file is attached"}
+	}
+	for i, attachment := range req.Attachments {
+		if err := checkAttachment(attachment); err != nil {
+			err.Field = fmt.Sprintf("attachments[%d].%s", i, err.Field)
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+func checkAttachment(attachment api.Attachment) *ValidationError {
+	if attachment.Name == nil || strings.TrimSpace(*attachment.Name) == "" {
+		return &ValidationError{Field: "name", Problem: "must not be blank"}
+	}
+	if attachment.URL == nil {
+		return &ValidationError{Field: "url", Problem: "must not be empty"}
+	}
+	parsed, err := url.Parse(*attachment.URL)
+	if err != nil || !parsed.IsAbs() || parsed.Host == "" {
+		return &ValidationError{Field: "url", Problem: "must be an absolute URL, such as https://example.com/file.pdf"}
+	}
+	return nil
+}
+
+// PostReply posts text as a reply in the ticket, visible to the contact, and returns the stored message.
+// It is TextMessage followed by CreateMessage: invalid input is a *ValidationError and nothing is sent.
+func (c *Client) PostReply(ctx context.Context, ticketID, text string, opts ...MessageOption) (*api.Message, error) {
+	req, err := TextMessage(ticketID, text, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return c.CreateMessage(ctx, req)
+}
+
+// PostNote posts text as an internal note in the ticket: the team sees it, the contact does not.
+func (c *Client) PostNote(ctx context.Context, ticketID, text string, opts ...MessageOption) (*api.Message, error) {
+	return c.PostReply(ctx, ticketID, text, append([]MessageOption{AsNote()}, opts...)...)
+}
+
+// PostBotMessage posts text in the ticket as the project's bot.
+func (c *Client) PostBotMessage(ctx context.Context, ticketID, text string, opts ...MessageOption) (*api.Message, error) {
+	return c.PostReply(ctx, ticketID, text, append([]MessageOption{AsBot()}, opts...)...)
+}

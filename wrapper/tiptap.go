@@ -1,0 +1,37 @@
+package wrapper
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
+
+// tiptapNode is one node of a TipTap (ProseMirror) JSON document, the format of a message's comment.
+type tiptapNode struct {
+	Type    string       `json:"type"`
+	Text    string       `json:"text,omitempty"`
+	Content []tiptapNode `json:"content,omitempty"`
+}
+
+// PlainTextDoc turns plain text into the TipTap document Gleap expects in a message's comment: one
+// paragraph per line (\n, \r\n or \r), text kept exactly as given, any Unicode. A blank line becomes an
+// empty paragraph; line breaks at the very end are dropped.
+func PlainTextDoc(text string) json.RawMessage {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	paragraphs := make([]tiptapNode, len(lines))
+	for i, line := range lines {
+		paragraphs[i] = tiptapNode{Type: "paragraph"}
+		if line != "" {
+			// ProseMirror forbids empty text nodes, so an empty line is a paragraph with no content.
+			paragraphs[i].Content = []tiptapNode{{Type: "text", Text: line}}
+		}
+	}
+	var out bytes.Buffer
+	encoder := json.NewEncoder(&out)
+	encoder.SetEscapeHTML(false) // keep <, > and & readable; the body is JSON, not HTML
+	// Encoding a tree of strings cannot fail.
+	_ = encoder.Encode(tiptapNode{Type: "doc", Content: paragraphs})
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
+}
