@@ -1,0 +1,22 @@
+// Package wrapper is the Go client for the Gleap customer-support REST API: post replies, internal notes
+// and bot messages into tickets with one call.
+//
+//	client, err := wrapper.New(os.Getenv("GLEAP_API_KEY"), os.Getenv("GLEAP_PROJECT"))
+//	if err != nil {
+//		return err // a *wrapper.ValidationError: the key or project id is malformed
+//	}
+//	msg, err := client.PostReply(ctx, ticketID, "Thanks, we're on it!")
+//	var apiErr *wrapper.APIError
+//	if errors.As(err, &apiErr) {
+//		log.Printf("Gleap said %d: %s", apiErr.StatusCode, apiErr.Message)
+//	}
+//
+// PostReply, PostNote and PostBotMessage turn plain text into the TipTap document Gleap stores (see
+// PlainTextDoc); MessageOption values such as WithAttachment and WithAuthor adjust the message. For any
+// other field of the API, CreateMessage takes the full generated api.CreateMessageRequest, and Raw gives
+// the generated client itself.
+//
+// Everything is generated from, and tested against, the OpenAPI document openapi.yaml at the root of the
+// module. Input is checked before anything is sent, and the API key never appears in an error or when a
+// Client is printed.
+package wrapper
