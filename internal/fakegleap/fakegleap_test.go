@@ -160,3 +160,16 @@ func TestServerStoresMessagesAndAnswersLikeGleap(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestServerAnswersOnlyWithSentAndAssignedFields(t *testing.T) {
+	t.Parallel()
+	srv, found := serve(t, fakegleap.NewServer(nil))
+	_, answer := post(t, srv.URL+"/v3/messages", `{"ticket":"t-1","comment":{"type":"doc"},"data":null}`, credentials)
+	require.Empty(t, found.all())
+	var fields []string
+	for name := range answer {
+		fields = append(fields, name)
+	}
+	assert.ElementsMatch(t, []string{"ticket", "comment", "data", "_id", "id", "createdAt", "updatedAt", "index"}, fields)
+	assert.Nil(t, answer["data"], "a null that was sent is echoed as null")
+}

@@ -58,31 +58,30 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, message)
 }
 
-// store records req and builds the stored message: the request's fields echoed back, plus the fields the
-// server assigns (ids, timestamps, the position in the ticket).
-func (s *Server) store(req api.CreateMessageRequest) (api.Message, error) {
-	var message api.Message
-	// The request and the message share the JSON names of every echoed field.
+// store records req and builds the stored message: the request's fields echoed back under the same
+// JSON names, plus the fields the server assigns (ids, timestamps, the position in the ticket). It builds
+// the answer as a JSON object rather than an api.Message, whose generated MarshalJSON writes null for
+// every unset "any" field: Gleap does not send fields nobody set.
+func (s *Server) store(req api.CreateMessageRequest) (map[string]any, error) {
 	echoed, err := json.Marshal(req)
 	if err != nil {
-		return message, err
+		return nil, err
 	}
-	if err := json.Unmarshal(echoed, &message); err != nil {
-		return message, err
+	// Raw values keep every echoed field byte for byte, as Gleap stores them.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(echoed, &fields); err != nil {
+		return nil, err
+	}
+	message := make(map[string]any, len(fields)+5)
+	for name, value := range fields {
+		message[name] = value
 	}
 	// Gleap answers with the author and the contact as objects, not as the ids that were sent.
-	message.User, message.Session = nil, nil
 	if req.User != nil {
-		message.User = &api.Message_User{}
-		if err := message.User.FromMessageUser(api.MessageUser{ID: req.User}); err != nil {
-			return message, err
-		}
+		message["user"] = map[string]any{"_id": *req.User}
 	}
 	if req.Session != nil {
-		message.Session = &api.Message_Session{}
-		if err := message.Session.FromMessageSession(api.MessageSession{ID: req.Session}); err != nil {
-			return message, err
-		}
+		message["session"] = map[string]any{"_id": *req.Session}
 	}
 
 	now := s.now().UTC()
@@ -98,8 +97,8 @@ func (s *Server) store(req api.CreateMessageRequest) (api.Message, error) {
 	s.perTicket[ticket]++
 	s.received = append(s.received, req)
 
-	message.DocumentID, message.ID = &id, &id
-	message.CreatedAt, message.UpdatedAt = &now, &now
-	message.Index = &index
+	message["_id"], message["id"] = id, id
+	message["createdAt"], message["updatedAt"] = now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano)
+	message["index"] = index
 	return message, nil
 }
