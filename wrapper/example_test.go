@@ -25,6 +25,16 @@ func startFakeGleap() (baseURL string, stop func()) {
 	return srv.URL + "/v3", srv.Close
 }
 
+// exampleClient is what ExampleNew shows, for the examples of the Client's methods.
+func exampleClient() (client *wrapper.Client, stop func()) {
+	baseURL, stop := startFakeGleap()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	return client, stop
+}
+
 func ExampleNew() {
 	baseURL, stop := startFakeGleap()
 	defer stop()
@@ -58,12 +68,8 @@ func ExampleNew_invalidKey() {
 }
 
 func ExampleClient_CreateMessage() {
-	baseURL, stop := startFakeGleap()
+	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	// Any field of the reference page can be set; fields left nil are not sent.
 	message, err := client.CreateMessage(context.Background(), api.CreateMessageRequest{
@@ -81,12 +87,8 @@ func ExampleClient_CreateMessage() {
 }
 
 func ExampleClient_PostReply() {
-	baseURL, stop := startFakeGleap()
+	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hi Ada,\nyour refund is on its way.")
 	if err != nil {
@@ -97,12 +99,8 @@ func ExampleClient_PostReply() {
 }
 
 func ExampleClient_PostNote() {
-	baseURL, stop := startFakeGleap()
+	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	note, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Customer is on the Pro plan.")
 	if err != nil {
@@ -113,12 +111,8 @@ func ExampleClient_PostNote() {
 }
 
 func ExampleClient_PostBotMessage() {
-	baseURL, stop := startFakeGleap()
+	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	message, err := client.PostBotMessage(context.Background(), "6752e9a8b7c6d5e4f3a21098", "An agent will reply within the hour.")
 	if err != nil {
@@ -129,12 +123,8 @@ func ExampleClient_PostBotMessage() {
 }
 
 func ExampleWithAttachment() {
-	baseURL, stop := startFakeGleap()
+	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Here is your receipt.",
 		wrapper.WithAttachment("receipt.pdf", "https://cdn.example.com/files/receipt-4711.pdf", "application/pdf"))
@@ -148,12 +138,8 @@ func ExampleWithAttachment() {
 }
 
 func ExampleWithAuthor() {
-	baseURL, stop := startFakeGleap()
+	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "I'll take this one.",
 		wrapper.WithAuthor("64f1c2d3e4a5b6c7d8e9f012"))
@@ -217,12 +203,8 @@ func ExamplePtr() {
 }
 
 func ExampleClient_Raw() {
-	baseURL, stop := startFakeGleap()
+	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	// The generated client, with the same credentials, for what the wrapper does not cover.
 	resp, err := client.Raw().CreateMessageWithResponse(context.Background(), api.CreateMessageRequest{
