@@ -48,11 +48,9 @@ func (e *APIError) Error() string {
 // maxErrorBodyBytes caps how much of an error answer an APIError keeps.
 const maxErrorBodyBytes = 4 << 10
 
-// newAPIError builds the error for a non-2xx answer from its status and the start of its body.
+// newAPIError builds the error for a non-2xx answer from its status and the start of its body (the caller
+// reads at most maxErrorBodyBytes of it).
 func newAPIError(statusCode int, body []byte) *APIError {
-	if len(body) > maxErrorBodyBytes {
-		body = body[:maxErrorBodyBytes]
-	}
 	return &APIError{StatusCode: statusCode, Message: serverMessage(body), Body: body}
 }
 
