@@ -23,6 +23,7 @@ type ValidationError struct {
 	Problem string
 }
 
+// Error says which input was rejected and why, as in "gleap: invalid ticketID: must not be blank".
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("gleap: invalid %s: %s", e.Field, e.Problem)
 }
@@ -37,6 +38,7 @@ type APIError struct {
 	Body []byte
 }
 
+// Error gives the status and the server's message, as in "gleap: 401 Unauthorized: Invalid API key.".
 func (e *APIError) Error() string {
 	text := fmt.Sprintf("gleap: %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Message != "" {

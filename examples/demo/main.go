@@ -97,6 +97,7 @@ type printingTransport struct {
 	out io.Writer
 }
 
+// RoundTrip prints the request, sends it with the default transport, and prints the response.
 func (p printingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	body, err := readAndRestore(&req.Body)
 	if err != nil {
