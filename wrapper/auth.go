@@ -41,10 +41,20 @@ func checkToken(field, value string) error {
 	if value == "" {
 		return &ValidationError{Field: field, Problem: "must not be empty"}
 	}
-	for i := 0; i < len(value); i++ {
-		if b := value[i]; b <= ' ' || b >= 0x7f {
-			return &ValidationError{Field: field, Problem: "must hold only visible ASCII characters (no spaces, line breaks or control characters)"}
-		}
+	if !asciiFrom(value, '!') {
+		return &ValidationError{Field: field, Problem: "must hold only visible ASCII characters (no spaces, line breaks or control characters)"}
 	}
 	return nil
+}
+
+// asciiFrom reports whether every byte of value lies between lowest and '~': with lowest '!' the visible
+// characters, with ' ' the space too. Control characters (CR and LF among them), DEL and non-ASCII bytes
+// are always out, so a value that passes can travel as a header value unchanged.
+func asciiFrom(value string, lowest byte) bool {
+	for i := 0; i < len(value); i++ {
+		if b := value[i]; b < lowest || b > '~' {
+			return false
+		}
+	}
+	return true
 }

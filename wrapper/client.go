@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -77,10 +78,12 @@ func (c *Client) Raw() *api.ClientWithResponses {
 //
 // Gleap's API reference: Messages, "Create a new message".
 func (c *Client) CreateMessage(ctx context.Context, req api.CreateMessageRequest) (*api.Message, error) {
-	if err := checkJSONFields(req); err != nil {
-		return nil, err
+	// Encoding checks every json.RawMessage field; the body is encoded once and sent as it is.
+	encoded, err := json.Marshal(req)
+	if err != nil {
+		return nil, invalidJSONField(req)
 	}
-	resp, err := c.raw.CreateMessage(ctx, req)
+	resp, err := c.raw.CreateMessageWithBody(ctx, "application/json", bytes.NewReader(encoded))
 	if err != nil {
 		return nil, fmt.Errorf("gleap: create message: %w", err)
 	}
@@ -108,9 +111,10 @@ var (
 	rawMessageSliceType = reflect.TypeFor[[]json.RawMessage]()
 )
 
-// checkJSONFields rejects a request whose pass-through JSON fields (any json.RawMessage in it, whatever
-// the spec adds later) do not parse, naming the field by its JSON name.
-func checkJSONFields(req api.CreateMessageRequest) error {
+// invalidJSONField names the field that made req impossible to encode: one of its pass-through JSON
+// fields (any json.RawMessage in it, whatever the spec adds later) that does not parse. It runs only after
+// encoding failed, so the reflection stays off the path of every request.
+func invalidJSONField(req api.CreateMessageRequest) *ValidationError {
 	value := reflect.ValueOf(req)
 	for i := 0; i < value.NumField(); i++ {
 		field := value.Type().Field(i)
@@ -120,8 +124,6 @@ func checkJSONFields(req api.CreateMessageRequest) error {
 			values = []json.RawMessage{value.Field(i).Interface().(json.RawMessage)}
 		case rawMessageSliceType:
 			values = value.Field(i).Interface().([]json.RawMessage)
-		default:
-			continue
 		}
 		for _, raw := range values {
 			if raw != nil && !json.Valid(raw) {
@@ -129,7 +131,7 @@ func checkJSONFields(req api.CreateMessageRequest) error {
 			}
 		}
 	}
-	return nil
+	return &ValidationError{Field: "request", Problem: "cannot be encoded as JSON"}
 }
 
 func jsonName(field reflect.StructField) string {

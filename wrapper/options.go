@@ -58,10 +58,8 @@ func WithUserAgent(userAgent string) Option {
 		if strings.TrimSpace(userAgent) == "" {
 			return &ValidationError{Field: "userAgent", Problem: "must not be empty"}
 		}
-		for i := 0; i < len(userAgent); i++ {
-			if b := userAgent[i]; b < ' ' || b >= 0x7f {
-				return &ValidationError{Field: "userAgent", Problem: "must hold only printable ASCII characters (no line breaks or control characters)"}
-			}
+		if !asciiFrom(userAgent, ' ') {
+			return &ValidationError{Field: "userAgent", Problem: "must hold only printable ASCII characters (no line breaks or control characters)"}
 		}
 		s.userAgent = userAgent + " " + defaultUserAgent
 		return nil
