@@ -8,7 +8,7 @@ REDOCLY := @redocly/cli@2.77.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 MIN_WRAPPER_COVERAGE := 85
 
-.PHONY: generate check-generated test vet fmt-check demo lint
+.PHONY: generate check-generated test vet fmt-check demo lint fuzz
 
 ## generate: regenerate api/ from openapi.yaml (run after editing the spec, commit the result)
 generate:
@@ -38,6 +38,10 @@ test: check-generated vet fmt-check
 		$$2 == pkg { for (i = 1; i < NF; i++) if ($$i == "coverage:") { found = 1; pct = $$(i + 1); sub("%", "", pct); \
 			if (pct + 0 < min) { printf "%s coverage %s%% is below %s%%\n", pkg, pct, min; exit 1 } } } \
 		END { if (!found) { print "no coverage figure for " pkg; exit 1 } }' "$$log"
+
+## fuzz: a short fuzzing run of response decoding beyond the seed corpus that go test always runs
+fuzz:
+	go test -run='^$$' -fuzz=FuzzCreateMessageAnswer -fuzztime=10s -fuzzminimizetime=3s ./wrapper
 
 ## demo: send a reply, a note and a bot message to an in-process spec-validating server and show the traffic
 demo:

@@ -1,14 +1,13 @@
 package wrapper
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/gleap-community/gleap-go/api"
 )
@@ -21,20 +20,20 @@ const DefaultBaseURL = api.ServerURLGleapProductionAPI
 
 const defaultUserAgent = "gleap-go/" + Version
 
-// maxResponseBytes caps how much of a success answer the client reads, so a broken or hostile server
-// cannot make it allocate without bound. A stored message is a few KiB.
-const maxResponseBytes = 4 << 20
-
 // Client calls the Gleap REST API for one project. It is safe for concurrent use by multiple goroutines;
-// make one per project and reuse it.
+// make one per project and reuse it, so that its connections are reused too.
 type Client struct {
 	// The API key lives only inside raw's request editors, so printing a Client never shows it.
 	raw *api.ClientWithResponses
+	settings
 }
 
 // New returns a client that authenticates with apiKey (the project's secret API key) and acts on the
 // project projectID. Both are checked before anything is sent: an empty or malformed value (spaces, line
 // breaks, control characters) is a *ValidationError that never repeats the value.
+//
+// Without options the client talks to DefaultBaseURL, follows DefaultRetryPolicy, gives each attempt 30
+// seconds unless the context has a deadline, and reads success answers of up to 4 MiB.
 func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err := checkToken("apiKey", apiKey); err != nil {
 		return nil, err
@@ -42,11 +41,14 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err := checkToken("projectID", projectID); err != nil {
 		return nil, err
 	}
-	s := settings{baseURL: DefaultBaseURL, httpClient: &http.Client{}, userAgent: defaultUserAgent}
+	s := defaultSettings()
 	for _, opt := range opts {
 		if err := opt(&s); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.checkBaseURLScheme(); err != nil {
+		return nil, err
 	}
 	userAgent := s.userAgent
 	raw, err := api.NewClientWithResponses(s.baseURL,
@@ -61,11 +63,12 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
-	return &Client{raw: raw}, nil
+	return &Client{raw: raw, settings: s}, nil
 }
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
-// client, credentials and User-Agent, for endpoints and options the wrapper does not cover.
+// client, credentials and User-Agent, for endpoints and options the wrapper does not cover. Calls made
+// through it are not retried and their answers are not size-checked.
 func (c *Client) Raw() *api.ClientWithResponses {
 	return c.raw
 }
@@ -74,7 +77,9 @@ func (c *Client) Raw() *api.ClientWithResponses {
 // req left nil are not sent. The helpers PostReply, PostNote and PostBotMessage cover the common cases.
 //
 // Any JSON field of req (Comment, Data, ...) that is not valid JSON is a *ValidationError and nothing is
-// sent. A non-2xx answer is an *APIError. A success answer that cannot be read wraps ErrInvalidResponse.
+// sent. Every other failure is a *RequestError: its cause is an *APIError for a non-2xx answer, wraps
+// ErrInvalidResponse for a success answer that cannot be read, and it wraps ErrOutcomeUnknown when the
+// message may exist anyway. Retries follow the client's RetryPolicy and re-send the identical body.
 //
 // Gleap's API reference: Messages, "Create a new message".
 func (c *Client) CreateMessage(ctx context.Context, req api.CreateMessageRequest) (*api.Message, error) {
@@ -83,27 +88,39 @@ func (c *Client) CreateMessage(ctx context.Context, req api.CreateMessageRequest
 	if err != nil {
 		return nil, invalidJSONField(req)
 	}
-	resp, err := c.raw.CreateMessageWithBody(ctx, "application/json", bytes.NewReader(encoded))
-	if err != nil {
-		return nil, fmt.Errorf("gleap: create message: %w", err)
+	return c.send(ctx, "create message", encoded)
+}
+
+// send makes attempts with body until one succeeds, the retry policy gives up or ctx ends.
+func (c *Client) send(ctx context.Context, op string, body []byte) (*api.Message, error) {
+	mayExist := false
+	for attempts := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return nil, &RequestError{Op: op, Attempts: attempts, OutcomeUnknown: mayExist, Err: err}
+		}
+		attempts++
+		message, f := c.attempt(ctx, body, attempts)
+		if f == nil {
+			return message, nil
+		}
+		mayExist = mayExist || f.mayExist
+		final := &RequestError{Op: op, Attempts: attempts, OutcomeUnknown: mayExist, Err: f.err}
+		wait, retry := c.retry.wait(attempts+1, f)
+		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, wait) {
+			return nil, final
+		}
+		if err := c.wait(ctx, wait); err != nil {
+			final.Err = fmt.Errorf("%w while waiting %v to retry after: %w", err, wait, f.err)
+			return nil, final
+		}
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
-		return nil, newAPIError(resp.StatusCode, body)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("gleap: create message: reading the answer: %w", err)
-	}
-	if len(body) > maxResponseBytes {
-		return nil, fmt.Errorf("%w: the answer is larger than %d bytes", ErrInvalidResponse, maxResponseBytes)
-	}
-	var message api.Message
-	if err := json.Unmarshal(body, &message); err != nil {
-		return nil, fmt.Errorf("%w: the answer is not a message: %v", ErrInvalidResponse, err)
-	}
-	return &message, nil
+}
+
+// fitsDeadline reports whether ctx leaves time for a wait of d: waiting past the caller's deadline only
+// to fail then would hide the real cause.
+func fitsDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > d
 }
 
 var (

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
@@ -46,6 +47,13 @@ func TestNewRejectsMalformedInputBeforeSending(t *testing.T) {
 		{"nil HTTP client", testKey, testProject, []wrapper.Option{wrapper.WithHTTPClient(nil)}, "httpClient"},
 		{"blank user agent", testKey, testProject, []wrapper.Option{wrapper.WithUserAgent("  ")}, "userAgent"},
 		{"user agent with CR LF", testKey, testProject, []wrapper.Option{wrapper.WithUserAgent("app/1\r\nAuthorization: x")}, "userAgent"},
+		{"plain http to a remote host", testKey, testProject, []wrapper.Option{wrapper.WithBaseURL("http://api.gleap.io/v3")}, "baseURL"},
+		{"negative retries", testKey, testProject, []wrapper.Option{wrapper.WithMaxRetries(-1)}, "RetryPolicy.MaxRetries"},
+		{"negative backoff", testKey, testProject, []wrapper.Option{wrapper.WithRetryPolicy(wrapper.RetryPolicy{MinBackoff: -time.Second})}, "RetryPolicy"},
+		{"backoff bounds swapped", testKey, testProject, []wrapper.Option{wrapper.WithRetryPolicy(wrapper.RetryPolicy{MinBackoff: time.Second, MaxBackoff: time.Millisecond})}, "RetryPolicy.MaxBackoff"},
+		{"negative timeout", testKey, testProject, []wrapper.Option{wrapper.WithTimeout(-time.Second)}, "timeout"},
+		{"zero response cap", testKey, testProject, []wrapper.Option{wrapper.WithMaxResponseBytes(0)}, "maxResponseBytes"},
+		{"nil logger", testKey, testProject, []wrapper.Option{wrapper.WithLogger(nil)}, "logger"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,7 +68,8 @@ func TestNewRejectsMalformedInputBeforeSending(t *testing.T) {
 			assert.NotContains(t, err.Error(), "X-Evil")
 		})
 	}
-	assert.Empty(t, lb.received(), "nothing is sent for malformed input")
+	// Cleanups run after the parallel subtests have finished.
+	t.Cleanup(func() { assert.Empty(t, lb.received(), "nothing is sent for malformed input") })
 }
 
 func TestClientSendsCredentialsAndUserAgent(t *testing.T) {
@@ -249,7 +258,7 @@ func TestEveryDocumentedErrorStatusBecomesAnAPIError(t *testing.T) {
 			t.Parallel()
 			body := errorExample(t, status)
 			lb := serveAnswer(t, status, "application/json", body)
-			message, err := newClient(t, lb).PostReply(context.Background(), ticketID, "hello")
+			message, err := newClient(t, lb, wrapper.WithMaxRetries(0)).PostReply(context.Background(), ticketID, "hello")
 			assert.Nil(t, message)
 			var apiErr *wrapper.APIError
 			require.ErrorAs(t, err, &apiErr)
@@ -258,7 +267,12 @@ func TestEveryDocumentedErrorStatusBecomesAnAPIError(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(body), &example))
 			assert.Equal(t, example.Message, apiErr.Message)
 			assert.Equal(t, body, string(apiErr.Body))
-			assert.Equal(t, fmt.Sprintf("gleap: %d %s: %s", status, http.StatusText(status), example.Message), err.Error())
+			want := fmt.Sprintf("gleap: create message: %d %s: %s (1 attempt)", status, http.StatusText(status), example.Message)
+			if status >= 500 {
+				want = strings.Replace(want, ")", "; outcome unknown: the message may have been created)", 1)
+			}
+			assert.Equal(t, want, err.Error())
+			assert.Equal(t, status >= 500, errors.Is(err, wrapper.ErrOutcomeUnknown))
 			assertNoSecret(t, err)
 			assert.Len(t, lb.received(), 1)
 		})
@@ -345,7 +359,7 @@ func TestUnreadableSuccessAnswersWrapErrInvalidResponse(t *testing.T) {
 func TestTransportFailureIsAnErrorWithoutTheKey(t *testing.T) {
 	t.Parallel()
 	lb, _ := serveGleap(t)
-	client := newClient(t, lb, wrapper.WithBaseURL("http://127.0.0.1:1/v3"))
+	client := newClient(t, lb, wrapper.WithBaseURL("http://127.0.0.1:1/v3"), wrapper.WithMaxRetries(0))
 	message, err := client.PostReply(context.Background(), ticketID, "hello")
 	assert.Nil(t, message)
 	require.Error(t, err)

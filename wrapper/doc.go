@@ -6,7 +6,7 @@
 //		return err // a *wrapper.ValidationError: the key or project id is malformed
 //	}
 //	msg, err := client.PostReply(ctx, ticketID, "Thanks, we're on it!")
-//	var apiErr *wrapper.APIError
+//	var apiErr *wrapper.APIError // the cause inside the returned *wrapper.RequestError
 //	if errors.As(err, &apiErr) {
 //		log.Printf("Gleap said %d: %s", apiErr.StatusCode, apiErr.Message)
 //	}
@@ -16,7 +16,12 @@
 // other field of the API, CreateMessage takes the full generated api.CreateMessageRequest, and Raw gives
 // the generated client itself.
 //
+// Failed calls are retried only when the message provably was not created (a 429 answer, or a request
+// that never reached the server); any other failure is returned at once as a *RequestError, wrapping
+// ErrOutcomeUnknown when the message may exist anyway. See RetryPolicy. Each attempt has a timeout (30
+// seconds unless the context sets one) and success answers are read up to a size cap.
+//
 // Everything is generated from, and tested against, the OpenAPI document openapi.yaml at the root of the
-// module. Input is checked before anything is sent, and the API key never appears in an error or when a
-// Client is printed.
+// module. Input is checked before anything is sent, and the API key never appears in an error, a log line
+// or when a Client is printed.
 package wrapper

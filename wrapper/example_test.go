@@ -272,7 +272,7 @@ func ExampleAPIError() {
 	fmt.Println(err)
 	// Output:
 	// check the key: Invalid API key.
-	// gleap: 401 Unauthorized: Invalid API key.
+	// gleap: create message: 401 Unauthorized: Invalid API key. (1 attempt)
 }
 
 func ExampleWithBaseURL() {

@@ -42,10 +42,26 @@ type loopback struct {
 // serve starts handler behind the spec validator and a recorder that sees every request, valid or not.
 func serve(t *testing.T, handler http.Handler) *loopback {
 	t.Helper()
+	return start(t, func(validator *fakegleap.Validator, report func(error)) http.Handler {
+		return validator.Wrap(handler, report)
+	})
+}
+
+// serveRaw is serve for handlers that break connections or stream large bodies: requests are still
+// recorded and validated, but handler answers on the connection itself, unchecked.
+func serveRaw(t *testing.T, handler http.Handler) *loopback {
+	t.Helper()
+	return start(t, func(validator *fakegleap.Validator, report func(error)) http.Handler {
+		return validator.WrapRequests(handler, report)
+	})
+}
+
+func start(t *testing.T, validate func(*fakegleap.Validator, func(error)) http.Handler) *loopback {
+	t.Helper()
 	validator, err := fakegleap.NewValidator()
 	require.NoError(t, err)
 	lb := &loopback{}
-	validated := validator.Wrap(handler, func(err error) {
+	validated := validate(validator, func(err error) {
 		lb.mu.Lock()
 		defer lb.mu.Unlock()
 		lb.violations = append(lb.violations, err)

@@ -13,6 +13,11 @@ import (
 // MessageTypeComment is the message type of a conversation message (a reply, a note or a bot message).
 const MessageTypeComment = "COMMENT"
 
+// MaxTextBytes is the longest text, in bytes, that TextMessage and the Post helpers accept. Gleap does not
+// document a limit; this one is far above any conversation message and stops a runaway payload (a whole
+// log file, say) from being posted into a ticket.
+const MaxTextBytes = 64 << 10
+
 // MessageOption adjusts a message built by TextMessage or by the Post helpers before it is checked and
 // sent. Options are applied in order.
 type MessageOption func(*api.CreateMessageRequest)
@@ -46,7 +51,7 @@ func WithAttachment(name, fileURL, mediaType string) MessageOption {
 
 // TextMessage builds the request for a plain-text message in a ticket: the text as a TipTap document
 // (see PlainTextDoc) with type COMMENT, adjusted by opts. It checks the result: the ticket id must not be
-// blank, the text must be valid UTF-8 and may be blank only when a file is attached, and every attachment
+// blank, the text must be valid UTF-8, at most MaxTextBytes long, and may be blank only when a file is attached, and every attachment
 // needs a name and an absolute URL. Any problem is a *ValidationError.
 //
 // Use it to inspect or extend a message before passing it to Client.CreateMessage.
@@ -64,6 +69,9 @@ func TextMessage(ticketID, text string, opts ...MessageOption) (api.CreateMessag
 	}
 	if !utf8.ValidString(text) {
 		return req, &ValidationError{Field: "text", Problem: "is not valid UTF-8"}
+	}
+	if len(text) > MaxTextBytes {
+		return req, &ValidationError{Field: "text", Problem: fmt.Sprintf("is %d bytes, more than the %d accepted", len(text), MaxTextBytes)}
 	}
 	if strings.TrimSpace(text) == "" && len(req.Attachments) == 0 {
 		return req, &ValidationError{Field: "text", Problem: "must not be blank unless a file is attached"}

@@ -3,6 +3,7 @@ package wrapper_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,6 +79,7 @@ func TestPostHelpersRejectBadInputBeforeSending(t *testing.T) {
 		{"empty text", ticketID, "", nil, "text"},
 		{"blank text", ticketID, " \n\n ", nil, "text"},
 		{"invalid UTF-8", ticketID, "bad \xff byte", nil, "text"},
+		{"text over MaxTextBytes", ticketID, strings.Repeat("a", wrapper.MaxTextBytes+1), nil, "text"},
 		{"attachment without a name", ticketID, "see file", []wrapper.MessageOption{wrapper.WithAttachment("", "https://x.example/a", "")}, "attachments[0].name"},
 		{"attachment with a relative URL", ticketID, "see file", []wrapper.MessageOption{wrapper.WithAttachment("a.pdf", "files/a.pdf", "")}, "attachments[0].url"},
 		{"second attachment with an empty URL", ticketID, "", []wrapper.MessageOption{
@@ -133,4 +135,10 @@ func TestPtr(t *testing.T) {
 	assert.Equal(t, "x", *first)
 	assert.NotSame(t, first, second, "each call makes a new variable")
 	assert.False(t, *wrapper.Ptr(false))
+}
+
+func TestTextMessageAcceptsExactlyMaxTextBytes(t *testing.T) {
+	t.Parallel()
+	_, err := wrapper.TextMessage(ticketID, strings.Repeat("a", wrapper.MaxTextBytes))
+	assert.NoError(t, err)
 }

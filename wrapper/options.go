@@ -1,9 +1,13 @@
 package wrapper
 
 import (
+	"context"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Option configures a Client made by New. Options are applied in order; a later one wins.
@@ -11,14 +15,61 @@ type Option func(*settings) error
 
 // settings is what the options configure. It never holds the API key.
 type settings struct {
-	baseURL    string
-	httpClient *http.Client
-	userAgent  string
+	baseURL      string
+	insecureHTTP bool
+	httpClient   *http.Client
+	userAgent    string
+	retry        RetryPolicy
+	timeout      time.Duration
+	timeoutSet   bool
+	// maxResponseBytes is int64 to compare with http.Response.ContentLength without conversions.
+	maxResponseBytes int64
+	logger           *slog.Logger
+	// wait sleeps between attempts; tests replace it to see the waits without sleeping.
+	wait func(context.Context, time.Duration) error
+}
+
+// Defaults of a client made by New without options.
+const (
+	defaultTimeout          = 30 * time.Second
+	defaultMaxResponseBytes = 4 << 20 // a stored message is a few KiB
+)
+
+func defaultSettings() settings {
+	return settings{
+		baseURL:          DefaultBaseURL,
+		httpClient:       defaultHTTPClient(),
+		userAgent:        defaultUserAgent,
+		retry:            DefaultRetryPolicy(),
+		timeout:          defaultTimeout,
+		maxResponseBytes: defaultMaxResponseBytes,
+		wait:             sleep,
+	}
+}
+
+// checkBaseURLScheme refuses to send the API key unencrypted to anything but this machine, unless the
+// caller opted in with WithInsecureHTTP. It runs after all options, so their order does not matter.
+func (s *settings) checkBaseURLScheme() error {
+	parsed, err := url.Parse(s.baseURL)
+	if err != nil || parsed.Scheme != "http" || s.insecureHTTP || isLoopback(parsed.Hostname()) {
+		return nil
+	}
+	return &ValidationError{Field: "baseURL", Problem: "uses http:// on a host other than loopback, which would send the API key unencrypted; use https:// or opt in with WithInsecureHTTP"}
+}
+
+// isLoopback reports whether host names this machine: "localhost" or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // WithBaseURL points the client at another Gleap API root, such as a regional deployment or a local test
-// server. The URL must be absolute (http or https) and include the version path, as in
-// "https://api.gleap.io/v3"; it must not carry credentials, a query or a fragment.
+// server. The URL must be absolute and include the version path, as in "https://api.gleap.io/v3"; it must
+// not carry credentials, a query or a fragment. Plain http:// is accepted for loopback hosts (localhost,
+// 127.0.0.1, ::1) only, unless WithInsecureHTTP is given too.
 func WithBaseURL(baseURL string) Option {
 	return func(s *settings) error {
 		parsed, err := url.Parse(baseURL)
@@ -62,6 +113,81 @@ func WithUserAgent(userAgent string) Option {
 			return &ValidationError{Field: "userAgent", Problem: "must hold only printable ASCII characters (no line breaks or control characters)"}
 		}
 		s.userAgent = userAgent + " " + defaultUserAgent
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain http:// base URL on a host other than loopback. The API key then
+// travels unencrypted, readable by anyone on the path: use it only inside a trusted network, such as a
+// test cluster behind a proxy that adds TLS.
+func WithInsecureHTTP() Option {
+	return func(s *settings) error {
+		s.insecureHTTP = true
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed call may be retried, keeping the rest of the retry
+// policy; 0 turns retrying off. See RetryPolicy for what is retried.
+func WithMaxRetries(maxRetries int) Option {
+	return func(s *settings) error {
+		policy := s.retry
+		policy.MaxRetries = maxRetries
+		if err := policy.check(); err != nil {
+			return err
+		}
+		s.retry = policy
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces the whole retry policy. Start from DefaultRetryPolicy and change what you
+// need.
+func WithRetryPolicy(policy RetryPolicy) Option {
+	return func(s *settings) error {
+		if err := policy.check(); err != nil {
+			return err
+		}
+		s.retry = policy
+		return nil
+	}
+}
+
+// WithTimeout limits each attempt of a call (sending the request and reading the answer) to timeout,
+// whatever deadline the context has; the context's own deadline still wins when it is earlier. Without
+// it, an attempt gets 30 seconds unless the context has a deadline. 0 removes the limit, leaving only the
+// context's. A timeout after the request was sent has an unknown outcome (see ErrOutcomeUnknown).
+func WithTimeout(timeout time.Duration) Option {
+	return func(s *settings) error {
+		if timeout < 0 {
+			return &ValidationError{Field: "timeout", Problem: "must not be negative"}
+		}
+		s.timeout, s.timeoutSet = timeout, true
+		return nil
+	}
+}
+
+// WithMaxResponseBytes sets the largest success answer the client reads; a larger one is refused
+// without being read whole, with an error wrapping ErrInvalidResponse. The default is 4 MiB.
+func WithMaxResponseBytes(maxBytes int64) Option {
+	return func(s *settings) error {
+		if maxBytes <= 0 {
+			return &ValidationError{Field: "maxResponseBytes", Problem: "must be positive"}
+		}
+		s.maxResponseBytes = maxBytes
+		return nil
+	}
+}
+
+// WithLogger makes the client log one line per attempt to logger: method, path, status, attempt number,
+// duration and, for a failed attempt, the error. Headers and bodies are never logged, so neither is the
+// API key nor the message. Successful attempts log at Info, failed ones at Warn.
+func WithLogger(logger *slog.Logger) Option {
+	return func(s *settings) error {
+		if logger == nil {
+			return &ValidationError{Field: "logger", Problem: "must not be nil"}
+		}
+		s.logger = logger
 		return nil
 	}
 }

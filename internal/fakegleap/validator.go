@@ -57,34 +57,10 @@ func NewValidator() (*Validator, error) {
 // it is reported and still sent, so the client's handling of it can be tested too.
 func (v *Validator) Wrap(next http.Handler, report func(error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		route, pathParams, err := v.router.FindRoute(r)
-		if err != nil {
-			report(fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err))
-			writeError(w, http.StatusNotFound, err.Error())
+		input, ok := v.checkRequest(w, r, report)
+		if !ok {
 			return
 		}
-		options := &openapi3filter.Options{
-			AuthenticationFunc:    checkCredentials,
-			IncludeResponseStatus: true,
-			MultiError:            true,
-		}
-		input := &openapi3filter.RequestValidationInput{
-			Request:    r,
-			PathParams: pathParams,
-			Route:      route,
-			Options:    options,
-		}
-		if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
-			report(fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err))
-			status := http.StatusBadRequest
-			var securityErr *openapi3filter.SecurityRequirementsError
-			if errors.As(err, &securityErr) {
-				status = http.StatusUnauthorized
-			}
-			writeError(w, status, err.Error())
-			return
-		}
-
 		recorded := httptest.NewRecorder()
 		next.ServeHTTP(recorded, r)
 		body := recorded.Body.Bytes()
@@ -93,7 +69,7 @@ func (v *Validator) Wrap(next http.Handler, report func(error)) http.Handler {
 			Status:                 recorded.Code,
 			Header:                 recorded.Header(),
 			Body:                   io.NopCloser(bytes.NewReader(body)),
-			Options:                options,
+			Options:                input.Options,
 		}); err != nil {
 			report(fmt.Errorf("response %d to %s %s: %w", recorded.Code, r.Method, r.URL.Path, err))
 		}
@@ -103,6 +79,48 @@ func (v *Validator) Wrap(next http.Handler, report func(error)) http.Handler {
 		w.WriteHeader(recorded.Code)
 		_, _ = w.Write(body)
 	})
+}
+
+// WrapRequests validates requests as Wrap does but hands next the connection's own ResponseWriter, its
+// answers unchecked: for handlers that break the connection, stream huge bodies or otherwise cannot be
+// recorded.
+func (v *Validator) WrapRequests(next http.Handler, report func(error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := v.checkRequest(w, r, report); ok {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// checkRequest validates r. When r breaks the contract, it reports why, answers it and returns false.
+func (v *Validator) checkRequest(w http.ResponseWriter, r *http.Request, report func(error)) (*openapi3filter.RequestValidationInput, bool) {
+	route, pathParams, err := v.router.FindRoute(r)
+	if err != nil {
+		report(fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err))
+		writeError(w, http.StatusNotFound, err.Error())
+		return nil, false
+	}
+	input := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: pathParams,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			AuthenticationFunc:    checkCredentials,
+			IncludeResponseStatus: true,
+			MultiError:            true,
+		},
+	}
+	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+		report(fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err))
+		status := http.StatusBadRequest
+		var securityErr *openapi3filter.SecurityRequirementsError
+		if errors.As(err, &securityErr) {
+			status = http.StatusUnauthorized
+		}
+		writeError(w, status, err.Error())
+		return nil, false
+	}
+	return input, true
 }
 
 // checkCredentials enforces the spec's security schemes: openapi3filter leaves the check to the caller.

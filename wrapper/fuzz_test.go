@@ -1,0 +1,67 @@
+package wrapper_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gleap-community/gleap-go/api"
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// FuzzCreateMessageAnswer feeds arbitrary answers (status and body) to CreateMessage through an in-memory
+// transport. Whatever arrives, the call must not panic, must agree with encoding/json about whether a
+// success answer is a message, must turn any other status into an *APIError holding the start of the
+// body, and must never put the key in its error. The seed corpus runs in every go test; make fuzz runs it
+// briefly with new inputs.
+func FuzzCreateMessageAnswer(f *testing.F) {
+	for _, status := range []int{200, 201, 400, 401, 404, 429, 500, 502} {
+		f.Add(status, []byte(`{"statusCode":401,"error":"Unauthorized","message":"Invalid API key."}`))
+		f.Add(status, []byte(`{"_id":"6752e9a8b7c6d5e4f3a21099","type":"COMMENT","user":{"_id":"u1"},"session":"s1","comment":{"type":"doc"}}`))
+	}
+	for _, body := range []string{``, `null`, `[]`, `"text"`, `{"_id":`, `{"_id":1}`, `{"user":1}`, `{"index":"x"}`, `{"message":["a","b"]}`, "<html>502</html>", "\xff\xfe"} {
+		f.Add(200, []byte(body))
+		f.Add(503, []byte(body))
+	}
+
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 200 || status > 599 || status >= 300 && status < 400 {
+			t.Skip("1xx and 3xx answers are the transport's business")
+		}
+		transport := roundTripperFunc(func(req *http.Request) (*http.Response, error) {
+			return &http.Response{
+				StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: req,
+			}, nil
+		})
+		client, err := wrapper.New(testKey, testProject, wrapper.WithMaxRetries(0),
+			wrapper.WithHTTPClient(&http.Client{Transport: transport}))
+		require.NoError(t, err)
+
+		message, err := client.PostReply(context.Background(), ticketID, "hello")
+
+		if status >= 300 {
+			assertNoSecret(t, err)
+			var apiErr *wrapper.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, status, apiErr.StatusCode)
+			assert.Equal(t, body[:min(len(body), 4<<10)], apiErr.Body)
+			return
+		}
+		var expected api.Message
+		if json.Unmarshal(body, &expected) != nil {
+			assertNoSecret(t, err)
+			assert.True(t, errors.Is(err, wrapper.ErrInvalidResponse), "%v", err)
+			return
+		}
+		require.NoError(t, err)
+		assert.Equal(t, expected, *message)
+	})
+}

@@ -1,0 +1,112 @@
+package wrapper
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// RetryPolicy says which failed calls the client tries again, how often and how long it waits in
+// between. Creating a message is not idempotent, so by default only failures that provably did not
+// create it are retried: a 429 answer, and a request that never reached the server (a DNS, dial or TLS
+// handshake failure). The caller's context always wins: its cancellation or deadline ends the retries.
+type RetryPolicy struct {
+	// MaxRetries is how many times a call may be retried after its first attempt; 0 turns retrying off.
+	MaxRetries int
+	// MinBackoff is the wait before the first retry. Each further retry doubles it, up to MaxBackoff,
+	// and a random jitter takes up to half of each wait away so that many clients do not retry in step.
+	MinBackoff time.Duration
+	// MaxBackoff caps the computed wait between two attempts.
+	MaxBackoff time.Duration
+	// MaxRetryAfter is the longest wait a server's Retry-After header may ask for. A server asking for
+	// more ends the retries; the *APIError then carries its RetryAfter so the caller can schedule.
+	MaxRetryAfter time.Duration
+	// RetryUnknownOutcome also retries failures after which the message may exist already: 5xx answers,
+	// and timeouts or broken connections after the request was sent. It trades lost messages for
+	// possible duplicates; leave it off unless a duplicate is harmless to you.
+	RetryUnknownOutcome bool
+}
+
+// DefaultRetryPolicy is the policy of a client made without WithRetryPolicy or WithMaxRetries: up to
+// 2 retries, waits from 500ms doubling to at most 8s, a Retry-After of up to 30s honoured, and no
+// retrying of failures with an unknown outcome.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
+		MaxRetries:    2,
+		MinBackoff:    500 * time.Millisecond,
+		MaxBackoff:    8 * time.Second,
+		MaxRetryAfter: 30 * time.Second,
+	}
+}
+
+func (p RetryPolicy) check() error {
+	switch {
+	case p.MaxRetries < 0:
+		return &ValidationError{Field: "RetryPolicy.MaxRetries", Problem: "must not be negative"}
+	case p.MinBackoff < 0 || p.MaxBackoff < 0 || p.MaxRetryAfter < 0:
+		return &ValidationError{Field: "RetryPolicy", Problem: "durations must not be negative"}
+	case p.MaxBackoff < p.MinBackoff:
+		return &ValidationError{Field: "RetryPolicy.MaxBackoff", Problem: "must not be less than MinBackoff"}
+	}
+	return nil
+}
+
+// failure is why one attempt did not produce a message, and what that means for the next one.
+type failure struct {
+	err error
+	// safeToRetry: Gleap provably did not act on the request (a 429, or it never reached the server).
+	safeToRetry bool
+	// mayExist: Gleap may have created the message (a 5xx, or a failure after the request was sent).
+	mayExist bool
+	// retryAfter is the wait the server asked for, or 0.
+	retryAfter time.Duration
+}
+
+// wait returns how long to wait before attempt number next (2 for the first retry) after f, and whether
+// the policy allows that retry at all.
+func (p RetryPolicy) wait(next int, f *failure) (time.Duration, bool) {
+	if next > p.MaxRetries+1 || !(f.safeToRetry || f.mayExist && p.RetryUnknownOutcome) {
+		return 0, false
+	}
+	if f.retryAfter > 0 {
+		return f.retryAfter, f.retryAfter <= p.MaxRetryAfter
+	}
+	backoff := p.MinBackoff
+	for i := 2; i < next && backoff < p.MaxBackoff; i++ {
+		backoff *= 2
+	}
+	backoff = min(backoff, p.MaxBackoff)
+	if half := backoff / 2; half > 0 {
+		backoff -= rand.N(half + 1)
+	}
+	return backoff, true
+}
+
+// parseRetryAfter reads a Retry-After header: a number of seconds or an HTTP date. Anything else, or a
+// time in the past, is 0.
+func parseRetryAfter(header string, now time.Time) time.Duration {
+	if header == "" {
+		return 0
+	}
+	if seconds, err := strconv.ParseUint(header, 10, 32); err == nil {
+		return time.Duration(seconds) * time.Second
+	}
+	if date, err := http.ParseTime(header); err == nil && date.After(now) {
+		return date.Sub(now)
+	}
+	return 0
+}
+
+// sleep waits for d or until ctx ends, whichever is first.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
