@@ -6,9 +6,11 @@ MODULE := github.com/gleap-community/gleap-go
 # Tool versions are pinned so that every machine checks the same things.
 REDOCLY := @redocly/cli@2.77.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+BENCH_COUNT := 6
 MIN_WRAPPER_COVERAGE := 85
 
-.PHONY: generate check-generated test vet fmt-check demo lint fuzz
+.PHONY: generate check-generated test vet fmt-check demo lint fuzz bench
 
 ## generate: regenerate api/ from openapi.yaml (run after editing the spec, commit the result)
 generate:
@@ -42,6 +44,12 @@ test: check-generated vet fmt-check
 ## fuzz: a short fuzzing run of response decoding beyond the seed corpus that go test always runs
 fuzz:
 	go test -run='^$$' -fuzz=FuzzCreateMessageAnswer -fuzztime=10s -fuzzminimizetime=3s ./wrapper
+
+## bench: the wrapper beside hand-written net/http code and the raw generated client, compared by benchstat
+bench:
+	out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
+	go test -run='^$$' -bench=. -benchtime=500ms -count=$(BENCH_COUNT) ./wrapper | tee "$$out"; \
+	go run $(BENCHSTAT) -col /impl "$$out"
 
 ## demo: send a reply, a note and a bot message to an in-process spec-validating server and show the traffic
 demo:

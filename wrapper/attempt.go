@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -120,11 +119,11 @@ func (c *Client) readMessage(resp *http.Response) (*api.Message, error) {
 	if int64(len(body)) > c.maxResponseBytes {
 		return nil, fmt.Errorf("%w: the answer is larger than the %d bytes accepted", ErrInvalidResponse, c.maxResponseBytes)
 	}
-	var message api.Message
-	if err := json.Unmarshal(body, &message); err != nil {
+	message, err := decodeMessage(body)
+	if err != nil {
 		return nil, fmt.Errorf("%w: the answer is not a message: %w", ErrInvalidResponse, err)
 	}
-	return &message, nil
+	return message, nil
 }
 
 // logAttempt writes one line per attempt to the logger set with WithLogger: never headers or bodies.

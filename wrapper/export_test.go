@@ -15,3 +15,6 @@ func WithWait(wait func(context.Context, time.Duration) error) Option {
 
 // Sleep is the client's real wait between attempts.
 var Sleep = sleep
+
+// DecodeMessage is how the client decodes a success answer.
+var DecodeMessage = decodeMessage

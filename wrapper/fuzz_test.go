@@ -26,6 +26,15 @@ func FuzzCreateMessageAnswer(f *testing.F) {
 		f.Add(status, []byte(`{"statusCode":401,"error":"Unauthorized","message":"Invalid API key."}`))
 		f.Add(status, []byte(`{"_id":"6752e9a8b7c6d5e4f3a21099","type":"COMMENT","user":{"_id":"u1"},"session":"s1","comment":{"type":"doc"}}`))
 	}
+	// Answers the decoder's fast path must hand to the generated one: a key twice, escaped, in another
+	// case, non-ASCII, or a number or literal at the end of the object.
+	for _, body := range []string{
+		`{"channel":{"type":"email"},"channel":{"id":"x"}}`, `{"\u005fid":"a","_id":"b"}`, `{"Bot":true,"INDEX":1}`,
+		`{"\u212aaiChat":true}`, `{"ſession":"s"}`, `{"extra":{"nested":[1,{"a":"}"}]},"bot":false}`,
+		` { "_id" : "a" , "x" : null , "n" : -1.5e3 } `, `{"x":"a\"b","y":true}`,
+	} {
+		f.Add(200, []byte(body))
+	}
 	for _, body := range []string{``, `null`, `[]`, `"text"`, `{"_id":`, `{"_id":1}`, `{"user":1}`, `{"index":"x"}`, `{"message":["a","b"]}`, "<html>502</html>", "\xff\xfe"} {
 		f.Add(200, []byte(body))
 		f.Add(503, []byte(body))
