@@ -18,6 +18,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	received  []api.CreateMessageRequest
+	stored    []map[string]any
 	perTicket map[string]int
 	lastID    uint64
 }
@@ -47,12 +48,12 @@ func (s *Server) Messages() []api.CreateMessageRequest {
 func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	var req api.CreateMessageRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "the body is not a message: "+err.Error())
+		WriteError(w, http.StatusBadRequest, "the body is not a message: "+err.Error())
 		return
 	}
 	message, err := s.store(req)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
+		WriteError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, message)
@@ -100,5 +101,25 @@ func (s *Server) store(req api.CreateMessageRequest) (map[string]any, error) {
 	message["_id"], message["id"] = id, id
 	message["createdAt"], message["updatedAt"] = now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano)
 	message["index"] = index
+	s.stored = append(s.stored, message)
 	return message, nil
+}
+
+// ListStored answers with every stored message, oldest first, as {"messages": [...]}. It is an
+// inspection route of the mock (GET /v3/messages), not part of Gleap's API, so it is served beside the
+// validator rather than behind it.
+func (s *Server) ListStored(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	messages := append([]map[string]any{}, s.stored...)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"messages": messages})
+}
+
+// NewMock returns the stand-in that `gleap mock` serves: the API routes of server, validated against
+// openapi.yaml both ways (violations go to report), and GET /v3/messages to list what it stored.
+func NewMock(server *Server, validator *Validator, report func(error)) http.Handler {
+	routes := http.NewServeMux()
+	routes.HandleFunc("GET /v3/messages", server.ListStored)
+	routes.Handle("/", validator.Wrap(server, report))
+	return routes
 }

@@ -63,6 +63,9 @@ func (v *Validator) Wrap(next http.Handler, report func(error)) http.Handler {
 		}
 		recorded := httptest.NewRecorder()
 		next.ServeHTTP(recorded, r)
+		if r.Context().Err() != nil {
+			return // the client gave up waiting: no answer reaches it, so there is none to check
+		}
 		body := recorded.Body.Bytes()
 		if err := openapi3filter.ValidateResponse(r.Context(), &openapi3filter.ResponseValidationInput{
 			RequestValidationInput: input,
@@ -97,7 +100,7 @@ func (v *Validator) checkRequest(w http.ResponseWriter, r *http.Request, report 
 	route, pathParams, err := v.router.FindRoute(r)
 	if err != nil {
 		report(fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err))
-		writeError(w, http.StatusNotFound, err.Error())
+		WriteError(w, http.StatusNotFound, err.Error())
 		return nil, false
 	}
 	input := &openapi3filter.RequestValidationInput{
@@ -117,7 +120,7 @@ func (v *Validator) checkRequest(w http.ResponseWriter, r *http.Request, report 
 		if errors.As(err, &securityErr) {
 			status = http.StatusUnauthorized
 		}
-		writeError(w, status, err.Error())
+		WriteError(w, status, err.Error())
 		return nil, false
 	}
 	return input, true
@@ -146,8 +149,8 @@ func checkCredentials(_ context.Context, input *openapi3filter.AuthenticationInp
 	return nil
 }
 
-// writeError answers with an error body in the shape the spec documents for Gleap's errors.
-func writeError(w http.ResponseWriter, status int, message string) {
+// WriteError answers with status and an error body in the shape the spec documents for Gleap's errors.
+func WriteError(w http.ResponseWriter, status int, message string) {
 	writeJSON(w, status, map[string]any{
 		"statusCode": status,
 		"error":      http.StatusText(status),
