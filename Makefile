@@ -51,9 +51,9 @@ bench:
 	go test -run='^$$' -bench=. -benchtime=500ms -count=$(BENCH_COUNT) ./wrapper | tee "$$out"; \
 	go run $(BENCHSTAT) -col /impl "$$out"
 
-## demo: send a reply, a note and a bot message to an in-process spec-validating server and show the traffic
+## demo: the CLI against the local mock: a reply, a note and a bot message, validated against openapi.yaml
 demo:
-	go run ./examples/demo
+	bash scripts/demo.sh
 
 ## lint: the spec with Redocly, the Go code with staticcheck
 lint:

@@ -2,5 +2,5 @@
 //
 // Every request it receives is validated against the project's openapi.yaml (security included) and so is
 // every response it sends, so code tested against it speaks the documented contract both ways. The test
-// suite, the demo program and the test helpers for users are built on it; it never reaches the network.
+// suite, the gleaptest package and the CLI's "gleap mock" are built on it; it never reaches the network.
 package fakegleap

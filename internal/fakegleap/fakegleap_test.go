@@ -173,3 +173,46 @@ func TestServerAnswersOnlyWithSentAndAssignedFields(t *testing.T) {
 	assert.ElementsMatch(t, []string{"ticket", "comment", "data", "_id", "id", "createdAt", "updatedAt", "index"}, fields)
 	assert.Nil(t, answer["data"], "a null that was sent is echoed as null")
 }
+
+func TestMockListsWhatItStoredBesideTheValidatedAPI(t *testing.T) {
+	t.Parallel()
+	validator, err := fakegleap.NewValidator()
+	require.NoError(t, err)
+	found := &violations{}
+	srv := httptest.NewServer(fakegleap.NewMock(fakegleap.NewServer(nil), validator, found.report))
+	t.Cleanup(srv.Close)
+
+	resp, _ := post(t, srv.URL+"/v3/messages", `{"ticket":"6752e9a8b7c6d5e4f3a21098","type":"COMMENT"}`, credentials)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, _ = post(t, srv.URL+"/v3/messages", `{"ticket":"6752e9a8b7c6d5e4f3a21098"}`, nil)
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the API routes stay validated")
+
+	listed, err := http.Get(srv.URL + "/v3/messages")
+	require.NoError(t, err)
+	defer listed.Body.Close()
+	var body struct{ Messages []api.Message }
+	require.NoError(t, json.NewDecoder(listed.Body).Decode(&body))
+	require.Len(t, body.Messages, 1)
+	assert.Equal(t, "COMMENT", *body.Messages[0].Type)
+	assert.Len(t, found.all(), 1, "only the request without credentials is a violation")
+}
+
+func TestWrapRequestsChecksRequestsAndLeavesAnswersAlone(t *testing.T) {
+	t.Parallel()
+	validator, err := fakegleap.NewValidator()
+	require.NoError(t, err)
+	found := &violations{}
+	srv := httptest.NewServer(validator.WrapRequests(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusTeapot) // undocumented, and not reported
+		_, _ = w.Write([]byte(`{}`))
+	}), found.report))
+	t.Cleanup(srv.Close)
+
+	resp, _ := post(t, srv.URL+"/v3/messages", `{"ticket":"6752e9a8b7c6d5e4f3a21098"}`, credentials)
+	assert.Equal(t, http.StatusTeapot, resp.StatusCode)
+	assert.Empty(t, found.all())
+
+	resp, _ = post(t, srv.URL+"/v3/messages", `{"ticket":1}`, credentials)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Len(t, found.all(), 1)
+}

@@ -1,0 +1,105 @@
+// Command gleap posts messages into Gleap tickets from a shell, and runs a local stand-in for the Gleap
+// API that validates everything against openapi.yaml.
+//
+//	export GLEAP_API_KEY=... GLEAP_PROJECT=...
+//	gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix."
+//	gleap mock --addr 127.0.0.1:4010   # then GLEAP_BASE_URL=http://127.0.0.1:4010/v3 gleap send ...
+//
+// Run "gleap <command> --help" for each command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the call failed: an API error, the network, the mock's listener
+	exitUsage   = 2 // the command line or the configuration is wrong; nothing was sent
+)
+
+const usage = `gleap posts messages into Gleap tickets and runs a local, spec-validating Gleap stand-in.
+
+Usage:
+  gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
+  gleap send --json FILE|-
+  gleap mock [--addr 127.0.0.1:4010]
+
+Environment:
+  GLEAP_API_KEY    the project's secret API key (required by send)
+  GLEAP_PROJECT    the project id (required by send)
+  GLEAP_BASE_URL   the API root, default https://api.gleap.io/v3
+
+Run "gleap <command> --help" for the flags of a command.
+`
+
+// stdio is where a command reads and writes.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], stdio{os.Stdin, os.Stdout, os.Stderr}, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run carries out one command line and returns the exit code.
+func run(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
+	if len(args) == 0 {
+		fmt.Fprint(std.err, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "send":
+		return send(ctx, args[1:], std, getenv)
+	case "mock":
+		return mock(ctx, args[1:], std)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(std.out, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(std.err, "gleap: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+}
+
+// parseFlags parses args into flags, answering --help with flags.Usage on stdout. It returns the exit
+// code to stop with, or -1 to go on.
+func parseFlags(flags *flag.FlagSet, args []string, std stdio) int {
+	help := flags.Usage
+	// A mistyped flag gets its error and a pointer to the help, not the whole help.
+	flags.Usage = func() { fmt.Fprintf(flags.Output(), "run \"gleap %s --help\" for the flags\n", flags.Name()) }
+	flags.SetOutput(std.err)
+	err := flags.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		flags.SetOutput(std.out)
+		help()
+		return exitOK
+	case err != nil:
+		return exitUsage
+	case flags.NArg() > 0:
+		fmt.Fprintf(std.err, "gleap %s: unexpected argument %q\n", flags.Name(), flags.Arg(0))
+		return exitUsage
+	}
+	return -1
+}
+
+// helpFor returns a flag.FlagSet Usage function printing text, then the flags.
+func helpFor(flags *flag.FlagSet, text string) func() {
+	return func() {
+		fmt.Fprint(flags.Output(), text)
+		flags.PrintDefaults()
+	}
+}

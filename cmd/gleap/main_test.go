@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gleap-community/gleap-go/api"
+	"github.com/gleap-community/gleap-go/gleaptest"
+)
+
+const (
+	testKey  = "gl_sk_4e1f8a2b6c9d3e7f0a5b"
+	ticketID = "6752e9a8b7c6d5e4f3a21098"
+)
+
+// result is what one command line did.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// gleap runs the CLI with args, stdin and an environment pointing at baseURL with the test credentials
+// (env entries override them; an empty value unsets one). The key must never be printed.
+func gleap(t *testing.T, baseURL, stdin string, env map[string]string, args ...string) result {
+	t.Helper()
+	vars := map[string]string{"GLEAP_API_KEY": testKey, "GLEAP_PROJECT": "64f1c2d3e4a5b6c7d8e9f999", "GLEAP_BASE_URL": baseURL}
+	for name, value := range env {
+		vars[name] = value
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, stdio{strings.NewReader(stdin), &stdout, &stderr}, func(name string) string { return vars[name] })
+	r := result{code, stdout.String(), stderr.String()}
+	assert.NotContains(t, r.stdout+r.stderr, testKey, "the key must never be printed")
+	return r
+}
+
+func TestSendPostsAndPrintsTheStoredMessage(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+
+	r := gleap(t, server.URL, "", nil, "send", "--ticket", ticketID, "--text", "Deployed the fix.\nPlease try again.")
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Empty(t, r.stderr)
+	var printed map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &printed))
+	assert.Equal(t, ticketID, printed["ticket"])
+	assert.Regexp(t, "^[0-9a-f]{24}$", printed["_id"])
+	assert.NotContains(t, printed, "aiData", "fields Gleap did not send are not printed as null")
+	messages := server.Messages()
+	require.Len(t, messages, 1)
+	assert.Contains(t, string(messages[0].Comment), `"text":"Please try again."`)
+	assert.Nil(t, messages[0].IsNote)
+}
+
+func TestSendFlagsShapeTheMessage(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+
+	r := gleap(t, server.URL, "", nil, "send", "--ticket", ticketID, "--text", "Files attached", "--note", "--bot",
+		"--attach", "invoice.pdf=https://files.example.com/invoice.pdf", "--attach", "notes.txt=https://files.example.com/notes.txt")
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	messages := server.Messages()
+	require.Len(t, messages, 1)
+	assert.True(t, *messages[0].IsNote)
+	assert.True(t, *messages[0].Bot)
+	require.Len(t, messages[0].Attachments, 2)
+	assert.Equal(t, "invoice.pdf", *messages[0].Attachments[0].Name)
+	assert.Equal(t, "application/pdf", *messages[0].Attachments[0].Type)
+	assert.Equal(t, "https://files.example.com/notes.txt", *messages[0].Attachments[1].URL)
+}
+
+func TestSendJSONFromAFileOrStdin(t *testing.T) {
+	t.Parallel()
+	message := `{"ticket":"` + ticketID + `","type":"COMMENT","comment":{"type":"doc","content":[]},"messageRef":"refund-4711","data":{"orderId":4711}}`
+	file := filepath.Join(t.TempDir(), "message.json")
+	require.NoError(t, os.WriteFile(file, []byte(message), 0o600))
+
+	t.Run("file", func(t *testing.T) {
+		t.Parallel()
+		server := gleaptest.NewServer(t)
+		r := gleap(t, server.URL, "", nil, "send", "--json", file)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		require.Len(t, server.Messages(), 1)
+		assert.Equal(t, "refund-4711", *server.Messages()[0].MessageRef)
+		assert.JSONEq(t, `{"orderId":4711}`, string(server.Messages()[0].Data))
+	})
+	t.Run("stdin, with the ticket from --ticket", func(t *testing.T) {
+		t.Parallel()
+		server := gleaptest.NewServer(t)
+		r := gleap(t, server.URL, `{"type":"COMMENT","comment":{"type":"doc"}}`, nil, "send", "--json", "-", "--ticket", ticketID)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		require.Len(t, server.Messages(), 1)
+		assert.Equal(t, ticketID, *server.Messages()[0].Ticket)
+	})
+}
+
+func TestDryRunPrintsTheRequestAndSendsNothing(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+
+	r := gleap(t, server.URL, "", nil, "send", "--ticket", ticketID, "--text", "Hello", "--dry-run")
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "POST "+server.URL+"/messages\n")
+	assert.Contains(t, r.stdout, "Authorization: Bearer ****0a5b\n")
+	assert.Contains(t, r.stdout, "project: 64f1c2d3e4a5b6c7d8e9f999\n")
+	body := r.stdout[strings.Index(r.stdout, "\n\n"):]
+	var req api.CreateMessageRequest
+	require.NoError(t, json.Unmarshal([]byte(body), &req))
+	assert.Equal(t, ticketID, *req.Ticket)
+	assert.Zero(t, server.Requests(), "nothing is sent")
+}
+
+func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		faults   []gleaptest.Fault
+		env      map[string]string
+		stdin    string
+		args     []string
+		wantCode int
+		wantErr  string
+		requests int
+	}{
+		{"missing key", nil, map[string]string{"GLEAP_API_KEY": ""}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "no API key: set GLEAP_API_KEY", 0},
+		{"missing project", nil, map[string]string{"GLEAP_PROJECT": ""}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "no project: set GLEAP_PROJECT", 0},
+		{"malformed key", nil, map[string]string{"GLEAP_API_KEY": testKey + "\r\nX-Evil: 1"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid apiKey", 0},
+		{"blank ticket", nil, nil, "", []string{"--ticket", " ", "--text", "hi"}, exitUsage, "gleap: invalid ticketID: must not be blank", 0},
+		{"no text", nil, nil, "", []string{"--ticket", ticketID}, exitUsage, "gleap: invalid text", 0},
+		{"attachment without a URL", nil, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--attach", "a.pdf"}, exitUsage, "want NAME=URL", 0},
+		{"relative attachment URL", nil, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--attach", "a.pdf=files/a.pdf"}, exitUsage, "gleap: invalid attachments[0].url", 0},
+		{"JSON with an unknown field", nil, nil, `{"ticket":"t","colour":"red"}`, []string{"--json", "-"}, exitUsage, `unknown field "colour"`, 0},
+		{"JSON without a ticket", nil, nil, `{"type":"COMMENT"}`, []string{"--json", "-"}, exitUsage, "gleap: invalid ticket", 0},
+		{"JSON file missing", nil, nil, "", []string{"--json", "/nonexistent/message.json"}, exitUsage, "no such file", 0},
+		{"JSON and --text", nil, nil, "", []string{"--json", "-", "--text", "hi"}, exitUsage, "cannot be combined", 0},
+		{"bad base URL", nil, map[string]string{"GLEAP_BASE_URL": "api.gleap.io/v3"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid baseURL", 0},
+		{"unknown flag", nil, nil, "", []string{"--colour", "red"}, exitUsage, "flag provided but not defined: -colour", 0},
+		{"401 from the server", []gleaptest.Fault{{Status: 401}}, nil, "", []string{"--ticket", ticketID, "--text", "hi"}, exitFailure, "401 Unauthorized", 1},
+		{"429 after retries", []gleaptest.Fault{{Status: 429}, {Status: 429}}, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--max-retries", "1"}, exitFailure, "429 Too Many Requests: gleaptest: scripted fault (2 attempts)", 2},
+		{"503: the outcome is unknown", []gleaptest.Fault{{Status: 503}}, nil, "", []string{"--ticket", ticketID, "--text", "hi"}, exitFailure, "outcome unknown", 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			server := gleaptest.NewServer(t, gleaptest.WithFaults(tc.faults...))
+			r := gleap(t, server.URL, tc.stdin, tc.env, append([]string{"send"}, tc.args...)...)
+			assert.Equal(t, tc.wantCode, r.code)
+			assert.Empty(t, r.stdout)
+			cause, hint, _ := strings.Cut(r.stderr, "\n")
+			assert.Contains(t, cause, tc.wantErr, "the first line names the cause")
+			assert.True(t, hint == "" || hint == "run \"gleap send --help\" for the flags\n", "at most a hint follows: %q", hint)
+			assert.Equal(t, tc.requests, server.Requests())
+			assert.Empty(t, server.Messages())
+		})
+	}
+}
+
+func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"help"}, {"send", "--help"}, {"mock", "--help"}, {"send", "-h"}} {
+		r := gleap(t, "", "", nil, args...)
+		assert.Equal(t, exitOK, r.code, args)
+		assert.Contains(t, r.stdout, "gleap send --ticket", args)
+	}
+	for _, args := range [][]string{{}, {"publish"}, {"send", "extra-argument"}} {
+		r := gleap(t, "", "", nil, args...)
+		assert.Equal(t, exitUsage, r.code, args)
+		assert.NotEmpty(t, r.stderr, args)
+	}
+}
+
+// startMock runs "gleap mock" on a free loopback port and returns its API root; the mock stops, and
+// must exit 0, when the test ends.
+func startMock(t *testing.T) (baseURL string, stderr *lockedWriter) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdoutReader, stdoutWriter := io.Pipe()
+	stderr = &lockedWriter{w: &bytes.Buffer{}}
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, stdio{strings.NewReader(""), stdoutWriter, stderr}, os.Getenv)
+		stdoutWriter.Close()
+	}()
+	line, err := bufio.NewReader(stdoutReader).ReadString('\n') // the mock announces itself once it listens
+	require.NoError(t, err)
+	go func() { _, _ = io.Copy(io.Discard, stdoutReader) }()
+	t.Cleanup(func() {
+		cancel()
+		assert.Equal(t, exitOK, <-exited)
+	})
+	fields := strings.Fields(line)
+	return fields[len(fields)-1], stderr
+}
+
+func TestMockServesTheCLIEndToEnd(t *testing.T) {
+	t.Parallel()
+	baseURL, mockLog := startMock(t)
+	require.True(t, strings.HasPrefix(baseURL, "http://127.0.0.1:"), baseURL)
+
+	r := gleap(t, baseURL, "", nil, "send", "--ticket", ticketID, "--text", "Hello from the mock")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	r = gleap(t, baseURL, "", nil, "send", "--ticket", ticketID, "--text", "A note", "--note")
+	require.Equal(t, exitOK, r.code, r.stderr)
+
+	resp, err := http.Get(baseURL + "/messages")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var listed struct{ Messages []api.Message }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&listed))
+	require.Len(t, listed.Messages, 2)
+	assert.Equal(t, 1, *listed.Messages[1].Index)
+	assert.True(t, *listed.Messages[1].IsNote)
+
+	// A request that breaks the contract is refused and reported.
+	bad, err := http.Post(baseURL+"/messages", "application/json", strings.NewReader(`{"ticket":1}`))
+	require.NoError(t, err)
+	bad.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, bad.StatusCode)
+
+	log := mockLog.w.(*bytes.Buffer)
+	mockLog.mu.Lock()
+	defer mockLog.mu.Unlock()
+	assert.Contains(t, log.String(), "gleap mock: POST /v3/messages 200")
+	assert.Contains(t, log.String(), "gleap mock: contract violation")
+	assert.NotContains(t, log.String(), testKey)
+}
+
+func TestMockFailsOnABusyAddress(t *testing.T) {
+	t.Parallel()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer listener.Close()
+	var stdout, stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	code := run(ctx, []string{"mock", "--addr", listener.Addr().String()}, stdio{strings.NewReader(""), &stdout, &stderr}, os.Getenv)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr.String(), "address already in use")
+}
