@@ -91,6 +91,14 @@ func newFaultClient(t *testing.T, baseURL string, opts ...wrapper.Option) (*wrap
 	return client, run
 }
 
+// retryUnknownOutcomes is the default retry policy with the opt-in to retry failures that may have
+// created the message.
+func retryUnknownOutcomes() wrapper.Option {
+	policy := wrapper.DefaultRetryPolicy()
+	policy.RetryUnknownOutcome = true
+	return wrapper.WithRetryPolicy(policy)
+}
+
 // script answers the first request with answers[0], the second with answers[1] and so on; the last
 // answer repeats.
 func script(answers ...http.HandlerFunc) http.Handler {
@@ -270,18 +278,14 @@ func TestServerErrorsAreNotRetriedUnlessUnknownOutcomesAreAccepted(t *testing.T)
 			t.Run("opted in, then success", func(t *testing.T) {
 				t.Parallel()
 				lb := serve(t, script(answer(status), answer(http.StatusOK)))
-				policy := wrapper.DefaultRetryPolicy()
-				policy.RetryUnknownOutcome = true
-				client, _ := newFaultClient(t, lb.baseURL, wrapper.WithRetryPolicy(policy))
+				client, _ := newFaultClient(t, lb.baseURL, retryUnknownOutcomes())
 				require.NoError(t, post(client, context.Background()))
 				assert.Len(t, lb.received(), 2)
 			})
 			t.Run("opted in, failing forever", func(t *testing.T) {
 				t.Parallel()
 				lb := serve(t, script(answer(status)))
-				policy := wrapper.DefaultRetryPolicy()
-				policy.RetryUnknownOutcome = true
-				client, _ := newFaultClient(t, lb.baseURL, wrapper.WithRetryPolicy(policy))
+				client, _ := newFaultClient(t, lb.baseURL, retryUnknownOutcomes())
 				err := post(client, context.Background())
 				requireRequestError(t, err, 3, true)
 				assert.Len(t, lb.received(), 3)
@@ -293,9 +297,7 @@ func TestServerErrorsAreNotRetriedUnlessUnknownOutcomesAreAccepted(t *testing.T)
 func TestAnEarlierUnknownOutcomeIsStillReportedAfterALater429(t *testing.T) {
 	t.Parallel()
 	lb := serve(t, script(answer(http.StatusBadGateway), answer(http.StatusTooManyRequests)))
-	policy := wrapper.DefaultRetryPolicy()
-	policy.RetryUnknownOutcome = true
-	client, _ := newFaultClient(t, lb.baseURL, wrapper.WithRetryPolicy(policy))
+	client, _ := newFaultClient(t, lb.baseURL, retryUnknownOutcomes())
 
 	err := post(client, context.Background())
 
@@ -310,9 +312,7 @@ func TestClientErrorsAreNeverRetried(t *testing.T) {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			t.Parallel()
 			lb := serve(t, script(answer(status)))
-			policy := wrapper.DefaultRetryPolicy()
-			policy.RetryUnknownOutcome = true
-			client, _ := newFaultClient(t, lb.baseURL, wrapper.WithRetryPolicy(policy))
+			client, _ := newFaultClient(t, lb.baseURL, retryUnknownOutcomes())
 			err := post(client, context.Background())
 			requireRequestError(t, err, 1, false)
 			requireAPIError(t, err, status)
@@ -463,9 +463,7 @@ func TestConnectionClosedAfterTheBodyWasReadHasAnUnknownOutcome(t *testing.T) {
 	t.Run("opted in", func(t *testing.T) {
 		t.Parallel()
 		lb := serveRaw(t, http.HandlerFunc(closeConnection))
-		policy := wrapper.DefaultRetryPolicy()
-		policy.RetryUnknownOutcome = true
-		client, _ := newFaultClient(t, lb.baseURL, wrapper.WithRetryPolicy(policy))
+		client, _ := newFaultClient(t, lb.baseURL, retryUnknownOutcomes())
 		err := post(client, context.Background())
 		requireRequestError(t, err, 3, true)
 		assert.Len(t, lb.received(), 3)
@@ -580,9 +578,7 @@ func TestMalformedSuccessAnswerIsNeverRetried(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"_id":`)
 	}))
-	policy := wrapper.DefaultRetryPolicy()
-	policy.RetryUnknownOutcome = true
-	client, _ := newFaultClient(t, lb.baseURL, wrapper.WithRetryPolicy(policy))
+	client, _ := newFaultClient(t, lb.baseURL, retryUnknownOutcomes())
 
 	err := post(client, context.Background())
 

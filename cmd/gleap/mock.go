@@ -88,6 +88,7 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader notes the status for the request log.
 func (w *statusWriter) WriteHeader(status int) {
 	w.status = status
 	w.ResponseWriter.WriteHeader(status)
@@ -99,6 +100,7 @@ type lockedWriter struct {
 	w  io.Writer
 }
 
+// Write writes p whole before another Write may start.
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -200,6 +200,7 @@ type attachFlag []attachment
 
 type attachment struct{ name, url string }
 
+// String lists the attached file names, for flag's defaults.
 func (f *attachFlag) String() string {
 	names := make([]string, len(*f))
 	for i, file := range *f {
@@ -208,6 +209,7 @@ func (f *attachFlag) String() string {
 	return strings.Join(names, ",")
 }
 
+// Set adds one NAME=URL attachment.
 func (f *attachFlag) Set(value string) error {
 	name, url, ok := strings.Cut(value, "=")
 	if !ok || name == "" || url == "" {
