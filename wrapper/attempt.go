@@ -103,7 +103,6 @@ func (c *Client) apiFailure(resp *http.Response) *failure {
 		err:         apiErr,
 		safeToRetry: resp.StatusCode == http.StatusTooManyRequests,
 		mayExist:    resp.StatusCode >= 500,
-		retryAfter:  apiErr.RetryAfter,
 	}
 }
 

@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -21,7 +22,8 @@ type RetryPolicy struct {
 	// MaxBackoff caps the computed wait between two attempts.
 	MaxBackoff time.Duration
 	// MaxRetryAfter is the longest wait a server's Retry-After header may ask for. A server asking for
-	// more ends the retries; the *APIError then carries its RetryAfter so the caller can schedule.
+	// more ends the retries; the *APIError then carries its RetryAfter so the caller can schedule. With 0,
+	// any Retry-After ends them.
 	MaxRetryAfter time.Duration
 	// RetryUnknownOutcome also retries failures after which the message may exist already: 5xx answers,
 	// and timeouts or broken connections after the request was sent. It trades lost messages for
@@ -60,8 +62,6 @@ type failure struct {
 	safeToRetry bool
 	// mayExist: Gleap may have created the message (a 5xx, or a failure after the request was sent).
 	mayExist bool
-	// retryAfter is the wait the server asked for, or 0.
-	retryAfter time.Duration
 }
 
 // wait returns how long to wait before attempt number next (2 for the first retry) after f, and whether
@@ -70,8 +70,9 @@ func (p RetryPolicy) wait(next int, f *failure) (time.Duration, bool) {
 	if next > p.MaxRetries+1 || !(f.safeToRetry || f.mayExist && p.RetryUnknownOutcome) {
 		return 0, false
 	}
-	if f.retryAfter > 0 {
-		return f.retryAfter, f.retryAfter <= p.MaxRetryAfter
+	var apiErr *APIError
+	if errors.As(f.err, &apiErr) && apiErr.RetryAfter > 0 {
+		return apiErr.RetryAfter, apiErr.RetryAfter <= p.MaxRetryAfter
 	}
 	backoff := p.MinBackoff
 	for i := 2; i < next && backoff < p.MaxBackoff; i++ {
