@@ -45,3 +45,22 @@ func ExampleWithFaults() {
 		t.Error("want one retry after the 429 and one stored message")
 	}
 }
+
+// Code that posts in a loop, tested without the server keeping every message: only the newest 100 stay.
+func ExampleWithMaxMessages() {
+	var t *testing.T // given by go test
+
+	gleap := gleaptest.NewServer(t, gleaptest.WithMaxMessages(100))
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1000; i++ {
+		if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if gleap.Requests() != 1000 || len(gleap.Messages()) != 100 {
+		t.Error("want 1000 requests and the newest 100 messages")
+	}
+}

@@ -17,18 +17,29 @@ type Fault struct {
 	Status int
 	// RetryAfter, when positive, is sent as the Retry-After header in whole seconds, rounded up.
 	RetryAfter time.Duration
-	// Delay holds the answer back this long, or until the client gives up waiting.
+	// Delay holds the answer back this long, or until the client gives up waiting. The server's
+	// connection timeouts do not count the delay.
 	Delay time.Duration
 }
 
-func (f *Fault) answer(w http.ResponseWriter, r *http.Request, store http.Handler) {
+// answer answers r as f scripts; writeTimeout bounds writing the answer once any Delay is over.
+func (f *Fault) answer(w http.ResponseWriter, r *http.Request, store http.Handler, writeTimeout time.Duration) {
 	if f.Delay > 0 {
+		// A scripted delay is not a slow client. Left in place, the read deadline would cancel the request
+		// (net/http watches for the client hanging up by reading) and the write deadline would cut off
+		// the answer.
+		connection := http.NewResponseController(w)
+		_ = connection.SetReadDeadline(time.Time{})
+		_ = connection.SetWriteDeadline(time.Time{})
 		timer := time.NewTimer(f.Delay)
 		defer timer.Stop()
 		select {
 		case <-timer.C:
 		case <-r.Context().Done():
 			return
+		}
+		if writeTimeout > 0 {
+			_ = connection.SetWriteDeadline(time.Now().Add(writeTimeout))
 		}
 	}
 	if f.RetryAfter > 0 {

@@ -67,7 +67,7 @@ func (c *Client) attempt(ctx context.Context, body []byte, number int) (message 
 	status := 0
 	defer func() { c.logAttempt(ctx, number, status, time.Since(start), f) }()
 
-	resp, err := c.raw.CreateMessageWithBody(attemptCtx, "application/json", bytes.NewReader(body))
+	resp, err := c.raw.CreateMessageWithBody(attemptCtx, "application/json", bytes.NewReader(body), forbidReplay)
 	if err != nil {
 		neverSent := sent.neverSent(err)
 		return nil, &failure{err: err, safeToRetry: neverSent, mayExist: !neverSent}
@@ -85,14 +85,29 @@ func (c *Client) attempt(ctx context.Context, body []byte, number int) (message 
 	return message, nil
 }
 
+// forbidReplay takes away net/http's means to send a request again by itself. Without GetBody it cannot
+// rewind the body, so neither its HTTP/2 transport, which replays a request after a stream reset or a
+// GOAWAY even when the server had it whole, nor a 307 or 308 redirect can put a second copy on the wire.
+// Whether a message is sent again is then only the client's own decision, made on what it observed.
+func forbidReplay(_ context.Context, req *http.Request) error {
+	req.GetBody = nil
+	return nil
+}
+
 func hasDeadline(ctx context.Context) bool {
 	_, ok := ctx.Deadline()
 	return ok
 }
 
-// apiFailure reads a non-2xx answer into an *APIError, keeping at most maxErrorBodyBytes of it.
+// apiFailure reads a non-2xx answer into an *APIError, keeping at most maxErrorBodyBytes of it, with the
+// API key taken out of everything the server wrote.
 func (c *Client) apiFailure(resp *http.Response) *failure {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
+	var body []byte
+	// A 101's body is the connection itself, which a hostile server may hold open: it is not read.
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
+		body = []byte(c.redact(string(body)))
+	}
 	apiErr := &APIError{
 		StatusCode: resp.StatusCode,
 		Message:    serverMessage(body),
@@ -102,7 +117,9 @@ func (c *Client) apiFailure(resp *http.Response) *failure {
 	return &failure{
 		err:         apiErr,
 		safeToRetry: resp.StatusCode == http.StatusTooManyRequests,
-		mayExist:    resp.StatusCode >= 500,
+		// Only a 4xx says the request was refused. A 5xx may come after the message was stored, and a
+		// final 1xx or 3xx answers a request the server had whole: a 303 usually means it was processed.
+		mayExist: resp.StatusCode < 400 || resp.StatusCode >= 500,
 	}
 }
 
@@ -125,7 +142,9 @@ func (c *Client) readMessage(resp *http.Response) (*api.Message, error) {
 	return message, nil
 }
 
-// logAttempt writes one line per attempt to the logger set with WithLogger: never headers or bodies.
+// logAttempt writes one line per attempt to the logger set with WithLogger. It holds only what the client
+// itself knows (the status, the attempt, the duration and the kind of failure), never headers, bodies or
+// an error's text, which the server or the transport may have filled with the key or a customer's words.
 func (c *Client) logAttempt(ctx context.Context, number, status int, took time.Duration, f *failure) {
 	if c.logger == nil {
 		return
@@ -140,7 +159,26 @@ func (c *Client) logAttempt(ctx context.Context, number, status int, took time.D
 	level := slog.LevelInfo
 	if f != nil {
 		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("error", f.err.Error()))
+		attrs = append(attrs, slog.String("failure", failureKind(f.err)), slog.Bool("outcome_unknown", f.mayExist))
 	}
 	c.logger.LogAttrs(ctx, level, "gleap request", attrs...)
+}
+
+// failureKind names what went wrong in an attempt in words of the client's own: "status" (a non-2xx
+// answer), "invalid response", "timeout", "canceled" or "network".
+func failureKind(err error) string {
+	var apiErr *APIError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &apiErr):
+		return "status"
+	case errors.Is(err, ErrInvalidResponse):
+		return "invalid response"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "timeout"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	default:
+		return "network"
+	}
 }

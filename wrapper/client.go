@@ -1,12 +1,12 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/gleap-community/gleap-go/api"
@@ -23,8 +23,11 @@ const defaultUserAgent = "gleap-go/" + Version
 // Client calls the Gleap REST API for one project. It is safe for concurrent use by multiple goroutines;
 // make one per project and reuse it, so that its connections are reused too.
 type Client struct {
-	// The API key lives only inside raw's request editors, so printing a Client never shows it.
+	// The API key lives only inside closures (raw's request editors and redact), so printing a Client
+	// never shows it.
 	raw *api.ClientWithResponses
+	// redact removes the API key from text that came from outside the client.
+	redact func(string) string
 	settings
 }
 
@@ -52,7 +55,7 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	}
 	userAgent := s.userAgent
 	raw, err := api.NewClientWithResponses(s.baseURL,
-		api.WithHTTPClient(s.httpClient),
+		api.WithHTTPClient(guardRedirects(s.httpClient)),
 		api.WithRequestEditorFn(BearerAuth(apiKey)),
 		api.WithRequestEditorFn(ProjectHeader(projectID)),
 		api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
@@ -63,7 +66,7 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
-	return &Client{raw: raw, settings: s}, nil
+	return &Client{raw: raw, redact: newRedactor(apiKey), settings: s}, nil
 }
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
@@ -76,19 +79,43 @@ func (c *Client) Raw() *api.ClientWithResponses {
 // CreateMessage posts req into a ticket (POST /messages) and returns the message Gleap stored. Fields of
 // req left nil are not sent. The helpers PostReply, PostNote and PostBotMessage cover the common cases.
 //
-// Any JSON field of req (Comment, Data, ...) that is not valid JSON is a *ValidationError and nothing is
-// sent. Every other failure is a *RequestError: its cause is an *APIError for a non-2xx answer, wraps
+// req is checked before anything is sent (see checkCreateMessage): a problem is a *ValidationError. Every
+// other failure is a *RequestError: its cause is an *APIError for a non-2xx answer, wraps
 // ErrInvalidResponse for a success answer that cannot be read, and it wraps ErrOutcomeUnknown when the
 // message may exist anyway. Retries follow the client's RetryPolicy and re-send the identical body.
 //
 // Gleap's API reference: Messages, "Create a new message".
 func (c *Client) CreateMessage(ctx context.Context, req api.CreateMessageRequest) (*api.Message, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	// Encoding checks every json.RawMessage field; the body is encoded once and sent as it is.
-	encoded, err := json.Marshal(req)
+	encoded, err := encodeJSON(req)
 	if err != nil {
-		return nil, invalidJSONField(req)
+		if invalid := findField(reflect.ValueOf(req), "", invalidJSON); invalid != nil {
+			return nil, invalid
+		}
+		return nil, &ValidationError{Field: "request", Problem: "cannot be encoded as JSON"}
+	}
+	if invalid := checkCreateMessage(&req, encoded); invalid != nil {
+		return nil, invalid
 	}
 	return c.send(ctx, "create message", encoded)
+}
+
+// errNilContext answers a call made with a nil context, as net/http refuses one, instead of panicking.
+var errNilContext = &ValidationError{Field: "ctx", Problem: "must not be nil; use context.Background()"}
+
+// encodeJSON encodes value as encoding/json does, but leaves <, > and & as they are: the body is JSON,
+// not HTML, and the caller's text should arrive as written.
+func encodeJSON(value any) ([]byte, error) {
+	var out bytes.Buffer
+	encoder := json.NewEncoder(&out)
+	encoder.SetEscapeHTML(false)
+	if err := encoder.Encode(value); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
 }
 
 // send makes attempts with body until one succeeds, the retry policy gives up or ctx ends.
@@ -104,13 +131,13 @@ func (c *Client) send(ctx context.Context, op string, body []byte) (*api.Message
 			return message, nil
 		}
 		mayExist = mayExist || f.mayExist
-		final := &RequestError{Op: op, Attempts: attempts, OutcomeUnknown: mayExist, Err: f.err}
-		wait, retry := c.retry.wait(attempts+1, f)
-		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, wait) {
+		final := &RequestError{Op: op, Attempts: attempts, OutcomeUnknown: mayExist, Err: redactError(f.err, c.redact)}
+		pause, retry := c.retry.wait(attempts+1, f)
+		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, pause) {
 			return nil, final
 		}
-		if err := c.wait(ctx, wait); err != nil {
-			final.Err = fmt.Errorf("%w while waiting %v to retry after: %w", err, wait, f.err)
+		if err := c.wait(ctx, pause); err != nil {
+			final.Err = fmt.Errorf("%w while waiting %v to retry after: %w", err, pause, final.Err)
 			return nil, final
 		}
 	}
@@ -121,37 +148,4 @@ func (c *Client) send(ctx context.Context, op string, body []byte) (*api.Message
 func fitsDeadline(ctx context.Context, d time.Duration) bool {
 	deadline, ok := ctx.Deadline()
 	return !ok || time.Until(deadline) > d
-}
-
-var (
-	rawMessageType      = reflect.TypeFor[json.RawMessage]()
-	rawMessageSliceType = reflect.TypeFor[[]json.RawMessage]()
-)
-
-// invalidJSONField names the field that made req impossible to encode: one of its pass-through JSON
-// fields (any json.RawMessage in it, whatever the spec adds later) that does not parse. It runs only after
-// encoding failed, so the reflection stays off the path of every request.
-func invalidJSONField(req api.CreateMessageRequest) *ValidationError {
-	value := reflect.ValueOf(req)
-	for i := 0; i < value.NumField(); i++ {
-		field := value.Type().Field(i)
-		var values []json.RawMessage
-		switch field.Type {
-		case rawMessageType:
-			values = []json.RawMessage{value.Field(i).Interface().(json.RawMessage)}
-		case rawMessageSliceType:
-			values = value.Field(i).Interface().([]json.RawMessage)
-		}
-		for _, raw := range values {
-			if raw != nil && !json.Valid(raw) {
-				return &ValidationError{Field: jsonName(field), Problem: "is not valid JSON"}
-			}
-		}
-	}
-	return &ValidationError{Field: "request", Problem: "cannot be encoded as JSON"}
-}
-
-func jsonName(field reflect.StructField) string {
-	name, _, _ := strings.Cut(field.Tag.Get("json"), ",")
-	return name
 }

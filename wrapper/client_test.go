@@ -223,7 +223,7 @@ func TestCreateMessageRejectsInvalidJSONFieldsBeforeSending(t *testing.T) {
 	}{
 		{"comment", api.CreateMessageRequest{Comment: json.RawMessage(`{"type":`)}, "comment"},
 		{"data", api.CreateMessageRequest{Data: json.RawMessage(`not json`)}, "data"},
-		{"statusHistory entry", api.CreateMessageRequest{StatusHistory: []json.RawMessage{json.RawMessage(`1`), json.RawMessage(`{`)}}, "statusHistory"},
+		{"statusHistory entry", api.CreateMessageRequest{StatusHistory: []json.RawMessage{json.RawMessage(`1`), json.RawMessage(`{`)}}, "statusHistory[1]"},
 		{"aiData", api.CreateMessageRequest{AiData: json.RawMessage(`[1,]`)}, "aiData"},
 	}
 	lb, _ := serveGleap(t)

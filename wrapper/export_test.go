@@ -18,3 +18,6 @@ var Sleep = sleep
 
 // DecodeMessage is how the client decodes a success answer.
 var DecodeMessage = decodeMessage
+
+// DefaultHTTPClient is the *http.Client of a client made without WithHTTPClient.
+var DefaultHTTPClient = defaultHTTPClient

@@ -165,8 +165,9 @@ func TestRetryAfterIsHonouredThenTheSameBodyIsSentAgain(t *testing.T) {
 		header   string
 		min, max time.Duration
 	}{
-		"seconds":   {"7", 7 * time.Second, 7 * time.Second},
-		"HTTP date": {time.Now().Add(5 * time.Second).UTC().Format(http.TimeFormat), 3 * time.Second, 5 * time.Second},
+		"seconds": {"7", 7 * time.Second, 7 * time.Second},
+		// An HTTP date has whole seconds and the test may run late under load; a backoff would be ≤ 500 ms.
+		"HTTP date": {time.Now().Add(5 * time.Second).UTC().Format(http.TimeFormat), time.Second, 5 * time.Second},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -643,7 +644,7 @@ func TestResponseCapIsConfigurable(t *testing.T) {
 	assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
 }
 
-func TestRedirectsAreNotFollowed(t *testing.T) {
+func TestRedirectsOfAPostAreNotFollowedAndLeaveTheOutcomeUnknown(t *testing.T) {
 	t.Parallel()
 	var elsewhere atomic.Int32
 	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
@@ -655,7 +656,7 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 
 	err := post(client, context.Background())
 
-	requireRequestError(t, err, 1, false)
+	requireRequestError(t, err, 1, true)
 	requireAPIError(t, err, http.StatusTemporaryRedirect)
 	assert.Len(t, lb.received(), 1)
 	assert.Zero(t, elsewhere.Load(), "neither the key nor the message goes where a redirect points")

@@ -3,7 +3,6 @@ package wrapper
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -83,20 +82,6 @@ func TextMessage(ticketID, text string, opts ...MessageOption) (api.CreateMessag
 		}
 	}
 	return req, nil
-}
-
-func checkAttachment(attachment api.Attachment) *ValidationError {
-	if attachment.Name == nil || strings.TrimSpace(*attachment.Name) == "" {
-		return &ValidationError{Field: "name", Problem: "must not be blank"}
-	}
-	if attachment.URL == nil {
-		return &ValidationError{Field: "url", Problem: "must not be empty"}
-	}
-	parsed, err := url.Parse(*attachment.URL)
-	if err != nil || !parsed.IsAbs() || parsed.Host == "" {
-		return &ValidationError{Field: "url", Problem: "must be an absolute URL, such as https://example.com/file.pdf"}
-	}
-	return nil
 }
 
 // PostReply posts text as a reply in the ticket, visible to the contact, and returns the stored message.

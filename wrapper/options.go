@@ -57,9 +57,12 @@ func (s *settings) checkBaseURLScheme() error {
 	return &ValidationError{Field: "baseURL", Problem: "uses http:// on a host other than loopback, which would send the API key unencrypted; use https:// or opt in with WithInsecureHTTP"}
 }
 
-// isLoopback reports whether host names this machine: "localhost" or a loopback IP address.
+// isLoopback reports whether host names this machine: "localhost" or a loopback IP address. It decides as
+// http.ProxyFromEnvironment does, which sends every other host to the proxy: a host that passes here never
+// goes through one, so a plain-http key cannot reach a proxy. WithBaseURL lowers the case of the host, so
+// "LOCALHOST" counts too.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+	if host == "localhost" {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -68,8 +71,9 @@ func isLoopback(host string) bool {
 
 // WithBaseURL points the client at another Gleap API root, such as a regional deployment or a local test
 // server. The URL must be absolute and include the version path, as in "https://api.gleap.io/v3"; it must
-// not carry credentials, a query or a fragment. Plain http:// is accepted for loopback hosts (localhost,
-// 127.0.0.1, ::1) only, unless WithInsecureHTTP is given too.
+// not carry credentials, a query or a fragment (not even an empty "?" or "#", which would cut the version
+// path off every request). Plain http:// is accepted for loopback hosts (localhost, 127.0.0.1, ::1) only,
+// unless WithInsecureHTTP is given too. The host is used in lower case.
 func WithBaseURL(baseURL string) Option {
 	return func(s *settings) error {
 		parsed, err := url.Parse(baseURL)
@@ -82,10 +86,12 @@ func WithBaseURL(baseURL string) Option {
 			return &ValidationError{Field: "baseURL", Problem: "must name a host"}
 		case parsed.User != nil:
 			return &ValidationError{Field: "baseURL", Problem: "must not hold credentials; the API key is passed to New"}
-		case parsed.RawQuery != "" || parsed.Fragment != "":
+		case strings.ContainsAny(baseURL, "?#"):
 			return &ValidationError{Field: "baseURL", Problem: "must not have a query or a fragment"}
 		}
-		s.baseURL = strings.TrimSuffix(baseURL, "/")
+		// Host names are case-insensitive, but the proxy decision compares "localhost" exactly.
+		parsed.Host = strings.ToLower(parsed.Host)
+		s.baseURL = strings.TrimSuffix(parsed.String(), "/")
 		return nil
 	}
 }

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -85,14 +86,23 @@ func (p RetryPolicy) wait(next int, f *failure) (time.Duration, bool) {
 	return backoff, true
 }
 
-// parseRetryAfter reads a Retry-After header: a number of seconds or an HTTP date. Anything else, or a
-// time in the past, is 0.
+// maxRetryAfterSeconds is the longest Retry-After, in seconds, that a time.Duration can hold.
+const maxRetryAfterSeconds = math.MaxInt64 / int64(time.Second)
+
+// parseRetryAfter reads a Retry-After header: a number of seconds or an HTTP date. A number too large
+// for a time.Duration means "very long" and is read as the longest one. Anything else, or a time in the
+// past, is 0.
 func parseRetryAfter(header string, now time.Time) time.Duration {
 	if header == "" {
 		return 0
 	}
-	if seconds, err := strconv.ParseUint(header, 10, 32); err == nil {
-		return time.Duration(seconds) * time.Second
+	seconds, err := strconv.ParseInt(header, 10, 64)
+	var numErr *strconv.NumError
+	switch {
+	case err == nil && seconds >= 0:
+		return time.Duration(min(seconds, maxRetryAfterSeconds)) * time.Second
+	case errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange) && header[0] != '-':
+		return time.Duration(maxRetryAfterSeconds) * time.Second
 	}
 	if date, err := http.ParseTime(header); err == nil && date.After(now) {
 		return date.Sub(now)

@@ -1,7 +1,6 @@
 package wrapper
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -28,10 +27,7 @@ func PlainTextDoc(text string) json.RawMessage {
 			paragraphs[i].Content = []tiptapNode{{Type: "text", Text: line}}
 		}
 	}
-	var out bytes.Buffer
-	encoder := json.NewEncoder(&out)
-	encoder.SetEscapeHTML(false) // keep <, > and & readable; the body is JSON, not HTML
 	// Encoding a tree of strings cannot fail.
-	_ = encoder.Encode(tiptapNode{Type: "doc", Content: paragraphs})
-	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
+	doc, _ := encodeJSON(tiptapNode{Type: "doc", Content: paragraphs})
+	return doc
 }

@@ -1,18 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -99,6 +94,13 @@ func TestSendJSONFromAFileOrStdin(t *testing.T) {
 		assert.Equal(t, "refund-4711", *server.Messages()[0].MessageRef)
 		assert.JSONEq(t, `{"orderId":4711}`, string(server.Messages()[0].Data))
 	})
+	t.Run("stdin, with whitespace after the message", func(t *testing.T) {
+		t.Parallel()
+		server := gleaptest.NewServer(t)
+		r := gleap(t, server.URL, message+"\n \t\r\n", nil, "send", "--json", "-")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Len(t, server.Messages(), 1)
+	})
 	t.Run("stdin, with the ticket from --ticket", func(t *testing.T) {
 		t.Parallel()
 		server := gleaptest.NewServer(t)
@@ -148,6 +150,11 @@ func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
 		{"JSON with an unknown field", nil, nil, `{"ticket":"t","colour":"red"}`, []string{"--json", "-"}, exitUsage, `unknown field "colour"`, 0},
 		{"JSON without a ticket", nil, nil, `{"type":"COMMENT"}`, []string{"--json", "-"}, exitUsage, "gleap: invalid ticket", 0},
 		{"JSON file missing", nil, nil, "", []string{"--json", "/nonexistent/message.json"}, exitUsage, "no such file", 0},
+		{"JSON followed by another object", nil, nil, `{"ticket":"t"} {"ticket":"u"}`, []string{"--json", "-"}, exitUsage, "gleap: --json: there is data after the message", 0},
+		{"JSON followed by garbage", nil, nil, `{"ticket":"t"}` + "\nrm -rf /", []string{"--json", "-"}, exitUsage, "gleap: --json: there is data after the message", 0},
+		{"JSON followed by a stray brace", nil, nil, `{"ticket":"t"}}`, []string{"--json", "-"}, exitUsage, "gleap: --json: there is data after the message", 0},
+		{"JSON over the size cap", nil, nil, `{"ticket":"t","messageRef":"` + strings.Repeat("a", maxJSONInputBytes) + `"}`, []string{"--json", "-"}, exitUsage, "gleap: --json: the input is over the 8 MiB limit", 0},
+		{"JSON padded over the size cap", nil, nil, `{"ticket":"t"}` + strings.Repeat(" ", maxJSONInputBytes), []string{"--json", "-"}, exitUsage, "gleap: --json: the input is over the 8 MiB limit", 0},
 		{"JSON and --text", nil, nil, "", []string{"--json", "-", "--text", "hi"}, exitUsage, "cannot be combined", 0},
 		{"bad base URL", nil, map[string]string{"GLEAP_BASE_URL": "api.gleap.io/v3"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid baseURL", 0},
 		{"unknown flag", nil, nil, "", []string{"--colour", "red"}, exitUsage, "flag provided but not defined: -colour", 0},
@@ -183,73 +190,4 @@ func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 		assert.Equal(t, exitUsage, r.code, args)
 		assert.NotEmpty(t, r.stderr, args)
 	}
-}
-
-// startMock runs "gleap mock" on a free loopback port and returns its API root; the mock stops, and
-// must exit 0, when the test ends.
-func startMock(t *testing.T) (baseURL string, stderr *lockedWriter) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stdoutReader, stdoutWriter := io.Pipe()
-	stderr = &lockedWriter{w: &bytes.Buffer{}}
-	exited := make(chan int, 1)
-	go func() {
-		exited <- run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, stdio{strings.NewReader(""), stdoutWriter, stderr}, os.Getenv)
-		stdoutWriter.Close()
-	}()
-	line, err := bufio.NewReader(stdoutReader).ReadString('\n') // the mock announces itself once it listens
-	require.NoError(t, err)
-	go func() { _, _ = io.Copy(io.Discard, stdoutReader) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.Equal(t, exitOK, <-exited)
-	})
-	fields := strings.Fields(line)
-	return fields[len(fields)-1], stderr
-}
-
-func TestMockServesTheCLIEndToEnd(t *testing.T) {
-	t.Parallel()
-	baseURL, mockLog := startMock(t)
-	require.True(t, strings.HasPrefix(baseURL, "http://127.0.0.1:"), baseURL)
-
-	r := gleap(t, baseURL, "", nil, "send", "--ticket", ticketID, "--text", "Hello from the mock")
-	require.Equal(t, exitOK, r.code, r.stderr)
-	r = gleap(t, baseURL, "", nil, "send", "--ticket", ticketID, "--text", "A note", "--note")
-	require.Equal(t, exitOK, r.code, r.stderr)
-
-	resp, err := http.Get(baseURL + "/messages")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var listed struct{ Messages []api.Message }
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&listed))
-	require.Len(t, listed.Messages, 2)
-	assert.Equal(t, 1, *listed.Messages[1].Index)
-	assert.True(t, *listed.Messages[1].IsNote)
-
-	// A request that breaks the contract is refused and reported.
-	bad, err := http.Post(baseURL+"/messages", "application/json", strings.NewReader(`{"ticket":1}`))
-	require.NoError(t, err)
-	bad.Body.Close()
-	assert.Equal(t, http.StatusUnauthorized, bad.StatusCode)
-
-	log := mockLog.w.(*bytes.Buffer)
-	mockLog.mu.Lock()
-	defer mockLog.mu.Unlock()
-	assert.Contains(t, log.String(), "gleap mock: POST /v3/messages 200")
-	assert.Contains(t, log.String(), "gleap mock: contract violation")
-	assert.NotContains(t, log.String(), testKey)
-}
-
-func TestMockFailsOnABusyAddress(t *testing.T) {
-	t.Parallel()
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer listener.Close()
-	var stdout, stderr bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	code := run(ctx, []string{"mock", "--addr", listener.Addr().String()}, stdio{strings.NewReader(""), &stdout, &stderr}, os.Getenv)
-	assert.Equal(t, exitFailure, code)
-	assert.Contains(t, stderr.String(), "address already in use")
 }

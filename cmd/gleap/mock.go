@@ -15,12 +15,16 @@ import (
 )
 
 const mockHelp = `Usage:
-  gleap mock [--addr HOST:PORT]
+  gleap mock [--addr HOST:PORT] [--max-messages N]
 
 Runs a stand-in for the Gleap API until interrupted. Every request and answer is validated against
 gleap-go's openapi.yaml; violations are reported on standard error and the request is refused as Gleap
 would refuse it. It prints its API root first, then one line per request on standard error.
 GET /v3/messages (not part of Gleap's API) lists the messages it stored.
+
+It stays small whatever its clients do: it keeps the newest --max-messages messages and forgets the
+oldest, answers a request body over 1 MiB with 413 without reading the rest of it, and closes a
+connection that takes over 30 seconds to send a request or sits idle for a minute.
 
 Example:
   gleap mock --addr 127.0.0.1:4010 &
@@ -35,11 +39,23 @@ Flags:
 const shutdownTimeout = 5 * time.Second
 
 func mock(ctx context.Context, args []string, std stdio) int {
+	return serveMock(ctx, args, std, fakegleap.DefaultTimeouts())
+}
+
+// serveMock is mock with its connection timeouts as a parameter, so that tests of them need not wait
+// half a minute.
+func serveMock(ctx context.Context, args []string, std stdio, timeouts fakegleap.Timeouts) int {
 	flags := flag.NewFlagSet("mock", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:4010", "the address to listen on; port 0 picks a free one")
+	maxMessages := flags.Int("max-messages", fakegleap.DefaultMaxMessages,
+		"keep at most `N` messages; each one past N evicts the oldest")
 	flags.Usage = helpFor(flags, mockHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
+	}
+	if *maxMessages < 1 {
+		fmt.Fprintf(std.err, "gleap mock: --max-messages must be at least 1, got %d\n", *maxMessages)
+		return exitUsage
 	}
 	validator, err := fakegleap.NewValidator()
 	if err != nil {
@@ -52,10 +68,11 @@ func mock(ctx context.Context, args []string, std stdio) int {
 		return exitFailure
 	}
 	log := &lockedWriter{w: std.err}
-	handler := fakegleap.NewMock(fakegleap.NewServer(nil), validator, func(err error) {
+	handler := fakegleap.NewMock(fakegleap.NewServer(nil, fakegleap.WithMaxMessages(*maxMessages)), validator, func(err error) {
 		fmt.Fprintln(log, "gleap mock: contract violation:", err)
 	})
-	srv := &http.Server{Handler: logRequests(handler, log), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: logRequests(handler, log)}
+	timeouts.Apply(srv)
 	fmt.Fprintf(std.out, "gleap mock: serving the Gleap API on http://%s/v3\n", listener.Addr())
 
 	served := make(chan error, 1)

@@ -127,7 +127,8 @@ func messageOptions(note, bot bool, attachments attachFlag) []wrapper.MessageOpt
 }
 
 // readRequest reads a CreateMessageRequest from file ("-" is in). Unknown fields are an error rather
-// than dropped without a word; ticketID, when set, fills in or replaces the ticket.
+// than dropped without a word, and so is anything but whitespace after the message: a second message or
+// a truncated concatenation must not go unnoticed. ticketID, when set, fills in or replaces the ticket.
 func readRequest(file, ticketID string, in io.Reader) (api.CreateMessageRequest, error) {
 	var req api.CreateMessageRequest
 	if file != "-" {
@@ -138,9 +139,20 @@ func readRequest(file, ticketID string, in io.Reader) (api.CreateMessageRequest,
 		defer opened.Close()
 		in = opened
 	}
-	decoder := json.NewDecoder(io.LimitReader(in, maxJSONInputBytes))
+	// One byte past the cap tells an input over the cap from one that ends exactly at it.
+	capped := &io.LimitedReader{R: in, N: maxJSONInputBytes + 1}
+	decoder := json.NewDecoder(capped)
 	decoder.DisallowUnknownFields()
-	if err := decoder.Decode(&req); err != nil {
+	err := decoder.Decode(&req)
+	if err == nil {
+		err = endOfInput(decoder)
+	}
+	switch {
+	case capped.N == 0: // whatever else went wrong, it came from cutting the input short
+		return req, fmt.Errorf("gleap: --json: the input is over the %d MiB limit", maxJSONInputBytes>>20)
+	case errors.Is(err, errDataAfterMessage):
+		return req, fmt.Errorf("gleap: --json: %w", err)
+	case err != nil:
 		return req, fmt.Errorf("gleap: --json: not a message: %w", err)
 	}
 	if ticketID != "" {
@@ -150,6 +162,23 @@ func readRequest(file, ticketID string, in io.Reader) (api.CreateMessageRequest,
 		return req, &wrapper.ValidationError{Field: "ticket", Problem: "must be set, in the JSON or with --ticket"}
 	}
 	return req, nil
+}
+
+// errDataAfterMessage reports input that goes on after the message.
+var errDataAfterMessage = errors.New("there is data after the message: give exactly one JSON object")
+
+// endOfInput checks that only whitespace is left after the value decoder has read.
+func endOfInput(decoder *json.Decoder) error {
+	_, err := decoder.Token()
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err == nil, errors.As(err, &syntaxErr):
+		return errDataAfterMessage
+	default:
+		return err
+	}
 }
 
 // printDryRun shows the request that send would make, with the key masked.

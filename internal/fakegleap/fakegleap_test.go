@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -215,4 +216,38 @@ func TestWrapRequestsChecksRequestsAndLeavesAnswersAlone(t *testing.T) {
 	resp, _ = post(t, srv.URL+"/v3/messages", `{"ticket":1}`, credentials)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	assert.Len(t, found.all(), 1)
+}
+
+func TestServerKeepsTheNewestMessagesUpToItsCap(t *testing.T) {
+	t.Parallel()
+	fake := fakegleap.NewServer(nil, fakegleap.WithMaxMessages(2))
+	srv, found := serve(t, fake)
+
+	var answers []map[string]any
+	for i, ticket := range []string{"ticket-a", "ticket-b", "ticket-b", "ticket-a"} {
+		_, body := post(t, srv.URL+"/v3/messages", `{"ticket":"`+ticket+`","messageRef":"m`+strconv.Itoa(i)+`"}`, credentials)
+		answers = append(answers, body)
+	}
+	require.Empty(t, found.all())
+
+	stored := fake.Messages()
+	require.Len(t, stored, 2, "the oldest messages are evicted")
+	assert.Equal(t, "m2", *stored[0].MessageRef)
+	assert.Equal(t, "m3", *stored[1].MessageRef)
+	listed := httptest.NewRecorder()
+	fake.ListStored(listed, httptest.NewRequest(http.MethodGet, "/v3/messages", nil))
+	var body struct{ Messages []map[string]any }
+	require.NoError(t, json.NewDecoder(listed.Body).Decode(&body))
+	require.Len(t, body.Messages, 2)
+	assert.Equal(t, answers[2]["_id"], body.Messages[0]["_id"])
+	assert.Equal(t, answers[3]["_id"], body.Messages[1]["_id"])
+	// ticket-a's only message was evicted by the third post, and its count with it: the per-ticket
+	// counts are bounded by the cap too.
+	assert.Equal(t, []any{0.0, 0.0, 1.0, 0.0},
+		[]any{answers[0]["index"], answers[1]["index"], answers[2]["index"], answers[3]["index"]})
+}
+
+func TestServerNeedsRoomForAMessage(t *testing.T) {
+	t.Parallel()
+	assert.PanicsWithValue(t, "fakegleap: maxMessages must be at least 1, got 0", func() { fakegleap.NewServer(nil, fakegleap.WithMaxMessages(0)) })
 }

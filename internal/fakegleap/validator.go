@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -61,7 +62,7 @@ func (v *Validator) Wrap(next http.Handler, report func(error)) http.Handler {
 		if !ok {
 			return
 		}
-		recorded := httptest.NewRecorder()
+		recorded := recorder{ResponseRecorder: httptest.NewRecorder(), connection: http.NewResponseController(w)}
 		next.ServeHTTP(recorded, r)
 		if r.Context().Err() != nil {
 			return // the client gave up waiting: no answer reaches it, so there is none to check
@@ -82,6 +83,24 @@ func (v *Validator) Wrap(next http.Handler, report func(error)) http.Handler {
 		w.WriteHeader(recorded.Code)
 		_, _ = w.Write(body)
 	})
+}
+
+// recorder holds an answer until it is validated. The connection's deadlines stay within reach of the
+// handler through http.ResponseController: one that holds its answer back on purpose (a scripted delay)
+// must be able to move them.
+type recorder struct {
+	*httptest.ResponseRecorder
+	connection *http.ResponseController
+}
+
+// SetReadDeadline sets the read deadline of the connection the answer goes to.
+func (r recorder) SetReadDeadline(deadline time.Time) error {
+	return r.connection.SetReadDeadline(deadline)
+}
+
+// SetWriteDeadline sets the write deadline of the connection the answer goes to.
+func (r recorder) SetWriteDeadline(deadline time.Time) error {
+	return r.connection.SetWriteDeadline(deadline)
 }
 
 // WrapRequests validates requests as Wrap does but hands next the connection's own ResponseWriter, its

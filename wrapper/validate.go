@@ -1,0 +1,142 @@
+package wrapper
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gleap-community/gleap-go/api"
+)
+
+// MaxRequestBytes is the largest encoded request body the client sends. Gleap does not document a limit;
+// a message is a few KiB (MaxTextBytes of text encode to well under this), so a larger body is a mistake,
+// such as a whole file pasted into Data, rather than a message.
+const MaxRequestBytes = 1 << 20
+
+// checkCreateMessage checks what can be checked of a new message without guessing Gleap's rules: something
+// is set, the body is not over MaxRequestBytes, an id that is set is not blank, every attachment has a
+// name and a URL and a channel has an id (Gleap's published document requires both), and every string is
+// valid UTF-8 (encoding/json would otherwise send U+FFFD in place of the caller's bytes). encoded is req
+// as it will be sent.
+func checkCreateMessage(req *api.CreateMessageRequest, encoded []byte) *ValidationError {
+	if len(encoded) > MaxRequestBytes {
+		return &ValidationError{Field: "request", Problem: fmt.Sprintf("encodes to %d bytes, more than the %d accepted", len(encoded), MaxRequestBytes)}
+	}
+	if string(encoded) == "{}" {
+		return &ValidationError{Field: "request", Problem: "sets no field, so there is no message to post"}
+	}
+	ids := [...]struct {
+		field string
+		value *string
+	}{
+		{"ticket", req.Ticket}, {"user", req.User}, {"session", req.Session}, {"emailId", req.EmailID},
+		{"outbound", req.Outbound}, {"outboundTemplate", req.OutboundTemplate},
+	}
+	for _, id := range ids {
+		if id.value != nil && isBlank(*id.value) {
+			return &ValidationError{Field: id.field, Problem: "must not be blank when it is set"}
+		}
+	}
+	if req.Channel != nil && (req.Channel.ID == nil || isBlank(*req.Channel.ID)) {
+		return &ValidationError{Field: "channel.id", Problem: "must be set when a channel is given"}
+	}
+	for i, attachment := range req.Attachments {
+		if err := checkAttachment(attachment); err != nil {
+			err.Field = fmt.Sprintf("attachments[%d].%s", i, err.Field)
+			return err
+		}
+	}
+	// encoding/json writes invalid UTF-8 as the escape \ufffd (and a real U+FFFD as its raw bytes), so only
+	// a body holding that escape needs the field-by-field search.
+	if bytes.Contains(encoded, []byte(`\ufffd`)) {
+		return findField(reflect.ValueOf(*req), "", invalidUTF8)
+	}
+	return nil
+}
+
+func isBlank(value string) bool {
+	return strings.TrimSpace(value) == ""
+}
+
+// checkAttachment requires what Gleap's published document requires of an attachment, a name and a URL,
+// and that the URL is absolute: the reader downloads the file from it.
+func checkAttachment(attachment api.Attachment) *ValidationError {
+	if attachment.Name == nil || isBlank(*attachment.Name) {
+		return &ValidationError{Field: "name", Problem: "must not be blank"}
+	}
+	if attachment.URL == nil || isBlank(*attachment.URL) {
+		return &ValidationError{Field: "url", Problem: "must not be blank"}
+	}
+	parsed, err := url.Parse(*attachment.URL)
+	if err != nil || !parsed.IsAbs() || parsed.Host == "" {
+		return &ValidationError{Field: "url", Problem: "must be an absolute URL, such as https://example.com/file.pdf"}
+	}
+	return nil
+}
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// invalidJSON is the problem of a pass-through JSON field that does not parse.
+func invalidJSON(leaf reflect.Value) string {
+	if leaf.Type() == rawMessageType && leaf.Len() > 0 && !json.Valid(leaf.Bytes()) {
+		return "is not valid JSON"
+	}
+	return ""
+}
+
+// invalidUTF8 is the problem of a string that encoding/json would not send as it is.
+func invalidUTF8(leaf reflect.Value) string {
+	if leaf.Kind() == reflect.String && !utf8.ValidString(leaf.String()) {
+		return "is not valid UTF-8"
+	}
+	return ""
+}
+
+// findField walks value (a request) down to its strings and pass-through JSON fields and returns the
+// first one for which problem says something, named by its JSON path ("attachments[0].name"). It runs
+// only after a cheap test on the encoded body found a problem, so the reflection stays off the path of a
+// valid request.
+func findField(value reflect.Value, path string, problem func(reflect.Value) string) *ValidationError {
+	if value.Type() == rawMessageType || value.Kind() == reflect.String {
+		if text := problem(value); text != "" {
+			return &ValidationError{Field: path, Problem: text}
+		}
+		return nil
+	}
+	switch value.Kind() {
+	case reflect.Pointer:
+		if !value.IsNil() {
+			return findField(value.Elem(), path, problem)
+		}
+	case reflect.Struct:
+		for i := range value.NumField() {
+			name := jsonName(value.Type().Field(i))
+			if name == "" || name == "-" {
+				continue
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			if err := findField(value.Field(i), name, problem); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		for i := range value.Len() {
+			if err := findField(value.Index(i), fmt.Sprintf("%s[%d]", path, i), problem); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// jsonName is the name a struct field has in JSON, from its generated tag.
+func jsonName(field reflect.StructField) string {
+	name, _, _ := strings.Cut(field.Tag.Get("json"), ",")
+	return name
+}
