@@ -65,8 +65,9 @@ func TestCreateMessageRequestHasEveryReferenceFieldDescribed(t *testing.T) {
 	t.Parallel()
 	doc := loadSpec(t)
 	schema := doc.Components.Schemas["CreateMessageRequest"].Value
+	properties := allProperties(schema)
 	var names []string
-	for name, property := range schema.Properties {
+	for name, property := range properties {
 		names = append(names, name)
 		assert.NotEmpty(t, property.Value.Description, "field %q has no description", name)
 	}
@@ -77,7 +78,35 @@ func TestCreateMessageRequestHasEveryReferenceFieldDescribed(t *testing.T) {
 	for _, name := range []string{"FallbackUser", "Attachment", "Channel"} {
 		assert.Contains(t, doc.Components.Schemas, name, "named component schema")
 	}
-	assert.Equal(t, "#/components/schemas/Attachment", schema.Properties["attachments"].Value.Items.Ref)
+	assert.Equal(t, "#/components/schemas/Attachment", properties["attachments"].Value.Items.Ref)
+}
+
+// allProperties returns the properties of schema and of the schemas it composes with allOf.
+func allProperties(schema *openapi3.Schema) openapi3.Schemas {
+	properties := openapi3.Schemas{}
+	for name, property := range schema.Properties {
+		properties[name] = property
+	}
+	for _, part := range schema.AllOf {
+		for name, property := range allProperties(part.Value) {
+			properties[name] = property
+		}
+	}
+	return properties
+}
+
+func TestSharedFieldsAreDeclaredOnce(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	shared := doc.Components.Schemas["MessageFields"].Value.Properties
+	for _, name := range []string{"CreateMessageRequest", "Message"} {
+		schema := doc.Components.Schemas[name].Value
+		require.NotEmpty(t, schema.AllOf, name)
+		assert.Equal(t, "#/components/schemas/MessageFields", schema.AllOf[0].Ref, "%s composes the shared fields", name)
+		for field := range schema.AllOf[1].Value.Properties {
+			assert.NotContains(t, shared, field, "%s declares %q again", name, field)
+		}
+	}
 }
 
 func TestOperationDocumentsSuccessAndEveryErrorStatus(t *testing.T) {
@@ -100,20 +129,23 @@ func TestMessageSchemaToleratesUnknownAndAnyValues(t *testing.T) {
 	t.Parallel()
 	doc := loadSpec(t)
 	message := doc.Components.Schemas["Message"].Value
-	require.NotNil(t, message.AdditionalProperties.Has)
-	assert.True(t, *message.AdditionalProperties.Has, "Message keeps fields the server adds later")
 	for _, name := range []string{"_id", "id", "ticket", "comment", "type", "bot", "user", "session", "createdAt", "updatedAt", "index"} {
-		assert.Contains(t, message.Properties, name)
+		assert.Contains(t, allProperties(message), name)
 	}
+	stored := map[string]any{
+		"_id": "6752f0c1a4b3c2d1e0f98765", "ticket": "6752e9a8b7c6d5e4f3a21098", "user": "64f1c2d3e4a5b6c7d8e9f012",
+		"session": map[string]any{"_id": "s1", "avatar": "https://cdn.example.com/a.png"}, "reactions": []any{"👍"},
+	}
+	assert.NoError(t, message.VisitJSON(stored), "fields the server adds later are accepted, on the message and inside it")
 
 	nonNull := []any{map[string]any{"type": "doc"}, []any{"a", 1.0, nil}, "text", 42.0, true}
 	for _, name := range []string{"data", "translatedData", "status", "comment", "aiData"} {
-		field := doc.Components.Schemas["CreateMessageRequest"].Value.Properties[name].Value
+		field := allProperties(doc.Components.Schemas["CreateMessageRequest"].Value)[name].Value
 		for _, value := range append(nonNull, nil) {
 			assert.NoError(t, field.VisitJSON(value), "%s = %#v", name, value)
 		}
 	}
-	history := doc.Components.Schemas["CreateMessageRequest"].Value.Properties["statusHistory"].Value
+	history := allProperties(doc.Components.Schemas["CreateMessageRequest"].Value)["statusHistory"].Value
 	assert.NoError(t, history.VisitJSON(append(nonNull, nil)))
 	errorSchema := doc.Components.Schemas["Error"].Value
 	for _, body := range append(nonNull, map[string]any{"message": []any{"ticket must be a string"}}) {

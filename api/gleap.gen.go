@@ -63,7 +63,7 @@ type CreateMessageRequest struct {
 	// Attachments Files attached to the message, given by URL.
 	Attachments []Attachment `json:"attachments,omitempty"`
 
-	// Bot Post the message as the project's bot instead of a person.
+	// Bot The message is from the project's bot rather than a person.
 	Bot *bool `json:"bot,omitempty"`
 
 	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through.
@@ -83,13 +83,13 @@ type CreateMessageRequest struct {
 	// FallbackUser Who the message is shown as coming from when it has no Gleap user (for example an imported email).
 	FallbackUser *FallbackUser `json:"fallbackUser,omitempty"`
 
-	// IsNote Post the message as an internal note that only the team sees.
+	// IsNote The message is an internal note that only the team sees.
 	IsNote *bool `json:"isNote,omitempty"`
 
-	// IsReply Marks the message as a reply to an earlier message (for example an email reply).
+	// IsReply The message is a reply to an earlier message (for example an email reply).
 	IsReply *bool `json:"isReply,omitempty"`
 
-	// KaiChat Marks the message as part of a conversation with Kai, Gleap's AI agent.
+	// KaiChat The message belongs to a conversation with Kai, Gleap's AI agent.
 	KaiChat *bool `json:"kaiChat,omitempty"`
 
 	// MessageRef The caller's own reference for the message, for example to correlate it with a record in another system.
@@ -107,13 +107,13 @@ type CreateMessageRequest struct {
 	// Rating The contact's rating attached to the message.
 	Rating *string `json:"rating,omitempty"`
 
-	// SendToChannel Also deliver the message through the ticket's external channel (email, WhatsApp, ...).
+	// SendToChannel The message is also delivered through the ticket's external channel (email, WhatsApp, ...).
 	SendToChannel *bool `json:"sendToChannel,omitempty"`
 
 	// Session Id of the contact (session) the message is posted as or addressed to.
 	Session *string `json:"session,omitempty"`
 
-	// SessionNotificationsUnread Whether the contact's notifications for the message are marked unread.
+	// SessionNotificationsUnread The contact's notifications for the message are marked unread.
 	SessionNotificationsUnread *bool `json:"sessionNotificationsUnread,omitempty"`
 
 	// Status Delivery or workflow status of the message; any JSON value, passed through untouched.
@@ -147,8 +147,7 @@ type Error struct {
 	Message AnyValue `json:"message,omitempty"`
 
 	// StatusCode The HTTP status code, repeated in the body.
-	StatusCode           *int                   `json:"statusCode,omitempty"`
-	AdditionalProperties map[string]interface{} `json:"-"`
+	StatusCode *int `json:"statusCode,omitempty"`
 }
 
 // FallbackUser Who the message is shown as coming from when it has no Gleap user (for example an imported email).
@@ -163,31 +162,33 @@ type FallbackUser struct {
 	Username *string `json:"username,omitempty"`
 }
 
-// Message A stored message. The fields below are the ones Gleap documents; the server may send more, which
-// are kept in the additional properties rather than rejected.
+// Message A stored message: the fields it was created with, and the ones Gleap assigns. The server may send
+// fields not listed here; they are allowed, and the raw answer keeps them.
 type Message struct {
 	// DocumentID The message id as stored by Gleap (the same value as `id`).
-	DocumentID *string `json:"_id,omitempty"`
+	DocumentID *ObjectID `json:"_id,omitempty"`
 
-	// AiData Data from Gleap's AI features about this message; any JSON value.
+	// AiData Data from Gleap's AI features about this message; any JSON value, passed through untouched.
 	AiData AnyValue `json:"aiData,omitempty"`
 
-	// Attachments Files attached to the message.
+	// Attachments Files attached to the message, given by URL.
 	Attachments []Attachment `json:"attachments,omitempty"`
 
-	// Bot Whether the bot posted the message.
+	// Bot The message is from the project's bot rather than a person.
 	Bot *bool `json:"bot,omitempty"`
 
 	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through.
 	Channel *Channel `json:"channel,omitempty"`
 
-	// Comment The message body, usually a TipTap (ProseMirror) JSON document; any JSON value.
+	// Comment The message body: a TipTap (ProseMirror) JSON document such as
+	// `{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Hello"}]}]}`.
+	// Any JSON value is accepted and passed through untouched.
 	Comment AnyValue `json:"comment,omitempty"`
 
 	// CreatedAt When the message was created.
 	CreatedAt *time.Time `json:"createdAt,omitempty"`
 
-	// Data Free-form data attached to the message; any JSON value.
+	// Data Free-form data attached to the message; any JSON value, passed through untouched.
 	Data AnyValue `json:"data,omitempty"`
 
 	// EmailID Id of the email this message was received as or sent as.
@@ -196,28 +197,28 @@ type Message struct {
 	// FallbackUser Who the message is shown as coming from when it has no Gleap user (for example an imported email).
 	FallbackUser *FallbackUser `json:"fallbackUser,omitempty"`
 
-	// ID The message id (24 hexadecimal digits).
-	ID *string `json:"id,omitempty"`
+	// ID The message id.
+	ID *ObjectID `json:"id,omitempty"`
 
 	// Index Position of the message in the ticket's conversation.
 	Index *int `json:"index,omitempty"`
 
-	// IsNote Whether the message is an internal note.
+	// IsNote The message is an internal note that only the team sees.
 	IsNote *bool `json:"isNote,omitempty"`
 
-	// IsReply Whether the message is a reply to an earlier message.
+	// IsReply The message is a reply to an earlier message (for example an email reply).
 	IsReply *bool `json:"isReply,omitempty"`
 
-	// KaiChat Whether the message belongs to a conversation with Kai, Gleap's AI agent.
+	// KaiChat The message belongs to a conversation with Kai, Gleap's AI agent.
 	KaiChat *bool `json:"kaiChat,omitempty"`
 
-	// MessageRef The caller's own reference for the message.
+	// MessageRef The caller's own reference for the message, for example to correlate it with a record in another system.
 	MessageRef *string `json:"messageRef,omitempty"`
 
 	// Outbound Id of the outbound message (campaign) the message belongs to.
 	Outbound *string `json:"outbound,omitempty"`
 
-	// OutboundSubject Subject line used when the message went out by email.
+	// OutboundSubject Subject line used when the message goes out by email.
 	OutboundSubject *string `json:"outboundSubject,omitempty"`
 
 	// OutboundTemplate Id of the outbound template the message was made from.
@@ -226,36 +227,37 @@ type Message struct {
 	// Rating The contact's rating attached to the message.
 	Rating *string `json:"rating,omitempty"`
 
-	// SendToChannel Whether the message was also delivered through the ticket's external channel.
+	// SendToChannel The message is also delivered through the ticket's external channel (email, WhatsApp, ...).
 	SendToChannel *bool `json:"sendToChannel,omitempty"`
 
 	// Session The contact the conversation is with, as an object or as a bare id.
 	Session *Message_Session `json:"session,omitempty"`
 
-	// SessionNotificationsUnread Whether the contact's notifications for the message are unread.
+	// SessionNotificationsUnread The contact's notifications for the message are marked unread.
 	SessionNotificationsUnread *bool `json:"sessionNotificationsUnread,omitempty"`
 
-	// Status Delivery or workflow status of the message; any JSON value.
+	// Status Delivery or workflow status of the message; any JSON value, passed through untouched.
 	Status AnyValue `json:"status,omitempty"`
 
-	// StatusHistory Earlier statuses of the message; each entry any JSON value.
+	// StatusHistory Earlier statuses of the message; each entry any JSON value, passed through untouched.
 	StatusHistory []AnyValue `json:"statusHistory,omitempty"`
 
 	// Ticket Id of the ticket the message belongs to.
 	Ticket *string `json:"ticket,omitempty"`
 
-	// TranslatedData Translations of the message content; any JSON value.
+	// TranslatedData Translations of the message content; any JSON value, passed through untouched.
 	TranslatedData AnyValue `json:"translatedData,omitempty"`
 
-	// Type Kind of message, such as `COMMENT`.
+	// Type Kind of message. `COMMENT` is a conversation message; other values are Gleap-internal.
+	//
+	// Example: COMMENT
 	Type *string `json:"type,omitempty"`
 
 	// UpdatedAt When the message was last changed.
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 
 	// User The team member who wrote the message, as an object or as a bare id.
-	User                 *Message_User          `json:"user,omitempty"`
-	AdditionalProperties map[string]interface{} `json:"-"`
+	User *Message_User `json:"user,omitempty"`
 }
 
 // Message_Session The contact the conversation is with, as an object or as a bare id.
@@ -268,7 +270,84 @@ type Message_User struct {
 	union json.RawMessage
 }
 
-// MessageSession A contact (session) as embedded in a message.
+// MessageFields The fields a message has both when it is created and when it is stored, declared once here and
+// composed into `CreateMessageRequest` and `Message`.
+type MessageFields struct {
+	// AiData Data from Gleap's AI features about this message; any JSON value, passed through untouched.
+	AiData AnyValue `json:"aiData,omitempty"`
+
+	// Attachments Files attached to the message, given by URL.
+	Attachments []Attachment `json:"attachments,omitempty"`
+
+	// Bot The message is from the project's bot rather than a person.
+	Bot *bool `json:"bot,omitempty"`
+
+	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through.
+	Channel *Channel `json:"channel,omitempty"`
+
+	// Comment The message body: a TipTap (ProseMirror) JSON document such as
+	// `{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Hello"}]}]}`.
+	// Any JSON value is accepted and passed through untouched.
+	Comment AnyValue `json:"comment,omitempty"`
+
+	// Data Free-form data attached to the message; any JSON value, passed through untouched.
+	Data AnyValue `json:"data,omitempty"`
+
+	// EmailID Id of the email this message was received as or sent as.
+	EmailID *string `json:"emailId,omitempty"`
+
+	// FallbackUser Who the message is shown as coming from when it has no Gleap user (for example an imported email).
+	FallbackUser *FallbackUser `json:"fallbackUser,omitempty"`
+
+	// IsNote The message is an internal note that only the team sees.
+	IsNote *bool `json:"isNote,omitempty"`
+
+	// IsReply The message is a reply to an earlier message (for example an email reply).
+	IsReply *bool `json:"isReply,omitempty"`
+
+	// KaiChat The message belongs to a conversation with Kai, Gleap's AI agent.
+	KaiChat *bool `json:"kaiChat,omitempty"`
+
+	// MessageRef The caller's own reference for the message, for example to correlate it with a record in another system.
+	MessageRef *string `json:"messageRef,omitempty"`
+
+	// Outbound Id of the outbound message (campaign) the message belongs to.
+	Outbound *string `json:"outbound,omitempty"`
+
+	// OutboundSubject Subject line used when the message goes out by email.
+	OutboundSubject *string `json:"outboundSubject,omitempty"`
+
+	// OutboundTemplate Id of the outbound template the message was made from.
+	OutboundTemplate *string `json:"outboundTemplate,omitempty"`
+
+	// Rating The contact's rating attached to the message.
+	Rating *string `json:"rating,omitempty"`
+
+	// SendToChannel The message is also delivered through the ticket's external channel (email, WhatsApp, ...).
+	SendToChannel *bool `json:"sendToChannel,omitempty"`
+
+	// SessionNotificationsUnread The contact's notifications for the message are marked unread.
+	SessionNotificationsUnread *bool `json:"sessionNotificationsUnread,omitempty"`
+
+	// Status Delivery or workflow status of the message; any JSON value, passed through untouched.
+	Status AnyValue `json:"status,omitempty"`
+
+	// StatusHistory Earlier statuses of the message; each entry any JSON value, passed through untouched.
+	StatusHistory []AnyValue `json:"statusHistory,omitempty"`
+
+	// Ticket Id of the ticket the message belongs to.
+	Ticket *string `json:"ticket,omitempty"`
+
+	// TranslatedData Translations of the message content; any JSON value, passed through untouched.
+	TranslatedData AnyValue `json:"translatedData,omitempty"`
+
+	// Type Kind of message. `COMMENT` is a conversation message; other values are Gleap-internal.
+	//
+	// Example: COMMENT
+	Type *string `json:"type,omitempty"`
+}
+
+// MessageSession A contact (session) as embedded in a message. Other fields the server sends are allowed.
 type MessageSession struct {
 	// ID Id of the contact.
 	ID *string `json:"_id,omitempty"`
@@ -277,11 +356,10 @@ type MessageSession struct {
 	Email *string `json:"email,omitempty"`
 
 	// Name Display name.
-	Name                 *string                `json:"name,omitempty"`
-	AdditionalProperties map[string]interface{} `json:"-"`
+	Name *string `json:"name,omitempty"`
 }
 
-// MessageUser A team member (agent) as embedded in a message.
+// MessageUser A team member (agent) as embedded in a message. Other fields the server sends are allowed.
 type MessageUser struct {
 	// ID Id of the team member.
 	ID *string `json:"_id,omitempty"`
@@ -293,8 +371,7 @@ type MessageUser struct {
 	FirstName *string `json:"firstName,omitempty"`
 
 	// LastName Last name.
-	LastName             *string                `json:"lastName,omitempty"`
-	AdditionalProperties map[string]interface{} `json:"-"`
+	LastName *string `json:"lastName,omitempty"`
 }
 
 // ObjectID A Gleap object id (24 hexadecimal digits).
@@ -328,806 +405,6 @@ type Unauthorized = Error
 
 // CreateMessageJSONRequestBody defines body for CreateMessage for application/json ContentType.
 type CreateMessageJSONRequestBody = CreateMessageRequest
-
-// Getter for additional properties for Error. Returns the specified
-// element and whether it was found
-func (a Error) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for Error
-func (a *Error) Set(fieldName string, value interface{}) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]interface{})
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for Error to handle AdditionalProperties
-func (a *Error) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["error"]; found {
-		err = json.Unmarshal(raw, &a.Error)
-		if err != nil {
-			return fmt.Errorf("error reading 'error': %w", err)
-		}
-		delete(object, "error")
-	}
-
-	if raw, found := object["message"]; found {
-		err = json.Unmarshal(raw, &a.Message)
-		if err != nil {
-			return fmt.Errorf("error reading 'message': %w", err)
-		}
-		delete(object, "message")
-	}
-
-	if raw, found := object["statusCode"]; found {
-		err = json.Unmarshal(raw, &a.StatusCode)
-		if err != nil {
-			return fmt.Errorf("error reading 'statusCode': %w", err)
-		}
-		delete(object, "statusCode")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for Error to handle AdditionalProperties
-func (a Error) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Error != nil {
-		object["error"], err = json.Marshal(a.Error)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'error': %w", err)
-		}
-	}
-
-	object["message"], err = json.Marshal(a.Message)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'message': %w", err)
-	}
-
-	if a.StatusCode != nil {
-		object["statusCode"], err = json.Marshal(a.StatusCode)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'statusCode': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
-
-// Getter for additional properties for Message. Returns the specified
-// element and whether it was found
-func (a Message) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for Message
-func (a *Message) Set(fieldName string, value interface{}) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]interface{})
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for Message to handle AdditionalProperties
-func (a *Message) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["_id"]; found {
-		err = json.Unmarshal(raw, &a.DocumentID)
-		if err != nil {
-			return fmt.Errorf("error reading '_id': %w", err)
-		}
-		delete(object, "_id")
-	}
-
-	if raw, found := object["aiData"]; found {
-		err = json.Unmarshal(raw, &a.AiData)
-		if err != nil {
-			return fmt.Errorf("error reading 'aiData': %w", err)
-		}
-		delete(object, "aiData")
-	}
-
-	if raw, found := object["attachments"]; found {
-		err = json.Unmarshal(raw, &a.Attachments)
-		if err != nil {
-			return fmt.Errorf("error reading 'attachments': %w", err)
-		}
-		delete(object, "attachments")
-	}
-
-	if raw, found := object["bot"]; found {
-		err = json.Unmarshal(raw, &a.Bot)
-		if err != nil {
-			return fmt.Errorf("error reading 'bot': %w", err)
-		}
-		delete(object, "bot")
-	}
-
-	if raw, found := object["channel"]; found {
-		err = json.Unmarshal(raw, &a.Channel)
-		if err != nil {
-			return fmt.Errorf("error reading 'channel': %w", err)
-		}
-		delete(object, "channel")
-	}
-
-	if raw, found := object["comment"]; found {
-		err = json.Unmarshal(raw, &a.Comment)
-		if err != nil {
-			return fmt.Errorf("error reading 'comment': %w", err)
-		}
-		delete(object, "comment")
-	}
-
-	if raw, found := object["createdAt"]; found {
-		err = json.Unmarshal(raw, &a.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'createdAt': %w", err)
-		}
-		delete(object, "createdAt")
-	}
-
-	if raw, found := object["data"]; found {
-		err = json.Unmarshal(raw, &a.Data)
-		if err != nil {
-			return fmt.Errorf("error reading 'data': %w", err)
-		}
-		delete(object, "data")
-	}
-
-	if raw, found := object["emailId"]; found {
-		err = json.Unmarshal(raw, &a.EmailID)
-		if err != nil {
-			return fmt.Errorf("error reading 'emailId': %w", err)
-		}
-		delete(object, "emailId")
-	}
-
-	if raw, found := object["fallbackUser"]; found {
-		err = json.Unmarshal(raw, &a.FallbackUser)
-		if err != nil {
-			return fmt.Errorf("error reading 'fallbackUser': %w", err)
-		}
-		delete(object, "fallbackUser")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.ID)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["index"]; found {
-		err = json.Unmarshal(raw, &a.Index)
-		if err != nil {
-			return fmt.Errorf("error reading 'index': %w", err)
-		}
-		delete(object, "index")
-	}
-
-	if raw, found := object["isNote"]; found {
-		err = json.Unmarshal(raw, &a.IsNote)
-		if err != nil {
-			return fmt.Errorf("error reading 'isNote': %w", err)
-		}
-		delete(object, "isNote")
-	}
-
-	if raw, found := object["isReply"]; found {
-		err = json.Unmarshal(raw, &a.IsReply)
-		if err != nil {
-			return fmt.Errorf("error reading 'isReply': %w", err)
-		}
-		delete(object, "isReply")
-	}
-
-	if raw, found := object["kaiChat"]; found {
-		err = json.Unmarshal(raw, &a.KaiChat)
-		if err != nil {
-			return fmt.Errorf("error reading 'kaiChat': %w", err)
-		}
-		delete(object, "kaiChat")
-	}
-
-	if raw, found := object["messageRef"]; found {
-		err = json.Unmarshal(raw, &a.MessageRef)
-		if err != nil {
-			return fmt.Errorf("error reading 'messageRef': %w", err)
-		}
-		delete(object, "messageRef")
-	}
-
-	if raw, found := object["outbound"]; found {
-		err = json.Unmarshal(raw, &a.Outbound)
-		if err != nil {
-			return fmt.Errorf("error reading 'outbound': %w", err)
-		}
-		delete(object, "outbound")
-	}
-
-	if raw, found := object["outboundSubject"]; found {
-		err = json.Unmarshal(raw, &a.OutboundSubject)
-		if err != nil {
-			return fmt.Errorf("error reading 'outboundSubject': %w", err)
-		}
-		delete(object, "outboundSubject")
-	}
-
-	if raw, found := object["outboundTemplate"]; found {
-		err = json.Unmarshal(raw, &a.OutboundTemplate)
-		if err != nil {
-			return fmt.Errorf("error reading 'outboundTemplate': %w", err)
-		}
-		delete(object, "outboundTemplate")
-	}
-
-	if raw, found := object["rating"]; found {
-		err = json.Unmarshal(raw, &a.Rating)
-		if err != nil {
-			return fmt.Errorf("error reading 'rating': %w", err)
-		}
-		delete(object, "rating")
-	}
-
-	if raw, found := object["sendToChannel"]; found {
-		err = json.Unmarshal(raw, &a.SendToChannel)
-		if err != nil {
-			return fmt.Errorf("error reading 'sendToChannel': %w", err)
-		}
-		delete(object, "sendToChannel")
-	}
-
-	if raw, found := object["session"]; found {
-		err = json.Unmarshal(raw, &a.Session)
-		if err != nil {
-			return fmt.Errorf("error reading 'session': %w", err)
-		}
-		delete(object, "session")
-	}
-
-	if raw, found := object["sessionNotificationsUnread"]; found {
-		err = json.Unmarshal(raw, &a.SessionNotificationsUnread)
-		if err != nil {
-			return fmt.Errorf("error reading 'sessionNotificationsUnread': %w", err)
-		}
-		delete(object, "sessionNotificationsUnread")
-	}
-
-	if raw, found := object["status"]; found {
-		err = json.Unmarshal(raw, &a.Status)
-		if err != nil {
-			return fmt.Errorf("error reading 'status': %w", err)
-		}
-		delete(object, "status")
-	}
-
-	if raw, found := object["statusHistory"]; found {
-		err = json.Unmarshal(raw, &a.StatusHistory)
-		if err != nil {
-			return fmt.Errorf("error reading 'statusHistory': %w", err)
-		}
-		delete(object, "statusHistory")
-	}
-
-	if raw, found := object["ticket"]; found {
-		err = json.Unmarshal(raw, &a.Ticket)
-		if err != nil {
-			return fmt.Errorf("error reading 'ticket': %w", err)
-		}
-		delete(object, "ticket")
-	}
-
-	if raw, found := object["translatedData"]; found {
-		err = json.Unmarshal(raw, &a.TranslatedData)
-		if err != nil {
-			return fmt.Errorf("error reading 'translatedData': %w", err)
-		}
-		delete(object, "translatedData")
-	}
-
-	if raw, found := object["type"]; found {
-		err = json.Unmarshal(raw, &a.Type)
-		if err != nil {
-			return fmt.Errorf("error reading 'type': %w", err)
-		}
-		delete(object, "type")
-	}
-
-	if raw, found := object["updatedAt"]; found {
-		err = json.Unmarshal(raw, &a.UpdatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'updatedAt': %w", err)
-		}
-		delete(object, "updatedAt")
-	}
-
-	if raw, found := object["user"]; found {
-		err = json.Unmarshal(raw, &a.User)
-		if err != nil {
-			return fmt.Errorf("error reading 'user': %w", err)
-		}
-		delete(object, "user")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for Message to handle AdditionalProperties
-func (a Message) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.DocumentID != nil {
-		object["_id"], err = json.Marshal(a.DocumentID)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '_id': %w", err)
-		}
-	}
-
-	object["aiData"], err = json.Marshal(a.AiData)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'aiData': %w", err)
-	}
-
-	if a.Attachments != nil {
-		object["attachments"], err = json.Marshal(a.Attachments)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'attachments': %w", err)
-		}
-	}
-
-	if a.Bot != nil {
-		object["bot"], err = json.Marshal(a.Bot)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bot': %w", err)
-		}
-	}
-
-	if a.Channel != nil {
-		object["channel"], err = json.Marshal(a.Channel)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'channel': %w", err)
-		}
-	}
-
-	object["comment"], err = json.Marshal(a.Comment)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'comment': %w", err)
-	}
-
-	if a.CreatedAt != nil {
-		object["createdAt"], err = json.Marshal(a.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'createdAt': %w", err)
-		}
-	}
-
-	object["data"], err = json.Marshal(a.Data)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'data': %w", err)
-	}
-
-	if a.EmailID != nil {
-		object["emailId"], err = json.Marshal(a.EmailID)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'emailId': %w", err)
-		}
-	}
-
-	if a.FallbackUser != nil {
-		object["fallbackUser"], err = json.Marshal(a.FallbackUser)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'fallbackUser': %w", err)
-		}
-	}
-
-	if a.ID != nil {
-		object["id"], err = json.Marshal(a.ID)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if a.Index != nil {
-		object["index"], err = json.Marshal(a.Index)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'index': %w", err)
-		}
-	}
-
-	if a.IsNote != nil {
-		object["isNote"], err = json.Marshal(a.IsNote)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'isNote': %w", err)
-		}
-	}
-
-	if a.IsReply != nil {
-		object["isReply"], err = json.Marshal(a.IsReply)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'isReply': %w", err)
-		}
-	}
-
-	if a.KaiChat != nil {
-		object["kaiChat"], err = json.Marshal(a.KaiChat)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'kaiChat': %w", err)
-		}
-	}
-
-	if a.MessageRef != nil {
-		object["messageRef"], err = json.Marshal(a.MessageRef)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'messageRef': %w", err)
-		}
-	}
-
-	if a.Outbound != nil {
-		object["outbound"], err = json.Marshal(a.Outbound)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'outbound': %w", err)
-		}
-	}
-
-	if a.OutboundSubject != nil {
-		object["outboundSubject"], err = json.Marshal(a.OutboundSubject)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'outboundSubject': %w", err)
-		}
-	}
-
-	if a.OutboundTemplate != nil {
-		object["outboundTemplate"], err = json.Marshal(a.OutboundTemplate)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'outboundTemplate': %w", err)
-		}
-	}
-
-	if a.Rating != nil {
-		object["rating"], err = json.Marshal(a.Rating)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'rating': %w", err)
-		}
-	}
-
-	if a.SendToChannel != nil {
-		object["sendToChannel"], err = json.Marshal(a.SendToChannel)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'sendToChannel': %w", err)
-		}
-	}
-
-	if a.Session != nil {
-		object["session"], err = json.Marshal(a.Session)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'session': %w", err)
-		}
-	}
-
-	if a.SessionNotificationsUnread != nil {
-		object["sessionNotificationsUnread"], err = json.Marshal(a.SessionNotificationsUnread)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'sessionNotificationsUnread': %w", err)
-		}
-	}
-
-	object["status"], err = json.Marshal(a.Status)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'status': %w", err)
-	}
-
-	if a.StatusHistory != nil {
-		object["statusHistory"], err = json.Marshal(a.StatusHistory)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'statusHistory': %w", err)
-		}
-	}
-
-	if a.Ticket != nil {
-		object["ticket"], err = json.Marshal(a.Ticket)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'ticket': %w", err)
-		}
-	}
-
-	object["translatedData"], err = json.Marshal(a.TranslatedData)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'translatedData': %w", err)
-	}
-
-	if a.Type != nil {
-		object["type"], err = json.Marshal(a.Type)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'type': %w", err)
-		}
-	}
-
-	if a.UpdatedAt != nil {
-		object["updatedAt"], err = json.Marshal(a.UpdatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'updatedAt': %w", err)
-		}
-	}
-
-	if a.User != nil {
-		object["user"], err = json.Marshal(a.User)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
-
-// Getter for additional properties for MessageSession. Returns the specified
-// element and whether it was found
-func (a MessageSession) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for MessageSession
-func (a *MessageSession) Set(fieldName string, value interface{}) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]interface{})
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for MessageSession to handle AdditionalProperties
-func (a *MessageSession) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["_id"]; found {
-		err = json.Unmarshal(raw, &a.ID)
-		if err != nil {
-			return fmt.Errorf("error reading '_id': %w", err)
-		}
-		delete(object, "_id")
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &a.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-		delete(object, "email")
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &a.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-		delete(object, "name")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for MessageSession to handle AdditionalProperties
-func (a MessageSession) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.ID != nil {
-		object["_id"], err = json.Marshal(a.ID)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '_id': %w", err)
-		}
-	}
-
-	if a.Email != nil {
-		object["email"], err = json.Marshal(a.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if a.Name != nil {
-		object["name"], err = json.Marshal(a.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
-
-// Getter for additional properties for MessageUser. Returns the specified
-// element and whether it was found
-func (a MessageUser) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for MessageUser
-func (a *MessageUser) Set(fieldName string, value interface{}) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]interface{})
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for MessageUser to handle AdditionalProperties
-func (a *MessageUser) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["_id"]; found {
-		err = json.Unmarshal(raw, &a.ID)
-		if err != nil {
-			return fmt.Errorf("error reading '_id': %w", err)
-		}
-		delete(object, "_id")
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &a.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-		delete(object, "email")
-	}
-
-	if raw, found := object["firstName"]; found {
-		err = json.Unmarshal(raw, &a.FirstName)
-		if err != nil {
-			return fmt.Errorf("error reading 'firstName': %w", err)
-		}
-		delete(object, "firstName")
-	}
-
-	if raw, found := object["lastName"]; found {
-		err = json.Unmarshal(raw, &a.LastName)
-		if err != nil {
-			return fmt.Errorf("error reading 'lastName': %w", err)
-		}
-		delete(object, "lastName")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for MessageUser to handle AdditionalProperties
-func (a MessageUser) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.ID != nil {
-		object["_id"], err = json.Marshal(a.ID)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '_id': %w", err)
-		}
-	}
-
-	if a.Email != nil {
-		object["email"], err = json.Marshal(a.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if a.FirstName != nil {
-		object["firstName"], err = json.Marshal(a.FirstName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'firstName': %w", err)
-		}
-	}
-
-	if a.LastName != nil {
-		object["lastName"], err = json.Marshal(a.LastName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'lastName': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
 
 // AsObjectID returns the union data inside the Message_Session as a ObjectID
 func (t Message_Session) AsObjectID() (ObjectID, error) {

@@ -1,9 +1,9 @@
 package wrapper
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,8 +13,6 @@ import (
 	"net/http/httptrace"
 	"sync/atomic"
 	"time"
-
-	"github.com/gleap-community/gleap-go/api"
 )
 
 // progress records, from the transport's httptrace events, how far one request got. It is what lets
@@ -52,46 +50,64 @@ func (p *progress) neverSent(err error) bool {
 		errors.As(err, &certErr) || errors.As(err, &recordErr)
 }
 
-// attempt sends body once and reads the answer. A nil failure means message is the stored message.
-func (c *Client) attempt(ctx context.Context, body []byte, number int) (message *api.Message, f *failure) {
+// attempt sends e's request once and reads the answer into into (when not nil), noting the answer in
+// last. A nil failure means success.
+func (c *Client) attempt(ctx context.Context, s *settings, e endpoint, into any, last *Response) (f *failure) {
 	attemptCtx := ctx
-	if c.timeout > 0 && (c.timeoutSet || !hasDeadline(ctx)) {
+	if s.timeout > 0 && (s.timeoutSet || !hasDeadline(ctx)) {
 		var cancel context.CancelFunc
-		attemptCtx, cancel = context.WithTimeout(ctx, c.timeout)
+		attemptCtx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
 	var sent progress
 	attemptCtx = httptrace.WithClientTrace(attemptCtx, sent.trace())
 
 	start := time.Now()
-	status := 0
-	defer func() { c.logAttempt(ctx, number, status, time.Since(start), f) }()
+	last.StatusCode, last.Header, last.Body = 0, nil, nil
+	defer func() { s.logAttempt(ctx, e, last, time.Since(start), f) }()
 
-	resp, err := c.raw.CreateMessageWithBody(attemptCtx, "application/json", bytes.NewReader(body), forbidReplay)
+	req, err := c.newRequest(attemptCtx, s, e)
+	if err != nil {
+		return &failure{err: err}
+	}
+	resp, err := s.httpClient.Do(req)
 	if err != nil {
 		neverSent := sent.neverSent(err)
-		return nil, &failure{err: err, safeToRetry: neverSent, mayExist: !neverSent}
+		return &failure{err: err, safeToRetry: neverSent, mayExist: !neverSent}
 	}
 	defer resp.Body.Close()
-	status = resp.StatusCode
+	last.StatusCode, last.Header = resp.StatusCode, resp.Header
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.apiFailure(resp)
+		return c.apiFailure(resp, last)
 	}
-	message, err = c.readMessage(resp)
-	if err != nil {
-		// The message exists; only the answer is unusable, so this is never retried.
-		return nil, &failure{err: err}
+	if err := s.readAnswer(resp, into, last); err != nil {
+		// The call took effect; only the answer is unusable, so this is never retried.
+		return &failure{err: err}
 	}
-	return message, nil
+	return nil
 }
 
-// forbidReplay takes away net/http's means to send a request again by itself. Without GetBody it cannot
-// rewind the body, so neither its HTTP/2 transport, which replays a request after a stream reset or a
-// GOAWAY even when the server had it whole, nor a 307 or 308 redirect can put a second copy on the wire.
-// Whether a message is sent again is then only the client's own decision, made on what it observed.
-func forbidReplay(_ context.Context, req *http.Request) error {
+// newRequest builds e's request for one attempt: the generated builder's request with the credentials,
+// the User-Agent and the extra headers, unable to be replayed by net/http.
+func (c *Client) newRequest(ctx context.Context, s *settings, e endpoint) (*http.Request, error) {
+	req, err := e.newRequest(s.server)
+	if err != nil {
+		return nil, fmt.Errorf("building the request: %w", err)
+	}
+	req = req.WithContext(ctx)
+	for name, values := range s.headers {
+		req.Header[name] = values
+	}
+	req.Header.Set("User-Agent", s.userAgent)
+	if err := c.authorize(ctx, req); err != nil {
+		return nil, err
+	}
+	// Without GetBody net/http cannot rewind the body, so neither its HTTP/2 transport, which replays a
+	// request after a stream reset or a GOAWAY even when the server had it whole, nor a 307 or 308
+	// redirect can put a second copy on the wire. Whether to send again is only the client's decision,
+	// made on what it observed.
 	req.GetBody = nil
-	return nil
+	return req, nil
 }
 
 func hasDeadline(ctx context.Context) bool {
@@ -101,18 +117,17 @@ func hasDeadline(ctx context.Context) bool {
 
 // apiFailure reads a non-2xx answer into an *APIError, keeping at most maxErrorBodyBytes of it, with the
 // API key taken out of everything the server wrote.
-func (c *Client) apiFailure(resp *http.Response) *failure {
-	var body []byte
+func (c *Client) apiFailure(resp *http.Response, last *Response) *failure {
 	// A 101's body is the connection itself, which a hostile server may hold open: it is not read.
 	if resp.StatusCode != http.StatusSwitchingProtocols {
-		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
-		body = []byte(c.redact(string(body)))
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
+		last.Body = []byte(c.redact(string(body)))
 	}
 	apiErr := &APIError{
 		StatusCode: resp.StatusCode,
-		Message:    serverMessage(body),
+		Message:    serverMessage(last.Body),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
-		Body:       body,
+		Body:       last.Body,
 	}
 	return &failure{
 		err:         apiErr,
@@ -123,37 +138,41 @@ func (c *Client) apiFailure(resp *http.Response) *failure {
 	}
 }
 
-// readMessage decodes a 2xx answer, reading at most c.maxResponseBytes of it.
-func (c *Client) readMessage(resp *http.Response) (*api.Message, error) {
-	if resp.ContentLength > c.maxResponseBytes {
-		return nil, fmt.Errorf("%w: the answer is %d bytes, more than the %d accepted", ErrInvalidResponse, resp.ContentLength, c.maxResponseBytes)
+// readAnswer reads a 2xx answer, at most s.maxResponseBytes of it, into last.Body and decodes it into
+// into, unless into is nil.
+func (s *settings) readAnswer(resp *http.Response, into any, last *Response) error {
+	if resp.ContentLength > s.maxResponseBytes {
+		return fmt.Errorf("%w: the answer is %d bytes, more than the %d accepted", ErrInvalidResponse, resp.ContentLength, s.maxResponseBytes)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxResponseBytes+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, s.maxResponseBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: reading the answer: %w", ErrInvalidResponse, err)
+		return fmt.Errorf("%w: reading the answer: %w", ErrInvalidResponse, err)
 	}
-	if int64(len(body)) > c.maxResponseBytes {
-		return nil, fmt.Errorf("%w: the answer is larger than the %d bytes accepted", ErrInvalidResponse, c.maxResponseBytes)
+	if int64(len(body)) > s.maxResponseBytes {
+		return fmt.Errorf("%w: the answer is larger than the %d bytes accepted", ErrInvalidResponse, s.maxResponseBytes)
 	}
-	message, err := decodeMessage(body)
-	if err != nil {
-		return nil, fmt.Errorf("%w: the answer is not a message: %w", ErrInvalidResponse, err)
+	last.Body = body
+	if into == nil {
+		return nil
 	}
-	return message, nil
+	if err := json.Unmarshal(body, into); err != nil {
+		return fmt.Errorf("%w: the answer cannot be decoded: %w", ErrInvalidResponse, err)
+	}
+	return nil
 }
 
 // logAttempt writes one line per attempt to the logger set with WithLogger. It holds only what the client
 // itself knows (the status, the attempt, the duration and the kind of failure), never headers, bodies or
 // an error's text, which the server or the transport may have filled with the key or a customer's words.
-func (c *Client) logAttempt(ctx context.Context, number, status int, took time.Duration, f *failure) {
-	if c.logger == nil {
+func (s *settings) logAttempt(ctx context.Context, e endpoint, last *Response, took time.Duration, f *failure) {
+	if s.logger == nil {
 		return
 	}
 	attrs := []slog.Attr{
-		slog.String("method", http.MethodPost),
-		slog.String("path", "/messages"),
-		slog.Int("status", status),
-		slog.Int("attempt", number),
+		slog.String("method", e.method),
+		slog.String("path", e.path),
+		slog.Int("status", last.StatusCode),
+		slog.Int("attempt", last.Attempts),
 		slog.Duration("duration", took),
 	}
 	level := slog.LevelInfo
@@ -161,19 +180,22 @@ func (c *Client) logAttempt(ctx context.Context, number, status int, took time.D
 		level = slog.LevelWarn
 		attrs = append(attrs, slog.String("failure", failureKind(f.err)), slog.Bool("outcome_unknown", f.mayExist))
 	}
-	c.logger.LogAttrs(ctx, level, "gleap request", attrs...)
+	s.logger.LogAttrs(ctx, level, "gleap request", attrs...)
 }
 
 // failureKind names what went wrong in an attempt in words of the client's own: "status" (a non-2xx
-// answer), "invalid response", "timeout", "canceled" or "network".
+// answer), "invalid response", "invalid request", "timeout", "canceled" or "network".
 func failureKind(err error) string {
 	var apiErr *APIError
+	var invalid *ValidationError
 	var netErr net.Error
 	switch {
 	case errors.As(err, &apiErr):
 		return "status"
 	case errors.Is(err, ErrInvalidResponse):
 		return "invalid response"
+	case errors.As(err, &invalid):
+		return "invalid request"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return "timeout"
 	case errors.Is(err, context.Canceled):

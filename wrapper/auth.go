@@ -3,14 +3,12 @@ package wrapper
 import (
 	"context"
 	"net/http"
-
-	"github.com/gleap-community/gleap-go/api"
 )
 
 // BearerAuth returns a request editor that sends apiKey as "Authorization: Bearer <apiKey>". It works on
 // the generated client in package api too. A malformed key makes every request fail with a
 // *ValidationError before anything is sent.
-func BearerAuth(apiKey string) api.RequestEditorFn {
+func BearerAuth(apiKey string) RequestEditorFn {
 	invalid := checkToken("apiKey", apiKey)
 	return func(_ context.Context, req *http.Request) error {
 		if invalid != nil {
@@ -24,7 +22,7 @@ func BearerAuth(apiKey string) api.RequestEditorFn {
 // ProjectHeader returns a request editor that sends the "project" header Gleap uses to pick the project a
 // call acts on. It works on the generated client in package api too. A malformed id makes every request
 // fail with a *ValidationError before anything is sent.
-func ProjectHeader(projectID string) api.RequestEditorFn {
+func ProjectHeader(projectID string) RequestEditorFn {
 	invalid := checkToken("projectID", projectID)
 	return func(_ context.Context, req *http.Request) error {
 		if invalid != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
 	"time"
 
 	"github.com/gleap-community/gleap-go/api"
@@ -23,11 +22,12 @@ const defaultUserAgent = "gleap-go/" + Version
 // Client calls the Gleap REST API for one project. It is safe for concurrent use by multiple goroutines;
 // make one per project and reuse it, so that its connections are reused too.
 type Client struct {
-	// The API key lives only inside closures (raw's request editors and redact), so printing a Client
-	// never shows it.
-	raw *api.ClientWithResponses
+	// The API key lives only inside closures (authorize, redact and raw's request editors), so printing a
+	// Client never shows it.
+	authorize api.RequestEditorFn
 	// redact removes the API key from text that came from outside the client.
 	redact func(string) string
+	raw    *api.ClientWithResponses
 	settings
 }
 
@@ -36,7 +36,8 @@ type Client struct {
 // breaks, control characters) is a *ValidationError that never repeats the value.
 //
 // Without options the client talks to DefaultBaseURL, follows DefaultRetryPolicy, gives each attempt 30
-// seconds unless the context has a deadline, and reads success answers of up to 4 MiB.
+// seconds unless the context has a deadline, and reads success answers of up to 4 MiB. The same options
+// can be given to each call, for that call only.
 func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err := checkToken("apiKey", apiKey); err != nil {
 		return nil, err
@@ -44,20 +45,24 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err := checkToken("projectID", projectID); err != nil {
 		return nil, err
 	}
-	s := defaultSettings()
-	for _, opt := range opts {
-		if err := opt(&s); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.checkBaseURLScheme(); err != nil {
+	s, err := defaultSettings().apply(opts)
+	if err != nil {
 		return nil, err
 	}
+	if s.responseInto != nil {
+		return nil, &ValidationError{Field: "responseInto", Problem: "is an option of one call; give WithResponseInto to the call"}
+	}
+	bearer, project := BearerAuth(apiKey), ProjectHeader(projectID)
+	authorize := func(ctx context.Context, req *http.Request) error {
+		if err := bearer(ctx, req); err != nil {
+			return err
+		}
+		return project(ctx, req)
+	}
 	userAgent := s.userAgent
-	raw, err := api.NewClientWithResponses(s.baseURL,
-		api.WithHTTPClient(guardRedirects(s.httpClient)),
-		api.WithRequestEditorFn(BearerAuth(apiKey)),
-		api.WithRequestEditorFn(ProjectHeader(projectID)),
+	raw, err := api.NewClientWithResponses(s.server,
+		api.WithHTTPClient(s.httpClient),
+		api.WithRequestEditorFn(authorize),
 		api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			req.Header.Set("User-Agent", userAgent)
 			return nil
@@ -66,7 +71,7 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
-	return &Client{raw: raw, redact: newRedactor(apiKey), settings: s}, nil
+	return &Client{authorize: authorize, redact: newRedactor(apiKey), raw: raw, settings: s}, nil
 }
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
@@ -79,32 +84,48 @@ func (c *Client) Raw() *api.ClientWithResponses {
 // CreateMessage posts req into a ticket (POST /messages) and returns the message Gleap stored. Fields of
 // req left nil are not sent. The helpers PostReply, PostNote and PostBotMessage cover the common cases.
 //
-// req is checked before anything is sent (see checkCreateMessage): a problem is a *ValidationError. Every
+// req is checked before anything is sent (see the README's table): a problem is a *ValidationError. Every
 // other failure is a *RequestError: its cause is an *APIError for a non-2xx answer, wraps
 // ErrInvalidResponse for a success answer that cannot be read, and it wraps ErrOutcomeUnknown when the
-// message may exist anyway. Retries follow the client's RetryPolicy and re-send the identical body.
+// message may exist anyway. Retries follow the RetryPolicy and re-send the identical body.
 //
 // Gleap's API reference: Messages, "Create a new message".
-func (c *Client) CreateMessage(ctx context.Context, req api.CreateMessageRequest) (*api.Message, error) {
-	if ctx == nil {
-		return nil, errNilContext
+func (c *Client) CreateMessage(ctx context.Context, req CreateMessageRequest, opts ...Option) (*Message, error) {
+	s, err := c.prepare(ctx, opts)
+	if err != nil {
+		return nil, err
 	}
 	// Encoding checks every json.RawMessage field; the body is encoded once and sent as it is.
 	encoded, err := encodeJSON(req)
 	if err != nil {
-		if invalid := findField(reflect.ValueOf(req), "", invalidJSON); invalid != nil {
-			return nil, invalid
-		}
-		return nil, &ValidationError{Field: "request", Problem: "cannot be encoded as JSON"}
+		return nil, invalidJSONField(req)
 	}
 	if invalid := checkCreateMessage(&req, encoded); invalid != nil {
 		return nil, invalid
 	}
-	return c.send(ctx, "create message", encoded)
+	message := new(Message)
+	create := endpoint{op: "create message", method: http.MethodPost, path: "/messages",
+		newRequest: func(server string) (*http.Request, error) {
+			return api.NewCreateMessageRequestWithBody(server, "application/json", bytes.NewReader(encoded))
+		}}
+	if err := c.send(ctx, s, create, message); err != nil {
+		return nil, err
+	}
+	return message, nil
 }
 
-// errNilContext answers a call made with a nil context, as net/http refuses one, instead of panicking.
-var errNilContext = &ValidationError{Field: "ctx", Problem: "must not be nil; use context.Background()"}
+// prepare checks what every call checks and returns the settings of the call: the client's with opts
+// applied after them.
+func (c *Client) prepare(ctx context.Context, opts []Option) (*settings, error) {
+	if ctx == nil {
+		return nil, &ValidationError{Field: "ctx", Problem: "must not be nil; use context.Background()"}
+	}
+	if len(opts) == 0 {
+		return &c.settings, nil
+	}
+	s, err := c.settings.apply(opts)
+	return &s, err
+}
 
 // encodeJSON encodes value as encoding/json does, but leaves <, > and & as they are: the body is JSON,
 // not HTML, and the caller's text should arrive as written.
@@ -118,32 +139,7 @@ func encodeJSON(value any) ([]byte, error) {
 	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
 }
 
-// send makes attempts with body until one succeeds, the retry policy gives up or ctx ends.
-func (c *Client) send(ctx context.Context, op string, body []byte) (*api.Message, error) {
-	mayExist := false
-	for attempts := 0; ; {
-		if err := ctx.Err(); err != nil {
-			return nil, &RequestError{Op: op, Attempts: attempts, OutcomeUnknown: mayExist, Err: err}
-		}
-		attempts++
-		message, f := c.attempt(ctx, body, attempts)
-		if f == nil {
-			return message, nil
-		}
-		mayExist = mayExist || f.mayExist
-		final := &RequestError{Op: op, Attempts: attempts, OutcomeUnknown: mayExist, Err: redactError(f.err, c.redact)}
-		pause, retry := c.retry.wait(attempts+1, f)
-		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, pause) {
-			return nil, final
-		}
-		if err := c.wait(ctx, pause); err != nil {
-			final.Err = fmt.Errorf("%w while waiting %v to retry after: %w", err, pause, final.Err)
-			return nil, final
-		}
-	}
-}
-
-// fitsDeadline reports whether ctx leaves time for a wait of d: waiting past the caller's deadline only
+// fitsDeadline reports whether ctx leaves time for a pause of d: waiting past the caller's deadline only
 // to fail then would hide the real cause.
 func fitsDeadline(ctx context.Context, d time.Duration) bool {
 	deadline, ok := ctx.Deadline()

@@ -122,12 +122,12 @@ func ExampleClient_PostBotMessage() {
 	// Output: from the bot: true
 }
 
-func ExampleWithAttachment() {
+func ExampleAttach() {
 	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
 
 	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Here is your receipt.",
-		wrapper.WithAttachment("receipt.pdf", "https://cdn.example.com/files/receipt-4711.pdf", "application/pdf"))
+		wrapper.Attach("receipt.pdf", "https://cdn.example.com/files/receipt-4711.pdf", "application/pdf"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -137,12 +137,12 @@ func ExampleWithAttachment() {
 	// Output: receipt.pdf application/pdf
 }
 
-func ExampleWithAuthor() {
+func ExampleAsUser() {
 	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
 	defer stop()
 
 	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "I'll take this one.",
-		wrapper.WithAuthor("64f1c2d3e4a5b6c7d8e9f012"))
+		wrapper.AsUser("64f1c2d3e4a5b6c7d8e9f012"))
 	if err != nil {
 		log.Fatal(err)
 	}

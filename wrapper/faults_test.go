@@ -74,7 +74,7 @@ func newFaultClient(t *testing.T, baseURL string, opts ...wrapper.Option) (*wrap
 	defaults := []wrapper.Option{
 		wrapper.WithBaseURL(baseURL),
 		wrapper.WithLogger(slog.New(slog.NewJSONHandler(run, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-		wrapper.WithWait(func(ctx context.Context, d time.Duration) error {
+		wrapper.WithSleep(func(ctx context.Context, d time.Duration) error {
 			run.mu.Lock()
 			run.waits = append(run.waits, d)
 			run.mu.Unlock()
@@ -556,7 +556,7 @@ func TestCancellingDuringBackoffReturnsPromptly(t *testing.T) {
 	defer cancel()
 	client, _ := newFaultClient(t, lb.baseURL,
 		wrapper.WithRetryPolicy(wrapper.RetryPolicy{MaxRetries: 1, MinBackoff: time.Hour, MaxBackoff: time.Hour}),
-		wrapper.WithWait(func(ctx context.Context, d time.Duration) error {
+		wrapper.WithSleep(func(ctx context.Context, d time.Duration) error {
 			close(waiting)
 			return wrapper.Sleep(ctx, d)
 		}))

@@ -3,10 +3,7 @@ package wrapper
 import (
 	"context"
 	"fmt"
-	"strings"
 	"unicode/utf8"
-
-	"github.com/gleap-community/gleap-go/api"
 )
 
 // MessageTypeComment is the message type of a conversation message (a reply, a note or a bot message).
@@ -17,30 +14,39 @@ const MessageTypeComment = "COMMENT"
 // log file, say) from being posted into a ticket.
 const MaxTextBytes = 64 << 10
 
-// MessageOption adjusts a message built by TextMessage or by the Post helpers before it is checked and
-// sent. Options are applied in order.
-type MessageOption func(*api.CreateMessageRequest)
+// MessageOption shapes a message built by TextMessage or by the Post helpers before it is checked and
+// sent: AsNote, AsBot, AsUser, Attach. Options are applied in order.
+type MessageOption func(*CreateMessageRequest)
+
+// PostOption is what the Post helpers take: MessageOption values that shape the message and Option values
+// for the call (WithTimeout, WithMaxRetries, ...), in any order.
+type PostOption interface {
+	postOption()
+}
+
+func (MessageOption) postOption() {}
+func (Option) postOption()        {}
 
 // AsNote makes the message an internal note: the team sees it, the contact does not.
 func AsNote() MessageOption {
-	return func(req *api.CreateMessageRequest) { req.IsNote = Ptr(true) }
+	return func(req *CreateMessageRequest) { req.IsNote = Ptr(true) }
 }
 
 // AsBot posts the message as the project's bot instead of a person.
 func AsBot() MessageOption {
-	return func(req *api.CreateMessageRequest) { req.Bot = Ptr(true) }
+	return func(req *CreateMessageRequest) { req.Bot = Ptr(true) }
 }
 
-// WithAuthor posts the message as the team member (agent) with the given user id.
-func WithAuthor(userID string) MessageOption {
-	return func(req *api.CreateMessageRequest) { req.User = Ptr(userID) }
+// AsUser posts the message as the team member (agent) with the given user id.
+func AsUser(userID string) MessageOption {
+	return func(req *CreateMessageRequest) { req.User = Ptr(userID) }
 }
 
-// WithAttachment attaches a file, given by the URL it can be downloaded from, its file name and its
-// media type (such as "application/pdf"; "" leaves it out). Use it once per file.
-func WithAttachment(name, fileURL, mediaType string) MessageOption {
-	return func(req *api.CreateMessageRequest) {
-		attachment := api.Attachment{Name: Ptr(name), URL: Ptr(fileURL)}
+// Attach attaches a file, given by the URL it can be downloaded from, its file name and its media type
+// (such as "application/pdf"; "" leaves it out). Use it once per file.
+func Attach(name, fileURL, mediaType string) MessageOption {
+	return func(req *CreateMessageRequest) {
+		attachment := Attachment{Name: Ptr(name), URL: Ptr(fileURL)}
 		if mediaType != "" {
 			attachment.Type = Ptr(mediaType)
 		}
@@ -49,21 +55,23 @@ func WithAttachment(name, fileURL, mediaType string) MessageOption {
 }
 
 // TextMessage builds the request for a plain-text message in a ticket: the text as a TipTap document
-// (see PlainTextDoc) with type COMMENT, adjusted by opts. It checks the result: the ticket id must not be
-// blank, the text must be valid UTF-8, at most MaxTextBytes long, and may be blank only when a file is attached, and every attachment
-// needs a name and an absolute URL. Any problem is a *ValidationError.
+// (see PlainTextDoc) with type COMMENT, shaped by opts. It checks the result: the ticket id must not be
+// blank, the text must be valid UTF-8, at most MaxTextBytes long, and may be blank only when a file is
+// attached, and every attachment needs a name and an absolute URL. Any problem is a *ValidationError.
 //
 // Use it to inspect or extend a message before passing it to Client.CreateMessage.
-func TextMessage(ticketID, text string, opts ...MessageOption) (api.CreateMessageRequest, error) {
-	req := api.CreateMessageRequest{
+func TextMessage(ticketID, text string, opts ...MessageOption) (CreateMessageRequest, error) {
+	req := CreateMessageRequest{
 		Ticket:  Ptr(ticketID),
 		Type:    Ptr(MessageTypeComment),
 		Comment: PlainTextDoc(text),
 	}
 	for _, opt := range opts {
-		opt(&req)
+		if opt != nil {
+			opt(&req)
+		}
 	}
-	if req.Ticket == nil || strings.TrimSpace(*req.Ticket) == "" {
+	if req.Ticket == nil || isBlank(*req.Ticket) {
 		return req, &ValidationError{Field: "ticketID", Problem: "must not be blank"}
 	}
 	if !utf8.ValidString(text) {
@@ -72,7 +80,7 @@ func TextMessage(ticketID, text string, opts ...MessageOption) (api.CreateMessag
 	if len(text) > MaxTextBytes {
 		return req, &ValidationError{Field: "text", Problem: fmt.Sprintf("is %d bytes, more than the %d accepted", len(text), MaxTextBytes)}
 	}
-	if strings.TrimSpace(text) == "" && len(req.Attachments) == 0 {
+	if isBlank(text) && len(req.Attachments) == 0 {
 		return req, &ValidationError{Field: "text", Problem: "must not be blank unless a file is attached"}
 	}
 	for i, attachment := range req.Attachments {
@@ -86,20 +94,31 @@ func TextMessage(ticketID, text string, opts ...MessageOption) (api.CreateMessag
 
 // PostReply posts text as a reply in the ticket, visible to the contact, and returns the stored message.
 // It is TextMessage followed by CreateMessage: invalid input is a *ValidationError and nothing is sent.
-func (c *Client) PostReply(ctx context.Context, ticketID, text string, opts ...MessageOption) (*api.Message, error) {
-	req, err := TextMessage(ticketID, text, opts...)
+// opts may shape the message (AsUser, Attach, ...) and set options for the call (WithTimeout, ...).
+func (c *Client) PostReply(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
+	var shapes []MessageOption
+	var callOpts []Option
+	for _, opt := range opts {
+		switch opt := opt.(type) {
+		case MessageOption:
+			shapes = append(shapes, opt)
+		case Option:
+			callOpts = append(callOpts, opt)
+		}
+	}
+	req, err := TextMessage(ticketID, text, shapes...)
 	if err != nil {
 		return nil, err
 	}
-	return c.CreateMessage(ctx, req)
+	return c.CreateMessage(ctx, req, callOpts...)
 }
 
 // PostNote posts text as an internal note in the ticket: the team sees it, the contact does not.
-func (c *Client) PostNote(ctx context.Context, ticketID, text string, opts ...MessageOption) (*api.Message, error) {
-	return c.PostReply(ctx, ticketID, text, append([]MessageOption{AsNote()}, opts...)...)
+func (c *Client) PostNote(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
+	return c.PostReply(ctx, ticketID, text, append([]PostOption{AsNote()}, opts...)...)
 }
 
 // PostBotMessage posts text in the ticket as the project's bot.
-func (c *Client) PostBotMessage(ctx context.Context, ticketID, text string, opts ...MessageOption) (*api.Message, error) {
-	return c.PostReply(ctx, ticketID, text, append([]MessageOption{AsBot()}, opts...)...)
+func (c *Client) PostBotMessage(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
+	return c.PostReply(ctx, ticketID, text, append([]PostOption{AsBot()}, opts...)...)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,14 +17,14 @@ import (
 const helloDoc = `{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Hello"}]}]}`
 
 // postFunc is one of the Post helpers.
-type postFunc func(c *wrapper.Client, ctx context.Context, ticketID, text string, opts ...wrapper.MessageOption) (*api.Message, error)
+type postFunc func(c *wrapper.Client, ctx context.Context, ticketID, text string, opts ...wrapper.PostOption) (*wrapper.Message, error)
 
 func TestPostHelpersSendExactlyTheirMessage(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name string
 		post postFunc
-		opts []wrapper.MessageOption
+		opts []wrapper.PostOption
 		want string
 	}{
 		{"reply", (*wrapper.Client).PostReply, nil,
@@ -33,15 +34,18 @@ func TestPostHelpersSendExactlyTheirMessage(t *testing.T) {
 		{"bot message", (*wrapper.Client).PostBotMessage, nil,
 			`{"ticket":"` + ticketID + `","type":"COMMENT","bot":true,"comment":` + helloDoc + `}`},
 		{"reply by an agent with files", (*wrapper.Client).PostReply,
-			[]wrapper.MessageOption{
-				wrapper.WithAuthor("64f1c2d3e4a5b6c7d8e9f012"),
-				wrapper.WithAttachment("receipt.pdf", "https://cdn.example.com/r.pdf", "application/pdf"),
-				wrapper.WithAttachment("notes.txt", "https://cdn.example.com/n.txt", ""),
+			[]wrapper.PostOption{
+				wrapper.AsUser("64f1c2d3e4a5b6c7d8e9f012"),
+				wrapper.Attach("receipt.pdf", "https://cdn.example.com/r.pdf", "application/pdf"),
+				wrapper.Attach("notes.txt", "https://cdn.example.com/n.txt", ""),
 			},
 			`{"ticket":"` + ticketID + `","type":"COMMENT","user":"64f1c2d3e4a5b6c7d8e9f012","comment":` + helloDoc + `,
 			  "attachments":[{"name":"receipt.pdf","url":"https://cdn.example.com/r.pdf","type":"application/pdf"},
 			                 {"name":"notes.txt","url":"https://cdn.example.com/n.txt"}]}`},
-		{"note as the bot", (*wrapper.Client).PostNote, []wrapper.MessageOption{wrapper.AsBot()},
+		{"note as the bot", (*wrapper.Client).PostNote, []wrapper.PostOption{wrapper.AsBot()},
+			`{"ticket":"` + ticketID + `","type":"COMMENT","isNote":true,"bot":true,"comment":` + helloDoc + `}`},
+		{"call options among message options", (*wrapper.Client).PostBotMessage,
+			[]wrapper.PostOption{wrapper.WithTimeout(time.Minute), wrapper.AsNote(), wrapper.WithMaxRetries(0)},
 			`{"ticket":"` + ticketID + `","type":"COMMENT","isNote":true,"bot":true,"comment":` + helloDoc + `}`},
 	}
 	for _, tc := range cases {
@@ -71,7 +75,7 @@ func TestPostHelpersRejectBadInputBeforeSending(t *testing.T) {
 		name      string
 		ticketID  string
 		text      string
-		opts      []wrapper.MessageOption
+		opts      []wrapper.PostOption
 		wantField string
 	}{
 		{"empty ticket", "", "hello", nil, "ticketID"},
@@ -80,15 +84,15 @@ func TestPostHelpersRejectBadInputBeforeSending(t *testing.T) {
 		{"blank text", ticketID, " \n\n ", nil, "text"},
 		{"invalid UTF-8", ticketID, "bad \xff byte", nil, "text"},
 		{"text over MaxTextBytes", ticketID, strings.Repeat("a", wrapper.MaxTextBytes+1), nil, "text"},
-		{"attachment without a name", ticketID, "see file", []wrapper.MessageOption{wrapper.WithAttachment("", "https://x.example/a", "")}, "attachments[0].name"},
-		{"attachment with a relative URL", ticketID, "see file", []wrapper.MessageOption{wrapper.WithAttachment("a.pdf", "files/a.pdf", "")}, "attachments[0].url"},
-		{"second attachment with an empty URL", ticketID, "", []wrapper.MessageOption{
-			wrapper.WithAttachment("a.pdf", "https://x.example/a.pdf", ""), wrapper.WithAttachment("b.pdf", "", ""),
+		{"attachment without a name", ticketID, "see file", []wrapper.PostOption{wrapper.Attach("", "https://x.example/a", "")}, "attachments[0].name"},
+		{"attachment with a relative URL", ticketID, "see file", []wrapper.PostOption{wrapper.Attach("a.pdf", "files/a.pdf", "")}, "attachments[0].url"},
+		{"second attachment with an empty URL", ticketID, "", []wrapper.PostOption{
+			wrapper.Attach("a.pdf", "https://x.example/a.pdf", ""), wrapper.Attach("b.pdf", "", ""),
 		}, "attachments[1].url"},
-		{"attachment built without a URL", ticketID, "see file", []wrapper.MessageOption{func(req *api.CreateMessageRequest) {
-			req.Attachments = append(req.Attachments, api.Attachment{Name: wrapper.Ptr("a.pdf")})
-		}}, "attachments[0].url"},
-		{"an option that clears the ticket", ticketID, "hello", []wrapper.MessageOption{func(req *api.CreateMessageRequest) { req.Ticket = nil }}, "ticketID"},
+		{"attachment built without a URL", ticketID, "see file", []wrapper.PostOption{wrapper.MessageOption(func(req *wrapper.CreateMessageRequest) {
+			req.Attachments = append(req.Attachments, wrapper.Attachment{Name: wrapper.Ptr("a.pdf")})
+		})}, "attachments[0].url"},
+		{"an option that clears the ticket", ticketID, "hello", []wrapper.PostOption{wrapper.MessageOption(func(req *wrapper.CreateMessageRequest) { req.Ticket = nil })}, "ticketID"},
 	}
 	lb, _ := serveGleap(t)
 	client := newClient(t, lb)
@@ -114,7 +118,7 @@ func TestFileWithoutTextIsAllowed(t *testing.T) {
 	t.Parallel()
 	lb, fake := serveGleap(t)
 	_, err := newClient(t, lb).PostReply(context.Background(), ticketID, "",
-		wrapper.WithAttachment("screenshot.png", "https://cdn.example.com/s.png", "image/png"))
+		wrapper.Attach("screenshot.png", "https://cdn.example.com/s.png", "image/png"))
 	require.NoError(t, err)
 	require.Len(t, fake.Messages(), 1)
 	assert.Len(t, fake.Messages()[0].Attachments, 1)

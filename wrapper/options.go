@@ -8,25 +8,40 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
-// Option configures a Client made by New. Options are applied in order; a later one wins.
+// Option configures a Client when given to New, or one call when given to a method such as
+// CreateMessage; a call's options apply after the client's and only to that call. Options are applied in
+// order, so a later one wins.
+//
+//	client, err := wrapper.New(key, project, wrapper.WithMaxRetries(5))
+//	msg, err := client.CreateMessage(ctx, req, wrapper.WithTimeout(5*time.Second), wrapper.WithMaxRetries(0))
 type Option func(*settings) error
 
-// settings is what the options configure. It never holds the API key.
+// settings is what the options configure, for a client or for one call. It never holds the API key.
 type settings struct {
-	baseURL      string
+	// server is the API root with a trailing slash, as the generated request builders want it.
+	server       string
 	insecureHTTP bool
-	httpClient   *http.Client
-	userAgent    string
-	retry        RetryPolicy
-	timeout      time.Duration
-	timeoutSet   bool
+	// httpClient is the caller's (or the default) client, already made to follow no redirect.
+	httpClient *http.Client
+	userAgent  string
+	// headers are the extra headers of WithHeader; copied before a change, as a call's settings share the
+	// client's map.
+	headers http.Header
+	retry   RetryPolicy
+	timeout time.Duration
+	// timeoutSet: WithTimeout was given, so timeout applies even when the context has a deadline.
+	timeoutSet bool
 	// maxResponseBytes is int64 to compare with http.Response.ContentLength without conversions.
 	maxResponseBytes int64
 	logger           *slog.Logger
-	// wait sleeps between attempts; tests replace it to see the waits without sleeping.
-	wait func(context.Context, time.Duration) error
+	// responseInto, when set, receives the raw answer of the call (WithResponseInto).
+	responseInto *Response
+	// sleep waits between attempts; tests replace it to see the pauses without spending them.
+	sleep func(context.Context, time.Duration) error
 }
 
 // Defaults of a client made by New without options.
@@ -37,20 +52,33 @@ const (
 
 func defaultSettings() settings {
 	return settings{
-		baseURL:          DefaultBaseURL,
-		httpClient:       defaultHTTPClient(),
+		server:           DefaultBaseURL + "/",
+		httpClient:       guardRedirects(defaultHTTPClient()),
 		userAgent:        defaultUserAgent,
 		retry:            DefaultRetryPolicy(),
 		timeout:          defaultTimeout,
 		maxResponseBytes: defaultMaxResponseBytes,
-		wait:             sleep,
+		sleep:            sleep,
 	}
+}
+
+// apply applies opts to a copy of s and checks the result.
+func (s settings) apply(opts []Option) (settings, error) {
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			return s, err
+		}
+	}
+	return s, s.checkBaseURLScheme()
 }
 
 // checkBaseURLScheme refuses to send the API key unencrypted to anything but this machine, unless the
 // caller opted in with WithInsecureHTTP. It runs after all options, so their order does not matter.
 func (s *settings) checkBaseURLScheme() error {
-	parsed, err := url.Parse(s.baseURL)
+	parsed, err := url.Parse(s.server)
 	if err != nil || parsed.Scheme != "http" || s.insecureHTTP || isLoopback(parsed.Hostname()) {
 		return nil
 	}
@@ -91,19 +119,20 @@ func WithBaseURL(baseURL string) Option {
 		}
 		// Host names are case-insensitive, but the proxy decision compares "localhost" exactly.
 		parsed.Host = strings.ToLower(parsed.Host)
-		s.baseURL = strings.TrimSuffix(parsed.String(), "/")
+		s.server = strings.TrimSuffix(parsed.String(), "/") + "/"
 		return nil
 	}
 }
 
 // WithHTTPClient makes the client send its requests through httpClient, for a custom transport, proxy,
-// TLS set-up or instrumentation.
+// TLS set-up or instrumentation. The client uses a copy of it that follows no redirect, whatever its
+// CheckRedirect says, so that the API key only ever goes to the base URL.
 func WithHTTPClient(httpClient *http.Client) Option {
 	return func(s *settings) error {
 		if httpClient == nil {
 			return &ValidationError{Field: "httpClient", Problem: "must not be nil"}
 		}
-		s.httpClient = httpClient
+		s.httpClient = guardRedirects(httpClient)
 		return nil
 	}
 }
@@ -119,6 +148,35 @@ func WithUserAgent(userAgent string) Option {
 			return &ValidationError{Field: "userAgent", Problem: "must hold only printable ASCII characters (no line breaks or control characters)"}
 		}
 		s.userAgent = userAgent + " " + defaultUserAgent
+		return nil
+	}
+}
+
+// headersSetByTheClient cannot be given with WithHeader: the client sets them itself, and the first two
+// carry the credentials given to New.
+var headersSetByTheClient = []string{"Authorization", "Project", "Content-Type", "Content-Length", "Host", "User-Agent"}
+
+// WithHeader adds a header to the requests, such as a tracing header. The headers the client sets itself
+// (Authorization, project, Content-Type, Content-Length, Host, User-Agent) are refused: the credentials
+// come from New and the application's name from WithUserAgent.
+func WithHeader(name, value string) Option {
+	return func(s *settings) error {
+		switch {
+		case !httpguts.ValidHeaderFieldName(name):
+			return &ValidationError{Field: "header name", Problem: "is not a valid HTTP header name"}
+		case !httpguts.ValidHeaderFieldValue(value):
+			return &ValidationError{Field: "header " + name, Problem: "must not hold line breaks or control characters"}
+		}
+		for _, reserved := range headersSetByTheClient {
+			if strings.EqualFold(name, reserved) {
+				return &ValidationError{Field: "header " + name, Problem: "is set by the client itself"}
+			}
+		}
+		s.headers = s.headers.Clone()
+		if s.headers == nil {
+			s.headers = make(http.Header)
+		}
+		s.headers.Set(name, value)
 		return nil
 	}
 }
@@ -186,14 +244,29 @@ func WithMaxResponseBytes(maxBytes int64) Option {
 }
 
 // WithLogger makes the client log one line per attempt to logger: method, path, status, attempt number,
-// duration and, for a failed attempt, the error. Headers and bodies are never logged, so neither is the
-// API key nor the message. Successful attempts log at Info, failed ones at Warn.
+// duration and, for a failed attempt, the kind of failure and whether the outcome is unknown. Headers,
+// bodies and error texts are never logged, so neither is the API key nor the message, whatever the server
+// sends back. Successful attempts log at Info, failed ones at Warn.
 func WithLogger(logger *slog.Logger) Option {
 	return func(s *settings) error {
 		if logger == nil {
 			return &ValidationError{Field: "logger", Problem: "must not be nil"}
 		}
 		s.logger = logger
+		return nil
+	}
+}
+
+// WithResponseInto fills response with the raw answer to the call it is given to: the status, the
+// headers (for a request id), the body as the server sent it, including fields the types do not
+// declare, and the number of attempts. It is filled in when the call returns, also when it failed after
+// an answer. It is an option of one call: New refuses it.
+func WithResponseInto(response *Response) Option {
+	return func(s *settings) error {
+		if response == nil {
+			return &ValidationError{Field: "responseInto", Problem: "must not be nil"}
+		}
+		s.responseInto = response
 		return nil
 	}
 }

@@ -65,9 +65,9 @@ type failure struct {
 	mayExist bool
 }
 
-// wait returns how long to wait before attempt number next (2 for the first retry) after f, and whether
+// backoff returns how long to pause before attempt number next (2 for the first retry) after f, and whether
 // the policy allows that retry at all.
-func (p RetryPolicy) wait(next int, f *failure) (time.Duration, bool) {
+func (p RetryPolicy) backoff(next int, f *failure) (time.Duration, bool) {
 	if next > p.MaxRetries+1 || !(f.safeToRetry || f.mayExist && p.RetryUnknownOutcome) {
 		return 0, false
 	}

@@ -8,8 +8,6 @@ import (
 	"reflect"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/gleap-community/gleap-go/api"
 )
 
 // MaxRequestBytes is the largest encoded request body the client sends. Gleap does not document a limit;
@@ -22,7 +20,7 @@ const MaxRequestBytes = 1 << 20
 // name and a URL and a channel has an id (Gleap's published document requires both), and every string is
 // valid UTF-8 (encoding/json would otherwise send U+FFFD in place of the caller's bytes). encoded is req
 // as it will be sent.
-func checkCreateMessage(req *api.CreateMessageRequest, encoded []byte) *ValidationError {
+func checkCreateMessage(req *CreateMessageRequest, encoded []byte) *ValidationError {
 	if len(encoded) > MaxRequestBytes {
 		return &ValidationError{Field: "request", Problem: fmt.Sprintf("encodes to %d bytes, more than the %d accepted", len(encoded), MaxRequestBytes)}
 	}
@@ -64,7 +62,7 @@ func isBlank(value string) bool {
 
 // checkAttachment requires what Gleap's published document requires of an attachment, a name and a URL,
 // and that the URL is absolute: the reader downloads the file from it.
-func checkAttachment(attachment api.Attachment) *ValidationError {
+func checkAttachment(attachment Attachment) *ValidationError {
 	if attachment.Name == nil || isBlank(*attachment.Name) {
 		return &ValidationError{Field: "name", Problem: "must not be blank"}
 	}
@@ -79,6 +77,15 @@ func checkAttachment(attachment api.Attachment) *ValidationError {
 }
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// invalidJSONField names the field that made req impossible to encode: one of its pass-through JSON
+// fields that does not parse.
+func invalidJSONField(req any) *ValidationError {
+	if invalid := findField(reflect.ValueOf(req), "", invalidJSON); invalid != nil {
+		return invalid
+	}
+	return &ValidationError{Field: "request", Problem: "cannot be encoded as JSON"}
+}
 
 // invalidJSON is the problem of a pass-through JSON field that does not parse.
 func invalidJSON(leaf reflect.Value) string {

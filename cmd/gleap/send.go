@@ -13,7 +13,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/gleap-community/gleap-go/api"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
@@ -59,7 +58,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		return code
 	}
 
-	var req api.CreateMessageRequest
+	var req wrapper.CreateMessageRequest
 	var err error
 	if *jsonFile != "" {
 		if *text != "" || *note || *bot || len(attachments) > 0 {
@@ -93,11 +92,11 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		}
 		return exitOK
 	}
-	message, err := client.CreateMessage(ctx, req)
-	if err != nil {
+	var answer wrapper.Response
+	if _, err := client.CreateMessage(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
 		return fail(exitFailure, err)
 	}
-	if err := printMessage(std.out, message); err != nil {
+	if err := printAnswer(std.out, answer.Body); err != nil {
 		return fail(exitFailure, err)
 	}
 	return exitOK
@@ -121,7 +120,7 @@ func messageOptions(note, bot bool, attachments attachFlag) []wrapper.MessageOpt
 		opts = append(opts, wrapper.AsBot())
 	}
 	for _, file := range attachments {
-		opts = append(opts, wrapper.WithAttachment(file.name, file.url, mime.TypeByExtension(path.Ext(file.name))))
+		opts = append(opts, wrapper.Attach(file.name, file.url, mime.TypeByExtension(path.Ext(file.name))))
 	}
 	return opts
 }
@@ -129,8 +128,8 @@ func messageOptions(note, bot bool, attachments attachFlag) []wrapper.MessageOpt
 // readRequest reads a CreateMessageRequest from file ("-" is in). Unknown fields are an error rather
 // than dropped without a word, and so is anything but whitespace after the message: a second message or
 // a truncated concatenation must not go unnoticed. ticketID, when set, fills in or replaces the ticket.
-func readRequest(file, ticketID string, in io.Reader) (api.CreateMessageRequest, error) {
-	var req api.CreateMessageRequest
+func readRequest(file, ticketID string, in io.Reader) (wrapper.CreateMessageRequest, error) {
+	var req wrapper.CreateMessageRequest
 	if file != "-" {
 		opened, err := os.Open(file)
 		if err != nil {
@@ -182,7 +181,7 @@ func endOfInput(decoder *json.Decoder) error {
 }
 
 // printDryRun shows the request that send would make, with the key masked.
-func printDryRun(out io.Writer, baseURL, key, projectID string, req api.CreateMessageRequest) error {
+func printDryRun(out io.Writer, baseURL, key, projectID string, req wrapper.CreateMessageRequest) error {
 	body, err := json.MarshalIndent(req, "", "  ")
 	if err != nil {
 		return fmt.Errorf("gleap: encoding the message: %w", err)
@@ -200,27 +199,14 @@ func maskKey(key string) string {
 	return "****" + key[len(key)-4:]
 }
 
-// printMessage writes message as indented JSON without the fields Gleap did not send (the generated
-// encoder writes them as null).
-func printMessage(out io.Writer, message *api.Message) error {
-	encoded, err := json.Marshal(message)
-	if err != nil {
-		return fmt.Errorf("gleap: encoding the answer: %w", err)
+// printAnswer writes the stored message as the server sent it, every field included, indented.
+func printAnswer(out io.Writer, answer []byte) error {
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, answer, "", "  "); err != nil {
+		return fmt.Errorf("gleap: the answer is not JSON: %w", err)
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(encoded, &fields); err != nil {
-		return fmt.Errorf("gleap: encoding the answer: %w", err)
-	}
-	for name, value := range fields {
-		if bytes.Equal(value, []byte("null")) {
-			delete(fields, name)
-		}
-	}
-	indented, err := json.MarshalIndent(fields, "", "  ")
-	if err != nil {
-		return fmt.Errorf("gleap: encoding the answer: %w", err)
-	}
-	_, err = fmt.Fprintf(out, "%s\n", indented)
+	indented.WriteByte('\n')
+	_, err := indented.WriteTo(out)
 	return err
 }
 

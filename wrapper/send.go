@@ -1,0 +1,53 @@
+package wrapper
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+)
+
+// endpoint is one API operation as the retry loop sees it.
+type endpoint struct {
+	// op names the call in errors, as in "create message".
+	op string
+	// method and path name the call in log lines, as in POST /messages.
+	method, path string
+	// newRequest builds the request for the API root server (with its trailing slash) with the generated
+	// builder, body included.
+	newRequest func(server string) (*http.Request, error)
+}
+
+// send makes attempts at e until one succeeds, the retry policy gives up or ctx ends, and decodes the
+// success answer into into, unless into is nil.
+func (c *Client) send(ctx context.Context, s *settings, e endpoint, into any) error {
+	var last Response
+	err := c.retry(ctx, s, e, into, &last)
+	if s.responseInto != nil {
+		*s.responseInto = last
+	}
+	return err
+}
+
+func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, last *Response) error {
+	mayExist := false
+	for {
+		if err := ctx.Err(); err != nil {
+			return &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: err}
+		}
+		last.Attempts++
+		f := c.attempt(ctx, s, e, into, last)
+		if f == nil {
+			return nil
+		}
+		mayExist = mayExist || f.mayExist
+		final := &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: redactError(f.err, c.redact)}
+		pause, retry := s.retry.backoff(last.Attempts+1, f)
+		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, pause) {
+			return final
+		}
+		if err := s.sleep(ctx, pause); err != nil {
+			final.Err = fmt.Errorf("%w while waiting %v to retry after: %w", err, pause, final.Err)
+			return final
+		}
+	}
+}
