@@ -18,7 +18,8 @@ generate:
 
 ## check-generated: fail when the committed api/ is not exactly what openapi.yaml generates
 check-generated:
-	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	@echo "checking that api/ is what openapi.yaml generates"
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	tar --exclude=.git -cf - . | tar -xf - -C "$$tmp"; \
 	(cd "$$tmp" && go generate ./...); \
 	diff -ru api "$$tmp/api" || { echo "api/ differs from what openapi.yaml generates: run 'make generate' and commit api/" >&2; exit 1; }
@@ -29,31 +30,33 @@ vet:
 
 ## fmt-check: fail when gofmt would change a file
 fmt-check:
-	unformatted=$$(gofmt -l .); \
+	@unformatted=$$(gofmt -l .); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 
 ## test: every check and every test, with the race detector and the wrapper's coverage floor
 test: check-generated vet fmt-check
-	log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	echo "go test -race -count=1 -cover ./..."; \
 	go test -race -count=1 -cover ./... | tee "$$log"; \
 	awk -v pkg="$(MODULE)/wrapper" -v min=$(MIN_WRAPPER_COVERAGE) ' \
 		$$2 == pkg { for (i = 1; i < NF; i++) if ($$i == "coverage:") { found = 1; pct = $$(i + 1); sub("%", "", pct); \
 			if (pct + 0 < min) { printf "%s coverage %s%% is below %s%%\n", pkg, pct, min; exit 1 } } } \
 		END { if (!found) { print "no coverage figure for " pkg; exit 1 } }' "$$log"
 
-## fuzz: a short fuzzing run of response decoding beyond the seed corpus that go test always runs
+## fuzz: a short fuzzing run of answer handling beyond the seed corpus that go test always runs
 fuzz:
 	go test -run='^$$' -fuzz=FuzzCreateMessageAnswer -fuzztime=10s -fuzzminimizetime=3s ./wrapper
 
 ## bench: the wrapper beside hand-written net/http code and the raw generated client, compared by benchstat
 bench:
-	out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
+	@out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
+	echo "go test -run='^$$' -bench=. -benchtime=500ms -count=$(BENCH_COUNT) ./wrapper"; \
 	go test -run='^$$' -bench=. -benchtime=500ms -count=$(BENCH_COUNT) ./wrapper | tee "$$out"; \
 	go run $(BENCHSTAT) -col /impl "$$out"
 
 ## demo: the CLI against the local mock: a reply, a note and a bot message, validated against openapi.yaml
 demo:
-	bash scripts/demo.sh
+	@bash scripts/demo.sh
 
 ## lint: the spec with Redocly, the Go code with staticcheck
 lint:

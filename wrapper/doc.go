@@ -1,5 +1,5 @@
 // Package wrapper is the Go client for the Gleap customer-support REST API: post replies, internal notes
-// and bot messages into tickets with one call.
+// and bot messages into tickets with one call. It is the only package a program needs to import.
 //
 //	client, err := wrapper.New(os.Getenv("GLEAP_API_KEY"), os.Getenv("GLEAP_PROJECT"))
 //	if err != nil {
@@ -12,9 +12,13 @@
 //	}
 //
 // PostReply, PostNote and PostBotMessage turn plain text into the TipTap document Gleap stores (see
-// PlainTextDoc); MessageOption values such as WithAttachment and WithAuthor adjust the message. For any
-// other field of the API, CreateMessage takes the full generated api.CreateMessageRequest, and Raw gives
-// the generated client itself.
+// PlainTextDoc); MessageOption values (AsNote, AsBot, AsUser, Attach) shape the message. For any other
+// field of the API, CreateMessage takes the whole CreateMessageRequest, and Raw gives the generated
+// client itself.
+//
+// One Option type configures the client and each call: given to New it sets the client's default, given
+// to a method it applies to that call only (WithTimeout, WithMaxRetries, WithHeader, WithResponseInto,
+// ...). Names that start with With are always such options.
 //
 // Failed calls are retried only when the message provably was not created (a 429 answer, or a request
 // that never reached the server); any other failure is returned at once as a *RequestError, wrapping
