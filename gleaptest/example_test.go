@@ -2,6 +2,11 @@ package gleaptest_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,58 +14,283 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// The body of a test, func TestNotifiesTheCustomer(t *testing.T), for code that posts through gleap-go.
+// A server for code that posts through gleap-go, outside a test: the client posts a reply, and the
+// server shows what it stored and how it answered.
+func ExampleStart() {
+	server, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	msg, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Your refund is on its way.")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	fmt.Println("the answer:", len(*msg.ID), "hex digits of id, index", *msg.Index)
+	for _, req := range server.Requests() {
+		fmt.Println("the request:", req.Method, req.Path, req.Status, req.Violation)
+	}
+	fmt.Println("stored:", len(server.Messages()))
+	// Output:
+	// the answer: 24 hex digits of id, index 0
+	// the request: POST /v3/messages 200 <nil>
+	// stored: 1
+}
+
+// NewServer goes in a test, which go test hands its t: a request or an answer that breaks openapi.yaml
+// fails the test with the reason, and the server closes when the test ends. An Example gets no t, so
+// this one shows such a test without running it; ExampleStart runs the same steps.
 func ExampleNewServer() {
-	var t *testing.T // given by go test
-
-	gleap := gleaptest.NewServer(t)
-	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(gleap.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	// The code under test posts a reply.
-	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Your refund is on its way."); err != nil {
-		t.Fatal(err)
-	}
-
-	if got := len(gleap.Messages()); got != 1 {
-		t.Errorf("sent %d messages, want 1", got)
-	}
-}
-
-// How code copes with Gleap rate-limiting it: the first request is answered 429 with Retry-After.
-func ExampleWithFaults() {
-	var t *testing.T // given by go test
-
-	gleap := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: 429, RetryAfter: time.Second}))
-	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(gleap.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello"); err != nil {
-		t.Fatal(err)
-	}
-	if gleap.Requests() != 2 || len(gleap.Messages()) != 1 {
-		t.Error("want one retry after the 429 and one stored message")
-	}
-}
-
-// Code that posts in a loop, tested without the server keeping every message: only the newest 100 stay.
-func ExampleWithMaxMessages() {
-	var t *testing.T // given by go test
-
-	gleap := gleaptest.NewServer(t, gleaptest.WithMaxMessages(100))
-	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(gleap.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 1000; i++ {
-		if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat"); err != nil {
+	_ = func(t *testing.T) { // func TestNotifiesTheCustomer(t *testing.T)
+		gleap := gleaptest.NewServer(t)
+		client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(gleap.URL))
+		if err != nil {
 			t.Fatal(err)
 		}
+
+		// The code under test posts a reply.
+		if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Your refund is on its way."); err != nil {
+			t.Fatal(err)
+		}
+
+		if got := len(gleap.Messages()); got != 1 {
+			t.Errorf("posted %d messages, want 1", got)
+		}
 	}
-	if gleap.Requests() != 1000 || len(gleap.Messages()) != 100 {
-		t.Error("want 1000 requests and the newest 100 messages")
+	// Output:
+}
+
+// How code copes with Gleap rate-limiting it: the first request is answered 429 with a Retry-After,
+// the next one normally.
+func ExampleWithFaults() {
+	server, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30 * time.Second}))
+	if err != nil {
+		log.Fatal(err)
 	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL), wrapper.WithMaxRetries(0))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+	var apiErr *wrapper.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println("first:", apiErr.StatusCode, "retry after", apiErr.RetryAfter)
+	}
+	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello"); err == nil {
+		fmt.Println("second: stored")
+	}
+	// Output:
+	// first: 429 retry after 30s
+	// second: stored
+}
+
+// Code that posts in a loop, tested without the server keeping every message: only the newest 2 stay.
+func ExampleWithMaxMessages() {
+	server, err := gleaptest.Start(gleaptest.WithMaxMessages(2))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	for i := 0; i < 5; i++ {
+		if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat"); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	for _, message := range server.Messages() {
+		fmt.Println("kept the message at index", *message.Index)
+	}
+	fmt.Println("kept", len(server.Requests()), "request records")
+	// Output:
+	// kept the message at index 3
+	// kept the message at index 4
+	// kept 2 request records
+}
+
+// Reproducible answers: every message is stamped with the same time.
+func ExampleWithClock() {
+	stamp := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	server, err := gleaptest.Start(gleaptest.WithClock(func() time.Time { return stamp }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	msg, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(msg.CreatedAt.Format(time.RFC3339), *msg.ID)
+	// Output:
+	// 2026-11-25T09:30:00Z 6b06aa980000000000000001
+}
+
+// A server on a chosen address, as `gleap mock --addr` runs it; port 0 picks a free one.
+func ExampleWithAddr() {
+	server, err := gleaptest.Start(gleaptest.WithAddr("127.0.0.1:0"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+
+	fmt.Println(strings.HasPrefix(server.URL, "http://127.0.0.1:"))
+	// Output:
+	// true
+}
+
+// A log line for every request, as `gleap mock` writes them, with the reason when a request breaks the
+// contract: here one without credentials.
+func ExampleWithRequestLog() {
+	logged := make(chan gleaptest.Request, 1)
+	server, err := gleaptest.Start(gleaptest.WithRequestLog(func(req gleaptest.Request) { logged <- req }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+
+	resp, err := http.Post(server.URL+"/messages", "application/json", strings.NewReader(`{"ticket":"6752e9a8b7c6d5e4f3a21098"}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+
+	req := <-logged
+	fmt.Println(req.Method, req.Path, req.Status)
+	fmt.Println(strings.Contains(req.Violation.Error(), `missing "Authorization: Bearer <key>" header`))
+	// Output:
+	// POST /v3/messages 401
+	// true
+}
+
+// A benchmark of the client alone: the traffic is not validated, so the validator's time is not
+// measured. Requests are still recorded, stored and answered.
+func ExampleWithoutContractChecks() {
+	server, err := gleaptest.Start(gleaptest.WithoutContractChecks())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+
+	// Without credentials: refused by a checking server, stored by this one.
+	resp, err := http.Post(server.URL+"/messages", "application/json", strings.NewReader(`{"ticket":"6752e9a8b7c6d5e4f3a21098"}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+
+	fmt.Println(resp.StatusCode, len(server.Messages()))
+	// Output:
+	// 200 1
+}
+
+// What a client sent: each request with its headers, its body, the status it got and its contract
+// violation.
+func ExampleServer_Requests() {
+	server, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Checked the logs"); err != nil {
+		log.Fatal(err)
+	}
+
+	for _, req := range server.Requests() {
+		fmt.Println(req.Method, req.Path, req.Status, req.Header.Get("Project"))
+		fmt.Println(strings.Contains(string(req.Body), `"isNote":true`))
+	}
+	// Output:
+	// POST /v3/messages 200 test-project
+	// true
+}
+
+// The stored messages, as the server answered them.
+func ExampleServer_Messages() {
+	server, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.PostBotMessage(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hi, how can I help?"); err != nil {
+		log.Fatal(err)
+	}
+
+	for _, message := range server.Messages() {
+		fmt.Println(*message.Ticket, *message.Bot, *message.Index)
+	}
+	// Output:
+	// 6752e9a8b7c6d5e4f3a21098 true 0
+}
+
+// Gleap failing in the middle of a test: the next request is answered 503, after which the outcome is
+// unknown and the client does not post again.
+func ExampleServer_QueueFaults() {
+	server, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
+	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+
+	fmt.Println(errors.Is(err, wrapper.ErrOutcomeUnknown), len(server.Requests()), len(server.Messages()))
+	// Output:
+	// true 1 0
+}
+
+// A connection that breaks after the request was sent: the Handler takes the connection over and
+// closes it without answering.
+func ExampleFault() {
+	hangUp := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			log.Fatal(err)
+		}
+		conn.Close()
+	})
+	server, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{Handler: hangUp}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+
+	fmt.Println(errors.Is(err, wrapper.ErrOutcomeUnknown), server.Requests()[0].Status)
+	// Output:
+	// true 0
 }

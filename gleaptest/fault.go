@@ -5,11 +5,10 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/gleap-community/gleap-go/internal/fakegleap"
 )
 
-// Fault scripts the answer to one request.
+// Fault scripts the answer to one request, to test how code copes with Gleap failing. A request that
+// breaks the contract is refused before it gets a fault.
 type Fault struct {
 	// Status answers with this HTTP status and a Gleap-style error body instead of storing the message.
 	// It must be one openapi.yaml documents (400, 401, 403, 404, 429 or a 5xx). 0 stores the message and
@@ -18,36 +17,77 @@ type Fault struct {
 	// RetryAfter, when positive, is sent as the Retry-After header in whole seconds, rounded up.
 	RetryAfter time.Duration
 	// Delay holds the answer back this long, or until the client gives up waiting. The server's
-	// connection timeouts do not count the delay.
+	// connection timeouts do not count the delay. Closing the server ends it at once: the connection is
+	// closed without an answer.
 	Delay time.Duration
+	// Handler, when set, answers the request instead, after any Delay, on the connection itself: its
+	// answer is not validated, and it may hijack the connection (http.NewResponseController(w).Hijack())
+	// to drop it or to write raw bytes. The request is still validated and recorded, with Status 0.
+	Handler http.Handler
 }
 
-// answer answers r as f scripts; writeTimeout bounds writing the answer once any Delay is over.
-func (f *Fault) answer(w http.ResponseWriter, r *http.Request, store http.Handler, writeTimeout time.Duration) {
-	if f.Delay > 0 {
-		// A scripted delay is not a slow client. Left in place, the read deadline would cancel the request
-		// (net/http watches for the client hanging up by reading) and the write deadline would cut off
-		// the answer.
-		connection := http.NewResponseController(w)
-		_ = connection.SetReadDeadline(time.Time{})
-		_ = connection.SetWriteDeadline(time.Time{})
-		timer := time.NewTimer(f.Delay)
-		defer timer.Stop()
-		select {
-		case <-timer.C:
-		case <-r.Context().Done():
-			return
-		}
-		if writeTimeout > 0 {
-			_ = connection.SetWriteDeadline(time.Now().Add(writeTimeout))
-		}
+// QueueFaults scripts the answers to the next requests to the API, after any faults still queued: the
+// next gets faults[0], and so on, as with WithFaults.
+func (s *Server) QueueFaults(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, faults...)
+}
+
+// nextFault takes the fault scripted for the request being answered; nil when there is none.
+func (s *Server) nextFault() *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.faults) == 0 {
+		return nil
+	}
+	fault := &s.faults[0]
+	s.faults = s.faults[1:]
+	return fault
+}
+
+// hold waits out a fault's delay and returns whether the request is still to be answered: not when
+// the client gave up waiting, nor when the server is closing. A scripted delay is not a slow client: left
+// in place, the connection's read deadline would cancel the request (net/http watches for the client
+// hanging up by reading) and its write deadline would cut the answer off. So both are lifted for the
+// delay, and the write deadline is set again after it.
+func (s *Server) hold(w http.ResponseWriter, r *http.Request, delay time.Duration) bool {
+	connection := http.NewResponseController(w)
+	_ = connection.SetReadDeadline(time.Time{})
+	_ = connection.SetWriteDeadline(time.Time{})
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-s.closing:
+		return false
+	case <-r.Context().Done():
+		return false
+	}
+	if s.timeouts.write > 0 {
+		_ = connection.SetWriteDeadline(time.Now().Add(s.timeouts.write))
+	}
+	return true
+}
+
+// hangUp closes w's connection without an answer: a handler that returns without one has net/http
+// answer 200.
+func hangUp(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+	}
+}
+
+// answer returns the answer f scripts; store is the normal answer, for a Status of 0.
+func (f *Fault) answer(store func() answer) answer {
+	var scripted answer
+	if f.Status == 0 {
+		scripted = store()
+	} else {
+		scripted = errorAnswer(f.Status, "gleaptest: scripted fault")
 	}
 	if f.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
+		scripted.header.Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
 	}
-	if f.Status == 0 {
-		store.ServeHTTP(w, r)
-		return
-	}
-	fakegleap.WriteError(w, f.Status, "gleaptest: scripted fault")
+	return scripted
 }

@@ -15,34 +15,68 @@ import (
 	"github.com/gleap-community/gleap-go/gleaptest"
 )
 
+const maxBodyBytes = 1 << 20
+
+// sendStream posts size random bytes, produced while they are sent so that the test never holds them,
+// with Content-Length declared or chunked, on a connection of its own; it returns the status and the
+// decoded answer.
+func sendStream(t *testing.T, url string, size int64, declared bool) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, io.LimitReader(rand.Reader, size))
+	require.NoError(t, err)
+	req.Header = credentials()
+	if declared {
+		req.ContentLength = size
+	} // else the length is unknown and the body goes chunked
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: transport}).Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	return resp.StatusCode, body
+}
+
 func TestServerRefusesBodiesOverOneMiB(t *testing.T) {
 	t.Parallel()
-	const streamed = 2 << 20 // produced while it is sent, never held by the test
 	for _, declared := range []bool{true, false} {
 		t.Run("Content-Length declared: "+strconv.FormatBool(declared), func(t *testing.T) {
 			t.Parallel()
 			recorder := &recordingTB{TB: t}
 			server := gleaptest.NewServer(recorder)
-			req, err := http.NewRequest(http.MethodPost, server.URL+"/messages", io.LimitReader(rand.Reader, streamed))
-			require.NoError(t, err)
-			req.Header = http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer k"}, "Project": {"p"}}
-			if declared {
-				req.ContentLength = streamed
-			} // else the length is unknown and the body goes chunked
-			transport := &http.Transport{}
-			defer transport.CloseIdleConnections()
 
-			resp, err := (&http.Client{Transport: transport}).Do(req)
-			require.NoError(t, err)
-			defer resp.Body.Close()
+			status, body := sendStream(t, server.URL+"/messages", 2*maxBodyBytes, declared)
 
-			assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
-			var body map[string]any
-			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+			assert.Equal(t, http.StatusRequestEntityTooLarge, status)
 			assert.Equal(t, 413.0, body["statusCode"], "a Gleap-style error body")
+			assert.Contains(t, body["message"], "larger than 1048576 bytes")
 			assert.Empty(t, server.Messages())
-			assert.Zero(t, server.Requests(), "the body never reached the server's API")
-			assert.Empty(t, recorder.failures(), "too large is an answer, not a contract violation")
+			requests := server.Requests()
+			require.Len(t, requests, 1, "the request is recorded")
+			assert.Equal(t, http.StatusRequestEntityTooLarge, requests[0].Status)
+			assert.LessOrEqual(t, len(requests[0].Body), maxBodyBytes, "with at most the cap of its body")
+			assert.NoError(t, requests[0].Violation, "too large is an answer, not a contract violation")
+			assert.Empty(t, recorder.failures())
+		})
+	}
+}
+
+func TestServerReadsABodyAtTheCapWhole(t *testing.T) {
+	t.Parallel()
+	for _, declared := range []bool{true, false} {
+		t.Run("Content-Length declared: "+strconv.FormatBool(declared), func(t *testing.T) {
+			t.Parallel()
+			recorder := &recordingTB{TB: t}
+			server := gleaptest.NewServer(recorder)
+
+			status, _ := sendStream(t, server.URL+"/messages", maxBodyBytes, declared)
+
+			assert.Equal(t, http.StatusBadRequest, status, "random bytes are not a message, and not too large")
+			requests := server.Requests()
+			require.Len(t, requests, 1)
+			assert.Len(t, requests[0].Body, maxBodyBytes)
+			assert.Len(t, recorder.failures(), 1, "it reached the validator")
 		})
 	}
 }
@@ -61,17 +95,8 @@ func TestWithMaxMessagesKeepsTheNewest(t *testing.T) {
 	require.Len(t, messages, 2)
 	assert.Contains(t, string(messages[0].Comment), `"text":"second"`)
 	assert.Contains(t, string(messages[1].Comment), `"text":"third"`)
-	assert.Equal(t, 3, server.Requests(), "Requests counts the evicted ones too")
-}
-
-func TestWithMaxMessagesNeedsRoomForOne(t *testing.T) {
-	t.Parallel()
-	recorder := &recordingTB{TB: t}
-	done := make(chan struct{})
-	go func() { // NewServer stops its goroutine, as t.Fatal would
-		defer close(done)
-		gleaptest.NewServer(recorder, gleaptest.WithMaxMessages(0))
-	}()
-	<-done
-	assert.Equal(t, []string{"gleaptest: WithMaxMessages(0): a server must keep at least 1 message"}, recorder.failures())
+	requests := server.Requests()
+	require.Len(t, requests, 2, "the records of the requests are kept the same way")
+	assert.Contains(t, string(requests[0].Body), `"text":"second"`)
+	assert.Contains(t, string(requests[1].Body), `"text":"third"`)
 }

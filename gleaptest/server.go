@@ -1,148 +1,176 @@
-// Package gleaptest runs a stand-in for the Gleap API in your tests: a loopback server that checks every
-// request your code sends against gleap-go's openapi.yaml (credentials included), stores the messages it
-// accepts and answers like Gleap, with documented Message objects.
-//
-//	func TestNotifiesTheCustomer(t *testing.T) {
-//		gleap := gleaptest.NewServer(t)
-//		client, _ := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(gleap.URL))
-//		notifyCustomer(client) // your code
-//		require.Len(t, gleap.Messages(), 1)
-//	}
-//
-// A request or an answer that breaks the contract fails the test with the reason. Faults (an error
-// status, a Retry-After, a slow answer) can be scripted to test how your code copes.
-//
-// The server stays small whatever the code under test does: it keeps the newest 10,000 messages
-// (WithMaxMessages), answers a request body over 1 MiB with 413 Request Entity Too Large without
-// reading the rest of it, and closes a connection that takes over 30 seconds to send its request.
 package gleaptest
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/gleap-community/gleap-go/api"
-	"github.com/gleap-community/gleap-go/internal/fakegleap"
 )
 
 // Server is a running stand-in for the Gleap API. It is safe for concurrent use.
 type Server struct {
 	// URL is the API root to pass to wrapper.WithBaseURL, such as "http://127.0.0.1:41234/v3".
+	// GET URL+"/messages" lists the stored messages as {"messages": [...]}: an inspection route of the
+	// stand-in, not part of Gleap's API, so it is neither validated nor faulted.
 	URL string
 
-	fake         *fakegleap.Server
-	writeTimeout time.Duration // for the answer that follows a Fault's Delay
+	validator       *validator // nil with WithoutContractChecks
+	store           *store
+	records         records
+	timeouts        timeouts
+	requestLog      func(Request)
+	reportViolation func(error)
+
+	http      *http.Server
+	fresh     freshConns
+	served    chan struct{} // closed once the server accepts no more connections
+	closing   chan struct{} // closed when Close starts: delayed requests are hung up on
+	closeOnce sync.Once
 
 	mu       sync.Mutex
 	faults   []Fault
-	requests int
+	closed   bool           // set once Close has stopped the server: no request is served after it
+	handlers sync.WaitGroup // the requests being served
 }
 
-// Option configures a Server made by NewServer.
-type Option func(*config)
+// shutdownGrace bounds how long Close waits for the requests in flight before it cuts them off.
+const shutdownGrace = 5 * time.Second
 
-type config struct {
-	now         func() time.Time
-	faults      []Fault
-	maxMessages int
-	timeouts    fakegleap.Timeouts
+// Start runs a server on a free port on 127.0.0.1 (or where WithAddr says) without needing a
+// testing.TB: for Examples, benchmarks and `gleap mock`. The caller must Close it. Contract violations
+// are answered as Gleap would refuse them and recorded in Requests; WithRequestLog reports them as they
+// happen.
+func Start(opts ...Option) (*Server, error) {
+	s, addr, err := configure(opts)
+	if err != nil {
+		return nil, err
+	}
+	listener, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("gleaptest: %w", err)
+	}
+	s.start(listener)
+	return s, nil
 }
 
-// WithClock makes the server stamp stored messages with now instead of time.Now, for reproducible
-// answers.
-func WithClock(now func() time.Time) Option {
-	return func(c *config) { c.now = now }
-}
-
-// WithFaults scripts the answers to the first requests: the first request gets faults[0], the second
-// faults[1], and so on; later requests are stored and answered normally. See Server.QueueFaults.
-func WithFaults(faults ...Fault) Option {
-	return func(c *config) { c.faults = append(c.faults, faults...) }
-}
-
-// WithMaxMessages keeps at most n messages, n at least 1: each message past n evicts the oldest, so
-// Messages returns the n newest. Without it a server keeps 10,000, more than a test needs and few enough
-// that code posting in a loop cannot exhaust the memory.
-func WithMaxMessages(n int) Option {
-	return func(c *config) { c.maxMessages = n }
-}
-
-// withTimeouts replaces the connection timeouts, so that tests of them need not wait half a minute.
-func withTimeouts(timeouts fakegleap.Timeouts) Option {
-	return func(c *config) { c.timeouts = timeouts }
-}
-
-// NewServer starts a server on loopback and stops it when the test ends. Every request and answer is
-// validated against openapi.yaml; a violation fails t with the reason (the request is then answered
-// with 400, or 401 for missing credentials, as Gleap would). A request body over 1 MiB is answered 413
-// before validation and is not a violation.
+// NewServer is Start for tests: it fails t if the server cannot start, closes the server when the test
+// ends, and fails t with the reason for every request or answer that breaks openapi.yaml (the request
+// is then answered with 400, 401 for missing credentials or 404 for an unknown route, as Gleap would). A
+// request body over 1 MiB is answered 413 before validation and is not a violation.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	c := config{maxMessages: fakegleap.DefaultMaxMessages, timeouts: fakegleap.DefaultTimeouts()}
-	for _, opt := range opts {
-		opt(&c)
-	}
-	if c.maxMessages < 1 {
-		t.Fatalf("gleaptest: WithMaxMessages(%d): a server must keep at least 1 message", c.maxMessages)
-	}
-	validator, err := fakegleap.NewValidator()
-	if err != nil {
-		t.Fatalf("gleaptest: %v", err)
-	}
-	s := &Server{fake: fakegleap.NewServer(c.now, fakegleap.WithMaxMessages(c.maxMessages)), writeTimeout: c.timeouts.Write, faults: c.faults}
-	validated := validator.Wrap(http.HandlerFunc(s.serve), func(err error) {
+	report := withViolationReport(func(err error) {
 		t.Errorf("gleaptest: the traffic breaks openapi.yaml: %v", err)
 	})
-	srv := httptest.NewUnstartedServer(fakegleap.LimitRequestBodies(validated))
-	c.timeouts.Apply(srv.Config)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	s.URL = srv.URL + "/v3"
+	s, err := Start(append(opts[:len(opts):len(opts)], report)...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	t.Cleanup(s.Close)
 	return s
 }
 
-// Messages returns the requests the server accepted and still keeps (see WithMaxMessages), decoded,
-// oldest first. Requests answered with a fault are not among them.
-func (s *Server) Messages() []api.CreateMessageRequest {
-	return s.fake.Messages()
+// configure makes the server opts describe, not yet serving, and returns the address it is to listen on.
+func configure(opts []Option) (*Server, string, error) {
+	c, err := newConfig(opts)
+	if err != nil {
+		return nil, "", err
+	}
+	s := &Server{
+		store:           newStore(c.now, c.maxMessages),
+		records:         records{max: c.maxMessages},
+		timeouts:        c.timeouts,
+		requestLog:      c.requestLog,
+		reportViolation: c.reportViolation,
+		served:          make(chan struct{}),
+		closing:         make(chan struct{}),
+		faults:          c.faults,
+	}
+	if !c.uncheckedTraffic {
+		if s.validator, err = loadValidator(); err != nil {
+			return nil, "", fmt.Errorf("gleaptest: %w", err)
+		}
+	}
+	return s, c.addr, nil
 }
 
-// Requests returns how many valid requests reached the server, faulted ones included: with
-// Messages, it shows how often a client retried.
-func (s *Server) Requests() int {
+// start serves on listener.
+func (s *Server) start(listener net.Listener) {
+	s.URL = "http://" + listener.Addr().String() + apiRoot
+	s.http = &http.Server{Handler: http.HandlerFunc(s.serve), ConnState: s.fresh.track}
+	s.timeouts.apply(s.http)
+	s.http.RegisterOnShutdown(s.fresh.closeAll)
+	go func() {
+		defer close(s.served)
+		_ = s.http.Serve(listener) // http.ErrServerClosed, once Close has begun
+	}()
+}
+
+// Close stops the server. It stops accepting connections, hangs up on the requests held back by a
+// Fault's Delay, and waits up to 5 seconds for the other requests in flight to be answered before it
+// closes every connection; then it waits for the Fault handlers still running. Calling it again does
+// nothing.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		if err := s.http.Shutdown(ctx); err != nil {
+			_ = s.http.Close()
+		}
+		<-s.served
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+		s.handlers.Wait()
+	})
+}
+
+// enter counts a request in, unless the server is closed.
+func (s *Server) enter() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.requests
-}
-
-// QueueFaults scripts the answers to the next requests, after any faults still queued.
-func (s *Server) QueueFaults(faults ...Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, faults...)
-}
-
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.requests++
-	var fault *Fault
-	if len(s.faults) > 0 {
-		fault = &s.faults[0]
-		s.faults = s.faults[1:]
+	if s.closed {
+		return false
 	}
-	s.mu.Unlock()
-	if fault == nil {
-		s.fake.ServeHTTP(w, r)
-		return
-	}
-	fault.answer(w, r, s.fake, s.writeTimeout)
+	s.handlers.Add(1)
+	return true
 }
 
 // String names the server by its URL.
 func (s *Server) String() string {
 	return fmt.Sprintf("gleaptest.Server(%s)", s.URL)
+}
+
+// freshConns tracks the connections that have not sent a request yet. Shutdown would wait 5 seconds for
+// such a connection, which a client may have dialed ahead and never use; Close closes them instead.
+type freshConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+// track follows conn into state; it is the server's ConnState hook.
+func (f *freshConns) track(conn net.Conn, state http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if state != http.StateNew {
+		delete(f.conns, conn)
+		return
+	}
+	if f.conns == nil {
+		f.conns = make(map[net.Conn]struct{})
+	}
+	f.conns[conn] = struct{}{}
+}
+
+// closeAll closes every connection that has not sent a request yet.
+func (f *freshConns) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for conn := range f.conns {
+		_ = conn.Close()
+	}
 }

@@ -2,8 +2,9 @@ package gleaptest_test
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"runtime"
 	"strings"
@@ -27,27 +28,26 @@ func newClient(t *testing.T, server *gleaptest.Server, opts ...wrapper.Option) *
 	return client
 }
 
-func TestServerStoresMessagesAndAnswersLikeGleap(t *testing.T) {
-	t.Parallel()
-	stamp := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
-	server := gleaptest.NewServer(t, gleaptest.WithClock(func() time.Time { return stamp }))
-	client := newClient(t, server)
+// credentials returns the headers of a JSON request with well-formed credentials.
+func credentials() http.Header {
+	return http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer k"}, "Project": {"p"}}
+}
 
-	first, err := client.PostReply(context.Background(), ticketID, "Hello")
+// send makes a request to url with header and body, on a connection of its own, and returns the status
+// and the decoded JSON answer.
+func send(t *testing.T, method, url string, header http.Header, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	require.NoError(t, err)
-	second, err := client.PostNote(context.Background(), ticketID, "Internal")
+	req.Header = header
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: transport}).Do(req)
 	require.NoError(t, err)
-
-	assert.Equal(t, 0, *first.Index)
-	assert.Equal(t, 1, *second.Index, "index counts per ticket")
-	assert.Regexp(t, "^[0-9a-f]{24}$", *first.ID)
-	assert.NotEqual(t, *first.ID, *second.ID)
-	assert.Equal(t, stamp, *first.CreatedAt)
-	messages := server.Messages()
-	require.Len(t, messages, 2)
-	assert.Equal(t, ticketID, *messages[0].Ticket)
-	assert.True(t, *messages[1].IsNote)
-	assert.Equal(t, 2, server.Requests())
+	defer resp.Body.Close()
+	var decoded map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&decoded))
+	return resp.StatusCode, decoded
 }
 
 // recordingTB is a testing.TB that keeps the failures a Server reports instead of failing the test.
@@ -75,87 +75,132 @@ func (r *recordingTB) failures() []string {
 	return append([]string(nil), r.errors...)
 }
 
-func TestContractViolationsFailTheTestReadably(t *testing.T) {
+func TestServerStoresMessagesAndAnswersLikeGleap(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name       string
-		header     http.Header
-		body       string
-		wantStatus int
-		wantReason string
-	}{
-		{"no credentials", http.Header{"Content-Type": {"application/json"}}, `{"ticket":"t"}`, 401, "Authorization"},
-		{"wrong type", http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer k"}, "Project": {"p"}}, `{"ticket":42}`, 400, "ticket"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			recorder := &recordingTB{TB: t}
-			server := gleaptest.NewServer(recorder)
-			req, err := http.NewRequest(http.MethodPost, server.URL+"/messages", strings.NewReader(tc.body))
-			require.NoError(t, err)
-			req.Header = tc.header
-			resp, err := http.DefaultClient.Do(req)
-			require.NoError(t, err)
-			resp.Body.Close()
+	stamp := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	server := gleaptest.NewServer(t, gleaptest.WithClock(func() time.Time { return stamp }))
+	client := newClient(t, server)
 
-			assert.Equal(t, tc.wantStatus, resp.StatusCode)
-			failures := recorder.failures()
-			require.Len(t, failures, 1)
-			assert.Contains(t, failures[0], "gleaptest: the traffic breaks openapi.yaml")
-			assert.Contains(t, failures[0], tc.wantReason)
-			assert.Empty(t, server.Messages())
-		})
-	}
+	first, err := client.PostReply(context.Background(), ticketID, "Hello")
+	require.NoError(t, err)
+	second, err := client.PostNote(context.Background(), ticketID, "Internal")
+	require.NoError(t, err)
+
+	assert.Equal(t, 0, *first.Index)
+	assert.Equal(t, 1, *second.Index, "index counts per ticket")
+	assert.Regexp(t, "^[0-9a-f]{24}$", *first.ID)
+	assert.NotEqual(t, *first.ID, *second.ID)
+	assert.Equal(t, stamp, *first.CreatedAt)
+	messages := server.Messages()
+	require.Len(t, messages, 2)
+	assert.Equal(t, *first.ID, *messages[0].ID)
+	assert.Equal(t, ticketID, *messages[0].Ticket)
+	assert.True(t, *messages[1].IsNote)
+	assert.Len(t, server.Requests(), 2)
 }
 
-func TestScriptedFaults(t *testing.T) {
+func TestServerServesConcurrentClients(t *testing.T) {
 	t.Parallel()
-	t.Run("status and Retry-After, then normal answers", func(t *testing.T) {
-		t.Parallel()
-		server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: 429, RetryAfter: 1500 * time.Millisecond}))
-		client := newClient(t, server, wrapper.WithMaxRetries(0))
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: 503}, gleaptest.Fault{Status: 503}))
+	client := newClient(t, server)
+	const posts = 32
+	var wg sync.WaitGroup
+	indexes := make(chan int, posts)
+	for range posts {
+		wg.Go(func() {
+			if msg, err := client.PostReply(context.Background(), ticketID, "Hello"); err == nil {
+				indexes <- *msg.Index
+			}
+		})
+	}
+	wg.Wait()
+	close(indexes)
 
+	seen := map[int]bool{}
+	for index := range indexes {
+		assert.False(t, seen[index], "index %d given twice", index)
+		seen[index] = true
+	}
+	assert.Len(t, seen, posts-2, "two requests got the faults")
+	assert.Len(t, server.Messages(), posts-2)
+	assert.Len(t, server.Requests(), posts)
+}
+
+func TestStartRunsAServerUntilClosed(t *testing.T) {
+	t.Parallel()
+	server, err := gleaptest.Start()
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(server.URL, "http://127.0.0.1:"), server.URL)
+	assert.True(t, strings.HasSuffix(server.URL, "/v3"), server.URL)
+
+	_, err = newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+	require.NoError(t, err)
+	server.Close()
+	server.Close() // a second Close does nothing
+
+	_, err = http.Post(server.URL+"/messages", "application/json", strings.NewReader(`{}`))
+	assert.Error(t, err, "nothing listens after Close")
+	assert.Len(t, server.Messages(), 1, "what it stored stays readable")
+}
+
+func TestStartSaysWhyItCannotStart(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+
+	_, err = gleaptest.Start(gleaptest.WithAddr(busy.Addr().String()))
+	assert.ErrorContains(t, err, "address already in use")
+	_, err = gleaptest.Start(gleaptest.WithMaxMessages(0))
+	assert.EqualError(t, err, "gleaptest: WithMaxMessages(0): a server must keep at least 1 message")
+}
+
+func TestWithAddrListensThere(t *testing.T) {
+	t.Parallel()
+	server, err := gleaptest.Start(gleaptest.WithAddr("localhost:0"))
+	require.NoError(t, err)
+	defer server.Close()
+	assert.Regexp(t, `^http://(127\.0\.0\.1|\[::1\]):[1-9][0-9]*/v3$`, server.URL)
+	_, err = newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+	assert.NoError(t, err)
+}
+
+func TestCloseHangsUpOnDelayedRequests(t *testing.T) {
+	t.Parallel()
+	server, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{Delay: time.Hour}))
+	require.NoError(t, err)
+	client := newClient(t, server)
+	answered := make(chan error, 1)
+	go func() {
 		_, err := client.PostReply(context.Background(), ticketID, "Hello")
-		var apiErr *wrapper.APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, 429, apiErr.StatusCode)
-		assert.Equal(t, 2*time.Second, apiErr.RetryAfter, "rounded up to whole seconds")
+		answered <- err
+	}()
+	require.Eventually(t, func() bool { return len(server.Requests()) == 1 }, 10*time.Second, time.Millisecond,
+		"the request reaches the server")
 
-		_, err = client.PostReply(context.Background(), ticketID, "Hello")
-		require.NoError(t, err)
-		assert.Len(t, server.Messages(), 1)
-		assert.Equal(t, 2, server.Requests())
-	})
-	t.Run("queued 503", func(t *testing.T) {
-		t.Parallel()
-		server := gleaptest.NewServer(t)
-		server.QueueFaults(gleaptest.Fault{Status: 503})
-		_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
-		assert.True(t, errors.Is(err, wrapper.ErrOutcomeUnknown))
-		assert.Empty(t, server.Messages())
-		assert.Equal(t, 1, server.Requests(), "the client does not resend after a 5xx")
-	})
-	t.Run("slow success", func(t *testing.T) {
-		t.Parallel()
-		server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Delay: time.Millisecond}))
-		_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
-		require.NoError(t, err)
-		assert.Len(t, server.Messages(), 1)
-	})
-	t.Run("slower than the client waits", func(t *testing.T) {
-		t.Parallel()
-		server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Delay: time.Hour}))
-		_, err := newClient(t, server, wrapper.WithTimeout(20*time.Millisecond)).PostReply(context.Background(), ticketID, "Hello")
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Empty(t, server.Messages())
-	})
+	closed := time.Now()
+	server.Close()
+
+	assert.Less(t, time.Since(closed), 5*time.Second, "Close does not wait a delay out")
+	assert.ErrorIs(t, <-answered, wrapper.ErrOutcomeUnknown, "the connection closes without an answer")
+	assert.Empty(t, server.Messages())
+	assert.Equal(t, 0, server.Requests()[0].Status)
 }
 
 func TestServerPrintsItsURL(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t)
 	assert.Equal(t, "gleaptest.Server("+server.URL+")", server.String())
-	assert.True(t, strings.HasPrefix(server.URL, "http://127.0.0.1:"))
-	assert.True(t, strings.HasSuffix(server.URL, "/v3"))
+}
+
+func TestNewServerFailsTheTestWhenItCannotStart(t *testing.T) {
+	t.Parallel()
+	recorder := &recordingTB{TB: t}
+	done := make(chan struct{})
+	go func() { // NewServer stops its goroutine, as t.Fatal would
+		defer close(done)
+		gleaptest.NewServer(recorder, gleaptest.WithMaxMessages(0))
+	}()
+	<-done
+	assert.Equal(t, []string{"gleaptest: WithMaxMessages(0): a server must keep at least 1 message"}, recorder.failures())
 }

@@ -13,12 +13,24 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/gleap-community/gleap-go/internal/fakegleap"
 )
 
 // shortTimeouts has the server give up on a slow request after a fraction of a second.
-var shortTimeouts = fakegleap.Timeouts{ReadHeader: time.Second, Read: 200 * time.Millisecond, Write: 200 * time.Millisecond, Idle: time.Second}
+var shortTimeouts = timeouts{readHeader: time.Second, read: 200 * time.Millisecond, write: 200 * time.Millisecond, idle: time.Second}
+
+func TestDefaultTimeoutsBoundEveryPhaseOfAConnection(t *testing.T) {
+	t.Parallel()
+	var srv http.Server
+	defaultTimeouts().apply(&srv)
+
+	assert.Equal(t, 10*time.Second, srv.ReadHeaderTimeout)
+	assert.Equal(t, 30*time.Second, srv.ReadTimeout)
+	assert.Equal(t, 45*time.Second, srv.WriteTimeout)
+	assert.Equal(t, time.Minute, srv.IdleTimeout)
+	// The write timeout runs from the end of the headers, the read timeout from their start: a body that
+	// arrives just in time must still leave time to answer it.
+	assert.Greater(t, srv.WriteTimeout, srv.ReadTimeout)
+}
 
 func TestServerClosesConnectionsThatSendTheirBodySlowly(t *testing.T) {
 	t.Parallel()
@@ -39,11 +51,14 @@ func TestServerClosesConnectionsThatSendTheirBodySlowly(t *testing.T) {
 	require.NoError(t, err, "the server must hang up, not wait for the rest of the body")
 	assert.NotContains(t, string(answer), "200 OK")
 	assert.Empty(t, server.Messages())
+	requests := server.Requests()
+	require.Len(t, requests, 1, "a request cut off is recorded too")
+	assert.Equal(t, `{"ticket":"`, string(requests[0].Body), "with what arrived of its body")
 }
 
 func TestDelayedFaultsOutlastTheConnectionTimeouts(t *testing.T) {
 	t.Parallel()
-	server := NewServer(t, withTimeouts(shortTimeouts), WithFaults(Fault{Delay: 3 * shortTimeouts.Write}))
+	server := NewServer(t, withTimeouts(shortTimeouts), WithFaults(Fault{Delay: 3 * shortTimeouts.write}))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, server.URL+"/messages", strings.NewReader(`{"ticket":"t"}`))

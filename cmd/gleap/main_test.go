@@ -125,7 +125,7 @@ func TestDryRunPrintsTheRequestAndSendsNothing(t *testing.T) {
 	var req api.CreateMessageRequest
 	require.NoError(t, json.Unmarshal([]byte(body), &req))
 	assert.Equal(t, ticketID, *req.Ticket)
-	assert.Zero(t, server.Requests(), "nothing is sent")
+	assert.Empty(t, server.Requests(), "nothing is sent")
 }
 
 func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
@@ -172,7 +172,7 @@ func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
 			cause, hint, _ := strings.Cut(r.stderr, "\n")
 			assert.Contains(t, cause, tc.wantErr, "the first line names the cause")
 			assert.True(t, hint == "" || hint == "run \"gleap send --help\" for the flags\n", "at most a hint follows: %q", hint)
-			assert.Equal(t, tc.requests, server.Requests())
+			assert.Len(t, server.Requests(), tc.requests)
 			assert.Empty(t, server.Messages())
 		})
 	}

@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"sync"
-	"time"
 
-	"github.com/gleap-community/gleap-go/internal/fakegleap"
+	"github.com/gleap-community/gleap-go/gleaptest"
 )
 
 const mockHelp = `Usage:
@@ -35,19 +31,15 @@ Example:
 Flags:
 `
 
-// shutdownTimeout bounds how long the mock waits for requests in flight when it is stopped.
-const shutdownTimeout = 5 * time.Second
+// defaultMaxMessages is how many messages the mock keeps without --max-messages: as many as a gleaptest
+// server keeps by default.
+const defaultMaxMessages = 10_000
 
+// mock runs `gleap mock`: a gleaptest server, until ctx is done.
 func mock(ctx context.Context, args []string, std stdio) int {
-	return serveMock(ctx, args, std, fakegleap.DefaultTimeouts())
-}
-
-// serveMock is mock with its connection timeouts as a parameter, so that tests of them need not wait
-// half a minute.
-func serveMock(ctx context.Context, args []string, std stdio, timeouts fakegleap.Timeouts) int {
 	flags := flag.NewFlagSet("mock", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:4010", "the address to listen on; port 0 picks a free one")
-	maxMessages := flags.Int("max-messages", fakegleap.DefaultMaxMessages,
+	maxMessages := flags.Int("max-messages", defaultMaxMessages,
 		"keep at most `N` messages; each one past N evicts the oldest")
 	flags.Usage = helpFor(flags, mockHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
@@ -57,58 +49,27 @@ func serveMock(ctx context.Context, args []string, std stdio, timeouts fakegleap
 		fmt.Fprintf(std.err, "gleap mock: --max-messages must be at least 1, got %d\n", *maxMessages)
 		return exitUsage
 	}
-	validator, err := fakegleap.NewValidator()
-	if err != nil {
-		fmt.Fprintln(std.err, "gleap mock:", err)
-		return exitFailure
-	}
-	listener, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(std.err, "gleap mock:", err)
-		return exitFailure
-	}
 	log := &lockedWriter{w: std.err}
-	handler := fakegleap.NewMock(fakegleap.NewServer(nil, fakegleap.WithMaxMessages(*maxMessages)), validator, func(err error) {
-		fmt.Fprintln(log, "gleap mock: contract violation:", err)
-	})
-	srv := &http.Server{Handler: logRequests(handler, log)}
-	timeouts.Apply(srv)
-	fmt.Fprintf(std.out, "gleap mock: serving the Gleap API on http://%s/v3\n", listener.Addr())
-
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(listener) }()
-	select {
-	case err = <-served:
-	case <-ctx.Done():
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		defer cancel()
-		err = srv.Shutdown(shutdownCtx)
-	}
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintln(log, "gleap mock:", err)
+	server, err := gleaptest.Start(gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages),
+		gleaptest.WithRequestLog(func(req gleaptest.Request) { logRequest(log, req) }))
+	if err != nil {
+		fmt.Fprintln(std.err, "gleap mock:", err)
 		return exitFailure
 	}
+	fmt.Fprintf(std.out, "gleap mock: serving the Gleap API on %s\n", server.URL)
+	<-ctx.Done()
+	server.Close() // graceful: the requests in flight are answered first
 	return exitOK
 }
 
-// logRequests writes one line per request to log: method, path and status, never headers or bodies.
-func logRequests(next http.Handler, log io.Writer) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		recorded := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(recorded, r)
-		fmt.Fprintf(log, "gleap mock: %s %s %d\n", r.Method, r.URL.Path, recorded.status)
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-// WriteHeader notes the status for the request log.
-func (w *statusWriter) WriteHeader(status int) {
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
+// logRequest writes one line for req to log: method, path and status, never headers or bodies. A
+// request that broke the contract gets the reason on a line before it.
+func logRequest(log io.Writer, req gleaptest.Request) {
+	line := fmt.Sprintf("gleap mock: %s %s %d\n", req.Method, req.Path, req.Status)
+	if req.Violation != nil {
+		line = fmt.Sprintf("gleap mock: contract violation: %v\n", req.Violation) + line
+	}
+	_, _ = io.WriteString(log, line) // in one write, so that the lines of concurrent requests do not mix
 }
 
 // lockedWriter lets request handlers share one writer.

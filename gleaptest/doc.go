@@ -1,0 +1,24 @@
+// Package gleaptest runs a stand-in for the Gleap API: a server on loopback that checks every request
+// it gets against gleap-go's openapi.yaml (credentials included), stores the messages it accepts and
+// answers like Gleap, with documented Message objects. `gleap mock` runs on it too.
+//
+//	func TestNotifiesTheCustomer(t *testing.T) {
+//		gleap := gleaptest.NewServer(t)
+//		client, _ := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(gleap.URL))
+//		notifyCustomer(client) // your code
+//		require.Len(t, gleap.Messages(), 1)
+//	}
+//
+// NewServer is for tests: a request or an answer that breaks the contract fails the test with the
+// reason, and the server closes when the test ends. Start runs the same server where there is no test
+// (an Example, a benchmark, a program) and leaves closing it to the caller.
+//
+// Requests records every request with the status it was answered with and its contract violation, if
+// any; Messages returns what was stored. Faults (an error status, a Retry-After, a slow answer, a dropped
+// connection) can be scripted to test how code copes with Gleap failing.
+//
+// The server stays small whatever its clients do: it keeps the newest 10,000 messages and request
+// records (WithMaxMessages), answers a request body over 1 MiB with 413 Request Entity Too Large without
+// reading the rest of it, and closes a connection that takes over 30 seconds to send its request (10
+// for its headers) or sits idle for a minute.
+package gleaptest

@@ -1,0 +1,113 @@
+package gleaptest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// apiRoot is the path of the API root, as in openapi.yaml's server URL.
+const apiRoot = "/v3"
+
+// messagesPath is the messages endpoint: POST creates a message, GET (the inspection route) lists them.
+const messagesPath = apiRoot + "/messages"
+
+// serve answers one request. It reads the body within the size cap and records the request, then
+// answers: 413 or 400 for a body too large or unreadable, the stored messages for the inspection
+// route, and as Gleap would for anything else.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if !s.enter() {
+		return
+	}
+	defer s.handlers.Done()
+	body, err := readBody(w, r)
+	record := s.records.add(r, body)
+	switch {
+	case errors.Is(err, errTooLarge):
+		s.finish(w, record, errorAnswer(http.StatusRequestEntityTooLarge, err.Error()), nil)
+	case err != nil:
+		s.finish(w, record, errorAnswer(http.StatusBadRequest, "the request body could not be read: "+err.Error()), nil)
+	case r.Method == http.MethodGet && r.URL.Path == messagesPath:
+		s.finish(w, record, s.store.list(), nil)
+	default:
+		s.serveAPI(w, r, body, record)
+	}
+}
+
+// serveAPI answers a request to Gleap's API. A request that breaks the contract is refused; a valid
+// one gets the next scripted fault, or else the store's answer. The answer is checked too.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, record *Request) {
+	var input *openapi3filter.RequestValidationInput
+	if s.validator != nil {
+		checked, status, violation := s.validator.checkRequest(withBody(r, body))
+		if violation != nil {
+			s.finish(w, record, errorAnswer(status, violation.Error()), violation)
+			return
+		}
+		input = checked
+	}
+	fault := s.nextFault()
+	if fault == nil {
+		s.respond(w, record, input, s.route(r, body))
+		return
+	}
+	if fault.Delay > 0 && !s.hold(w, r, fault.Delay) {
+		hangUp(w)
+		s.log(record)
+		return
+	}
+	if fault.Handler != nil {
+		fault.Handler.ServeHTTP(w, withBody(r, body))
+		s.log(record)
+		return
+	}
+	s.respond(w, record, input, fault.answer(func() answer { return s.route(r, body) }))
+}
+
+// route answers a request to the API as Gleap would; of Gleap's routes, gleaptest has POST /v3/messages.
+func (s *Server) route(r *http.Request, body []byte) answer {
+	if r.Method == http.MethodPost && r.URL.Path == messagesPath {
+		return s.store.create(body)
+	}
+	return errorAnswer(http.StatusNotFound, fmt.Sprintf("gleaptest does not serve %s %s", r.Method, r.URL.Path))
+}
+
+// respond checks a, the answer to the request input describes (nil when the traffic is not checked),
+// and sends it.
+func (s *Server) respond(w http.ResponseWriter, record *Request, input *openapi3filter.RequestValidationInput, a answer) {
+	var violation error
+	if input != nil {
+		violation = s.validator.checkResponse(input, a)
+	}
+	s.finish(w, record, a, violation)
+}
+
+// finish records how the request is answered, reports its violation, sends the answer and logs the
+// request. The record and the report come first, so that whoever gets the answer finds them.
+func (s *Server) finish(w http.ResponseWriter, record *Request, a answer, violation error) {
+	s.records.answered(record, a.status, violation)
+	if violation != nil && s.reportViolation != nil {
+		s.reportViolation(violation)
+	}
+	a.write(w)
+	s.log(record)
+}
+
+// log hands a copy of record to the request log, if there is one.
+func (s *Server) log(record *Request) {
+	if s.requestLog != nil {
+		s.requestLog(s.records.copyOf(record))
+	}
+}
+
+// withBody returns a copy of r that reads body. The copy is shallow: net/http keeps r's own body, to
+// tell whether it was read whole.
+func withBody(r *http.Request, body []byte) *http.Request {
+	read := r.WithContext(r.Context())
+	read.Body = io.NopCloser(bytes.NewReader(body))
+	return read
+}

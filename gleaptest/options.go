@@ -1,0 +1,88 @@
+package gleaptest
+
+import (
+	"fmt"
+	"time"
+)
+
+// Option configures a Server made by Start or NewServer.
+type Option func(*config)
+
+type config struct {
+	addr             string
+	now              func() time.Time
+	faults           []Fault
+	maxMessages      int
+	requestLog       func(Request)
+	uncheckedTraffic bool
+	timeouts         timeouts
+	reportViolation  func(error)
+}
+
+// newConfig applies opts, in order, over the defaults and checks the result.
+func newConfig(opts []Option) (config, error) {
+	c := config{addr: "127.0.0.1:0", now: time.Now, maxMessages: defaultMaxMessages, timeouts: defaultTimeouts()}
+	for _, opt := range opts {
+		opt(&c)
+	}
+	if c.maxMessages < 1 {
+		return c, fmt.Errorf("gleaptest: WithMaxMessages(%d): a server must keep at least 1 message", c.maxMessages)
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return c, nil
+}
+
+// WithAddr makes the server listen on addr, such as "127.0.0.1:4010", instead of a free port on
+// 127.0.0.1. Port 0 picks a free port; Server.URL tells which.
+func WithAddr(addr string) Option {
+	return func(c *config) { c.addr = addr }
+}
+
+// WithClock makes the server stamp stored messages with now instead of time.Now, for reproducible
+// answers.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}
+
+// WithFaults scripts the answers to the first requests to the API: the first gets faults[0], the second
+// faults[1], and so on; later requests are stored and answered normally. A request that breaks the
+// contract gets no fault, nor does the inspection route. See Server.QueueFaults.
+func WithFaults(faults ...Fault) Option {
+	return func(c *config) { c.faults = append(c.faults, faults...) }
+}
+
+// WithMaxMessages keeps at most n messages, n at least 1: each message past n evicts the oldest, so
+// Messages returns the n newest. The records of Server.Requests are kept the same way. Without it a
+// server keeps 10,000, more than a test needs and few enough that code posting in a loop, or a client of
+// `gleap mock`, cannot exhaust the memory.
+func WithMaxMessages(n int) Option {
+	return func(c *config) { c.maxMessages = n }
+}
+
+// WithRequestLog calls log once for every request, after it was answered, with its record (see
+// Server.Requests): to log the traffic, or to report violations in a program. Requests are served
+// concurrently, so log may be called from several goroutines at once. `gleap mock` writes its request
+// lines with it.
+func WithRequestLog(log func(Request)) Option {
+	return func(c *config) { c.requestLog = log }
+}
+
+// WithoutContractChecks turns the validation against openapi.yaml off: requests are still recorded,
+// stored and answered, but neither they nor the answers are checked, and credentials are not required.
+// It is for benchmarks that measure the client rather than the validator.
+func WithoutContractChecks() Option {
+	return func(c *config) { c.uncheckedTraffic = true }
+}
+
+// withTimeouts replaces the connection timeouts, so that tests of them need not wait half a minute.
+func withTimeouts(t timeouts) Option {
+	return func(c *config) { c.timeouts = t }
+}
+
+// withViolationReport has report called with every contract violation, before the offending request
+// is answered, so that a test sees the failure as soon as its client sees the answer.
+func withViolationReport(report func(error)) Option {
+	return func(c *config) { c.reportViolation = report }
+}

@@ -1,0 +1,91 @@
+package gleaptest
+
+import (
+	"bytes"
+	"net/http"
+	"sync"
+)
+
+// Request is the record of one request the server received, and of how it answered it.
+type Request struct {
+	// Method is the request's method, such as "POST".
+	Method string
+	// Path is the URL path, such as "/v3/messages".
+	Path string
+	// Header holds the headers as received (a copy).
+	Header http.Header
+	// Body is the body as received, at most 1 MiB of it: a larger one is answered 413 without being read
+	// on.
+	Body []byte
+	// Status is the status the request was answered with. It is 0 while the request is being answered,
+	// when it got no answer (its client gave up waiting, or the server was closed during a Fault's
+	// Delay), and when a Fault's Handler answered it on the connection itself.
+	Status int
+	// Violation says why the request or its answer broke openapi.yaml; it is nil when both conform, and
+	// for the requests the contract does not cover (a body over the size cap, GET /v3/messages, any
+	// request with WithoutContractChecks).
+	Violation error
+}
+
+// clone returns a copy of r that shares nothing with it. The caller holds the lock of the records r is
+// in.
+func (r *Request) clone() Request {
+	c := *r
+	c.Header = r.Header.Clone()
+	c.Body = bytes.Clone(r.Body)
+	return c
+}
+
+// records keeps the records of the newest requests, at most max of them.
+type records struct {
+	max int
+
+	mu   sync.Mutex
+	kept []*Request // oldest first
+}
+
+// add records a request as it arrives, before it is answered, and returns its record.
+func (l *records) add(r *http.Request, body []byte) *Request {
+	record := &Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.kept) == l.max {
+		l.kept[0] = nil // the backing array outlives the slice's start: let the record go
+		l.kept = l.kept[1:]
+	}
+	l.kept = append(l.kept, record)
+	return record
+}
+
+// answered completes record with how its request was answered.
+func (l *records) answered(record *Request, status int, violation error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	record.Status, record.Violation = status, violation
+}
+
+// copyOf returns a copy of record.
+func (l *records) copyOf(record *Request) Request {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return record.clone()
+}
+
+// Requests returns the records of the requests that reached the server, oldest first, faulted and
+// invalid ones included: with Messages, they show what a client sent, how often it retried and what
+// broke the contract. Like the messages, only the newest records are kept: as many as WithMaxMessages
+// allows, 10,000 by default.
+func (s *Server) Requests() []Request {
+	return s.records.all()
+}
+
+// all returns copies of the records, oldest first.
+func (l *records) all() []Request {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	requests := make([]Request, len(l.kept))
+	for i, record := range l.kept {
+		requests[i] = record.clone()
+	}
+	return requests
+}

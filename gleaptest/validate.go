@@ -1,0 +1,122 @@
+package gleaptest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	gleap "github.com/gleap-community/gleap-go"
+)
+
+// validator checks traffic against openapi.yaml.
+type validator struct {
+	router routers.Router
+}
+
+// loadValidator loads openapi.yaml once for all the servers of a process: reading and checking the
+// document takes longer than most tests.
+var loadValidator = sync.OnceValues(newValidator)
+
+// newValidator loads and checks openapi.yaml. The spec's server URL is reduced to its path (/v3), so
+// requests are matched on any host and port.
+func newValidator() (*validator, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(gleap.OpenAPISpec())
+	if err != nil {
+		return nil, fmt.Errorf("loading openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, fmt.Errorf("openapi.yaml is not valid: %w", err)
+	}
+	if len(doc.Servers) == 0 {
+		return nil, errors.New("openapi.yaml declares no server")
+	}
+	serverURL, err := url.Parse(doc.Servers[0].URL)
+	if err != nil {
+		return nil, fmt.Errorf("openapi.yaml server URL: %w", err)
+	}
+	doc.Servers = openapi3.Servers{{URL: serverURL.Path}}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("routing openapi.yaml: %w", err)
+	}
+	return &validator{router: router}, nil
+}
+
+// checkRequest validates r. When r breaks the contract, it returns why, and the status Gleap refuses
+// such a request with: 404 for a route the spec does not have, 401 for missing credentials, 400 for
+// anything else. Otherwise it returns what checkResponse needs to check the answer.
+func (v *validator) checkRequest(r *http.Request) (*openapi3filter.RequestValidationInput, int, error) {
+	route, pathParams, err := v.router.FindRoute(r)
+	if err != nil {
+		return nil, http.StatusNotFound, fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err)
+	}
+	input := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: pathParams,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			AuthenticationFunc:    checkCredentials,
+			IncludeResponseStatus: true,
+			MultiError:            true,
+		},
+	}
+	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+		status := http.StatusBadRequest
+		var securityErr *openapi3filter.SecurityRequirementsError
+		if errors.As(err, &securityErr) {
+			status = http.StatusUnauthorized
+		}
+		return nil, status, fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err)
+	}
+	return input, 0, nil
+}
+
+// checkResponse validates a as the answer to the request input describes.
+func (v *validator) checkResponse(input *openapi3filter.RequestValidationInput, a answer) error {
+	err := openapi3filter.ValidateResponse(input.Request.Context(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: input,
+		Status:                 a.status,
+		Header:                 a.header,
+		Body:                   io.NopCloser(bytes.NewReader(a.body)),
+		Options:                input.Options,
+	})
+	if err != nil {
+		return fmt.Errorf("response %d to %s %s: %w", a.status, input.Request.Method, input.Request.URL.Path, err)
+	}
+	return nil
+}
+
+// checkCredentials enforces the spec's security schemes: openapi3filter leaves the check to the caller.
+// It only tests that the credentials are present and well formed; any key is accepted.
+func checkCredentials(_ context.Context, input *openapi3filter.AuthenticationInput) error {
+	header := input.RequestValidationInput.Request.Header
+	scheme := input.SecurityScheme
+	switch {
+	case scheme.Type == "http" && strings.EqualFold(scheme.Scheme, "bearer"):
+		authorization := header.Get("Authorization")
+		const prefix = "bearer "
+		if len(authorization) <= len(prefix) || !strings.EqualFold(authorization[:len(prefix)], prefix) ||
+			strings.TrimSpace(authorization[len(prefix):]) == "" {
+			return errors.New(`missing "Authorization: Bearer <key>" header`)
+		}
+	case scheme.Type == "apiKey" && scheme.In == "header":
+		if strings.TrimSpace(header.Get(scheme.Name)) == "" {
+			return fmt.Errorf("missing %q header", scheme.Name)
+		}
+	default:
+		return fmt.Errorf("security scheme %s/%s is not supported by gleaptest", scheme.Type, scheme.In)
+	}
+	return nil
+}
