@@ -73,7 +73,7 @@ func (s *Server) route(r *http.Request, body []byte) answer {
 	if r.Method == http.MethodPost && r.URL.Path == messagesPath {
 		return s.store.create(body)
 	}
-	return errorAnswer(http.StatusNotFound, fmt.Sprintf("gleaptest does not serve %s %s", r.Method, r.URL.Path))
+	return errorAnswer(http.StatusNotFound, fmt.Sprintf("gleaptest does not serve %s %s", r.Method, r.URL.EscapedPath()))
 }
 
 // respond checks a, the answer to the request input describes (nil when the traffic is not checked),

@@ -10,7 +10,8 @@ import (
 type Request struct {
 	// Method is the request's method, such as "POST".
 	Method string
-	// Path is the URL path, such as "/v3/messages".
+	// Path is the URL path as it was sent, escaped, such as "/v3/messages": a line break in it stays
+	// %0A, so a log line that prints it cannot be forged.
 	Path string
 	// Header holds the headers as received (a copy).
 	Header http.Header
@@ -46,7 +47,7 @@ type records struct {
 
 // add records a request as it arrives, before it is answered, and returns its record.
 func (l *records) add(r *http.Request, body []byte) *Request {
-	record := &Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
+	record := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.kept) == l.max {

@@ -90,3 +90,26 @@ func TestWithRequestLogSeesEachRequestOnceAnswered(t *testing.T) {
 	server.Close()
 	assert.Empty(t, logged, "once per request")
 }
+
+func TestAPathCannotForgeALogLine(t *testing.T) {
+	t.Parallel()
+	var logged []string
+	server, err := gleaptest.Start(gleaptest.WithRequestLog(func(r gleaptest.Request) {
+		logged = append(logged, r.Path)
+		if r.Violation != nil {
+			logged = append(logged, r.Violation.Error())
+		}
+	}))
+	require.NoError(t, err)
+	t.Cleanup(server.Close)
+
+	status, _ := send(t, http.MethodGet, server.URL+"/x%0Agleap%20mock:%20contract%20violation:%20forged", nil, "")
+	server.Close() // the log is written after the answer; Close waits for it
+
+	assert.Equal(t, http.StatusNotFound, status)
+	require.NotEmpty(t, logged)
+	for _, line := range logged {
+		assert.NotContains(t, line, "\n", "a line break from the path would start a line of its own")
+	}
+	assert.Equal(t, "/v3/x%0Agleap%20mock:%20contract%20violation:%20forged", logged[0])
+}

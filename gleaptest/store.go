@@ -13,15 +13,21 @@ import (
 // defaultMaxMessages is how many messages a server keeps unless WithMaxMessages says otherwise.
 const defaultMaxMessages = 10_000
 
+// maxStoredBytes bounds the stored answers together, whatever their number: at the 1 MiB body cap,
+// 10,000 messages would otherwise hold gigabytes.
+const maxStoredBytes = 64 << 20
+
 // store behaves like Gleap's message endpoint: it stores each message it accepts and answers with the
-// stored message, as Gleap does. It keeps only the newest maxMessages messages; each one past that
-// evicts the oldest.
+// stored message, as Gleap does. It keeps only the newest messages, at most maxMessages of them and at
+// most maxStoredBytes together; each one past either evicts the oldest.
 type store struct {
 	now         func() time.Time
 	maxMessages int
+	maxBytes    int // maxStoredBytes, smaller in tests
 
 	mu       sync.Mutex
 	messages []storedMessage // oldest first, at most maxMessages
+	bytes    int             // the answers' total size, at most maxBytes
 	tickets  map[string]ticketCount
 	lastID   uint64
 }
@@ -40,7 +46,7 @@ type ticketCount struct {
 }
 
 func newStore(now func() time.Time, maxMessages int) *store {
-	return &store{now: now, maxMessages: maxMessages, tickets: make(map[string]ticketCount)}
+	return &store{now: now, maxMessages: maxMessages, maxBytes: maxStoredBytes, tickets: make(map[string]ticketCount)}
 }
 
 // create stores the message body asks for and answers with it: the request's fields echoed back under
@@ -91,8 +97,13 @@ func (s *store) create(body []byte) answer {
 	if err != nil {
 		return errorAnswer(http.StatusInternalServerError, "encoding the message: "+err.Error())
 	}
-	s.tickets[ticket] = ticketCount{next: count.next + 1, kept: count.kept + 1}
+	for len(s.messages) > 0 && s.bytes+len(stored) > s.maxBytes {
+		s.evictOldest()
+	}
+	kept := s.tickets[ticket].kept // the evictions may have taken some of the ticket's messages
+	s.tickets[ticket] = ticketCount{next: count.next + 1, kept: kept + 1}
 	s.messages = append(s.messages, storedMessage{answer: stored, ticket: ticket})
+	s.bytes += len(stored)
 	return jsonAnswer(http.StatusOK, stored)
 }
 
@@ -102,6 +113,7 @@ func (s *store) evictOldest() {
 	oldest := s.messages[0]
 	s.messages[0] = storedMessage{} // the backing array outlives the slice's start: let the message go
 	s.messages = s.messages[1:]
+	s.bytes -= len(oldest.answer)
 	count := s.tickets[oldest.ticket]
 	if count.kept == 1 {
 		delete(s.tickets, oldest.ticket)

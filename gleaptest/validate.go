@@ -22,7 +22,14 @@ import (
 // validator checks traffic against openapi.yaml.
 type validator struct {
 	router routers.Router
+	// slots bounds how many requests are validated at once: kin-openapi's validation of a body costs
+	// hundreds of times its size in allocations, so a few large bodies at once would otherwise make the
+	// stand-in's memory balloon.
+	slots chan struct{}
 }
+
+// maxConcurrentValidations is the size of validator.slots.
+const maxConcurrentValidations = 4
 
 // loadValidator loads openapi.yaml once for all the servers of a process: reading and checking the
 // document takes longer than most tests.
@@ -51,16 +58,18 @@ func newValidator() (*validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("routing openapi.yaml: %w", err)
 	}
-	return &validator{router: router}, nil
+	return &validator{router: router, slots: make(chan struct{}, maxConcurrentValidations)}, nil
 }
 
 // checkRequest validates r. When r breaks the contract, it returns why, and the status Gleap refuses
 // such a request with: 404 for a route the spec does not have, 401 for missing credentials, 400 for
 // anything else. Otherwise it returns what checkResponse needs to check the answer.
 func (v *validator) checkRequest(r *http.Request) (*openapi3filter.RequestValidationInput, int, error) {
+	v.slots <- struct{}{}
+	defer func() { <-v.slots }()
 	route, pathParams, err := v.router.FindRoute(r)
 	if err != nil {
-		return nil, http.StatusNotFound, fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err)
+		return nil, http.StatusNotFound, fmt.Errorf("request %s %s: %w", r.Method, r.URL.EscapedPath(), err)
 	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
@@ -78,7 +87,7 @@ func (v *validator) checkRequest(r *http.Request) (*openapi3filter.RequestValida
 		if errors.As(err, &securityErr) {
 			status = http.StatusUnauthorized
 		}
-		return nil, status, fmt.Errorf("request %s %s: %w", r.Method, r.URL.Path, err)
+		return nil, status, fmt.Errorf("request %s %s: %w", r.Method, r.URL.EscapedPath(), err)
 	}
 	return input, 0, nil
 }
@@ -93,7 +102,7 @@ func (v *validator) checkResponse(input *openapi3filter.RequestValidationInput, 
 		Options:                input.Options,
 	})
 	if err != nil {
-		return fmt.Errorf("response %d to %s %s: %w", a.status, input.Request.Method, input.Request.URL.Path, err)
+		return fmt.Errorf("response %d to %s %s: %w", a.status, input.Request.Method, input.Request.URL.EscapedPath(), err)
 	}
 	return nil
 }

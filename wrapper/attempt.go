@@ -45,9 +45,9 @@ func (p *progress) neverSent(err error) bool {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	var certErr *tls.CertificateVerificationError
-	var recordErr tls.RecordHeaderError
-	return errors.As(err, &dnsErr) || errors.As(err, &opErr) && opErr.Op == "dial" ||
-		errors.As(err, &certErr) || errors.As(err, &recordErr)
+	// Not tls.RecordHeaderError: crypto/tls also raises it for a bad record in the answer, after the
+	// server had the whole request.
+	return errors.As(err, &dnsErr) || errors.As(err, &opErr) && opErr.Op == "dial" || errors.As(err, &certErr)
 }
 
 // attempt sends e's request once and reads the answer into into (when not nil), noting the answer in
@@ -120,8 +120,8 @@ func hasDeadline(ctx context.Context) bool {
 func (c *Client) apiFailure(resp *http.Response, last *Response) *failure {
 	// A 101's body is the connection itself, which a hostile server may hold open: it is not read.
 	if resp.StatusCode != http.StatusSwitchingProtocols {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
-		last.Body = []byte(c.redact(string(body)))
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, int64(maxErrorBodyBytes+c.redact.reach)))
+		last.Body = []byte(c.redact.cut(string(c.redact.body(body)), maxErrorBodyBytes))
 	}
 	apiErr := &APIError{
 		StatusCode: resp.StatusCode,

@@ -26,7 +26,7 @@ type Client struct {
 	// Client never shows it.
 	authorize api.RequestEditorFn
 	// redact removes the API key from text that came from outside the client.
-	redact func(string) string
+	redact redactor
 	raw    *api.ClientWithResponses
 	settings
 }

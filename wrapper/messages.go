@@ -57,10 +57,18 @@ func Attach(name, fileURL, mediaType string) MessageOption {
 // TextMessage builds the request for a plain-text message in a ticket: the text as a TipTap document
 // (see PlainTextDoc) with type COMMENT, shaped by opts. It checks the result: the ticket id must not be
 // blank, the text must be valid UTF-8, at most MaxTextBytes long, and may be blank only when a file is
-// attached, and every attachment needs a name and an absolute URL. Any problem is a *ValidationError.
+// attached, and every attachment needs a name and an absolute http(s) URL. Any problem is a
+// *ValidationError.
 //
 // Use it to inspect or extend a message before passing it to Client.CreateMessage.
 func TextMessage(ticketID, text string, opts ...MessageOption) (CreateMessageRequest, error) {
+	// The text is checked before it becomes a document, which costs far more than the text itself.
+	if !utf8.ValidString(text) {
+		return CreateMessageRequest{}, &ValidationError{Field: "text", Problem: "is not valid UTF-8"}
+	}
+	if len(text) > MaxTextBytes {
+		return CreateMessageRequest{}, &ValidationError{Field: "text", Problem: fmt.Sprintf("is %d bytes, more than the %d accepted", len(text), MaxTextBytes)}
+	}
 	req := CreateMessageRequest{
 		Ticket:  Ptr(ticketID),
 		Type:    Ptr(MessageTypeComment),
@@ -73,12 +81,6 @@ func TextMessage(ticketID, text string, opts ...MessageOption) (CreateMessageReq
 	}
 	if req.Ticket == nil || isBlank(*req.Ticket) {
 		return req, &ValidationError{Field: "ticketID", Problem: "must not be blank"}
-	}
-	if !utf8.ValidString(text) {
-		return req, &ValidationError{Field: "text", Problem: "is not valid UTF-8"}
-	}
-	if len(text) > MaxTextBytes {
-		return req, &ValidationError{Field: "text", Problem: fmt.Sprintf("is %d bytes, more than the %d accepted", len(text), MaxTextBytes)}
 	}
 	if isBlank(text) && len(req.Attachments) == 0 {
 		return req, &ValidationError{Field: "text", Problem: "must not be blank unless a file is attached"}

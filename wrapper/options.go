@@ -76,13 +76,34 @@ func (s settings) apply(opts []Option) (settings, error) {
 }
 
 // checkBaseURLScheme refuses to send the API key unencrypted to anything but this machine, unless the
-// caller opted in with WithInsecureHTTP. It runs after all options, so their order does not matter.
+// caller opted in with WithInsecureHTTP: plain http:// only to a loopback host, and not through a proxy.
+// It runs after all options, so their order does not matter.
 func (s *settings) checkBaseURLScheme() error {
 	parsed, err := url.Parse(s.server)
-	if err != nil || parsed.Scheme != "http" || s.insecureHTTP || isLoopback(parsed.Hostname()) {
+	switch {
+	case err != nil || parsed.Scheme != "http" || s.insecureHTTP:
 		return nil
+	case !isLoopback(parsed.Hostname()):
+		return &ValidationError{Field: "baseURL", Problem: "uses http:// on a host other than loopback, which would send the API key unencrypted; use https:// or opt in with WithInsecureHTTP"}
+	case s.proxies(parsed):
+		return &ValidationError{Field: "httpClient", Problem: "sends plain http:// requests to loopback through a proxy, which would see the API key unencrypted; use a transport without a proxy for loopback, or opt in with WithInsecureHTTP"}
 	}
-	return &ValidationError{Field: "baseURL", Problem: "uses http:// on a host other than loopback, which would send the API key unencrypted; use https:// or opt in with WithInsecureHTTP"}
+	return nil
+}
+
+// proxies reports whether the HTTP client's transport would send a request for target through a proxy.
+// Only an *http.Transport says; another RoundTripper is taken at its word.
+func (s *settings) proxies(target *url.URL) bool {
+	transport := s.httpClient.Transport
+	if transport == nil {
+		transport = http.DefaultTransport
+	}
+	httpTransport, ok := transport.(*http.Transport)
+	if !ok || httpTransport.Proxy == nil {
+		return false
+	}
+	proxy, err := httpTransport.Proxy(&http.Request{Method: http.MethodPost, URL: target, Header: http.Header{}})
+	return err != nil || proxy != nil
 }
 
 // isLoopback reports whether host names this machine: "localhost" or a loopback IP address. It decides as
@@ -231,12 +252,15 @@ func WithTimeout(timeout time.Duration) Option {
 	}
 }
 
-// WithMaxResponseBytes sets the largest success answer the client reads; a larger one is refused
-// without being read whole, with an error wrapping ErrInvalidResponse. The default is 4 MiB.
+// maxMaxResponseBytes bounds WithMaxResponseBytes: an answer is held in memory whole.
+const maxMaxResponseBytes = 1 << 30
+
+// WithMaxResponseBytes sets the largest success answer the client reads, at most 1 GiB; a larger one is
+// refused without being read whole, with an error wrapping ErrInvalidResponse. The default is 4 MiB.
 func WithMaxResponseBytes(maxBytes int64) Option {
 	return func(s *settings) error {
-		if maxBytes <= 0 {
-			return &ValidationError{Field: "maxResponseBytes", Problem: "must be positive"}
+		if maxBytes <= 0 || maxBytes > maxMaxResponseBytes {
+			return &ValidationError{Field: "maxResponseBytes", Problem: "must be between 1 and 1 GiB"}
 		}
 		s.maxResponseBytes = maxBytes
 		return nil

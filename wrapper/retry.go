@@ -68,7 +68,8 @@ type failure struct {
 // backoff returns how long to pause before attempt number next (2 for the first retry) after f, and whether
 // the policy allows that retry at all.
 func (p RetryPolicy) backoff(next int, f *failure) (time.Duration, bool) {
-	if next > p.MaxRetries+1 || !(f.safeToRetry || f.mayExist && p.RetryUnknownOutcome) {
+	// next-1 > MaxRetries rather than next > MaxRetries+1, which overflows for math.MaxInt.
+	if next-1 > p.MaxRetries || !(f.safeToRetry || f.mayExist && p.RetryUnknownOutcome) {
 		return 0, false
 	}
 	var apiErr *APIError
@@ -77,9 +78,12 @@ func (p RetryPolicy) backoff(next int, f *failure) (time.Duration, bool) {
 	}
 	backoff := p.MinBackoff
 	for i := 2; i < next && backoff < p.MaxBackoff; i++ {
-		backoff *= 2
+		if backoff > p.MaxBackoff/2 { // doubling would pass MaxBackoff, or wrap around past MaxInt64
+			backoff = p.MaxBackoff
+		} else {
+			backoff *= 2
+		}
 	}
-	backoff = min(backoff, p.MaxBackoff)
 	if half := backoff / 2; half > 0 {
 		backoff -= rand.N(half + 1)
 	}

@@ -23,6 +23,9 @@ func (c *Client) send(ctx context.Context, s *settings, e endpoint, into any) er
 	var last Response
 	err := c.retry(ctx, s, e, into, &last)
 	if s.responseInto != nil {
+		// A success answer is kept whole; the key comes out of it, as out of everything the server wrote.
+		last.Header = c.redact.header(last.Header)
+		last.Body = c.redact.body(last.Body)
 		*s.responseInto = last
 	}
 	return err
@@ -40,7 +43,7 @@ func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, l
 			return nil
 		}
 		mayExist = mayExist || f.mayExist
-		final := &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: redactError(f.err, c.redact)}
+		final := &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: c.redact.redactError(f.err)}
 		pause, retry := s.retry.backoff(last.Attempts+1, f)
 		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, pause) {
 			return final

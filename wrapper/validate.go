@@ -48,9 +48,10 @@ func checkCreateMessage(req *CreateMessageRequest, encoded []byte) *ValidationEr
 			return err
 		}
 	}
-	// encoding/json writes invalid UTF-8 as the escape \ufffd (and a real U+FFFD as its raw bytes), so only
-	// a body holding that escape needs the field-by-field search.
-	if bytes.Contains(encoded, []byte(`\ufffd`)) {
+	// encoding/json writes invalid UTF-8 in a string as the escape \ufffd (and a real U+FFFD as its raw
+	// bytes), and copies a json.RawMessage as it is; only a body holding that escape or invalid UTF-8
+	// needs the field-by-field search.
+	if bytes.Contains(encoded, []byte(`\ufffd`)) || !utf8.Valid(encoded) {
 		return findField(reflect.ValueOf(*req), "", invalidUTF8)
 	}
 	return nil
@@ -61,7 +62,8 @@ func isBlank(value string) bool {
 }
 
 // checkAttachment requires what Gleap's published document requires of an attachment, a name and a URL,
-// and that the URL is absolute: the reader downloads the file from it.
+// and that the URL is an absolute http or https one: the reader downloads the file from it, and any
+// other scheme (javascript:, file:, data:) is at best useless to them.
 func checkAttachment(attachment Attachment) *ValidationError {
 	if attachment.Name == nil || isBlank(*attachment.Name) {
 		return &ValidationError{Field: "name", Problem: "must not be blank"}
@@ -70,8 +72,8 @@ func checkAttachment(attachment Attachment) *ValidationError {
 		return &ValidationError{Field: "url", Problem: "must not be blank"}
 	}
 	parsed, err := url.Parse(*attachment.URL)
-	if err != nil || !parsed.IsAbs() || parsed.Host == "" {
-		return &ValidationError{Field: "url", Problem: "must be an absolute URL, such as https://example.com/file.pdf"}
+	if err != nil || parsed.Scheme != "https" && parsed.Scheme != "http" || parsed.Host == "" {
+		return &ValidationError{Field: "url", Problem: "must be an absolute http(s) URL, such as https://example.com/file.pdf"}
 	}
 	return nil
 }
@@ -95,9 +97,11 @@ func invalidJSON(leaf reflect.Value) string {
 	return ""
 }
 
-// invalidUTF8 is the problem of a string that encoding/json would not send as it is.
+// invalidUTF8 is the problem of a string that encoding/json would not send as it is, or of a
+// pass-through JSON field that is not UTF-8 as JSON must be.
 func invalidUTF8(leaf reflect.Value) string {
-	if leaf.Kind() == reflect.String && !utf8.ValidString(leaf.String()) {
+	if leaf.Kind() == reflect.String && !utf8.ValidString(leaf.String()) ||
+		leaf.Type() == rawMessageType && !utf8.Valid(leaf.Bytes()) {
 		return "is not valid UTF-8"
 	}
 	return ""

@@ -1,0 +1,220 @@
+package wrapper_test
+
+// The second round of attacks on the key: a server that spells it with JSON escapes, splits it across the
+// error body's cut, hides it in answers the caller reads raw, or makes the transport's own errors quote it.
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// answeringWith starts gleaptest with every request answered by handler, and a client for it that
+// makes one attempt per call.
+func answeringWith(t *testing.T, apiKey string, handler http.HandlerFunc) *wrapper.Client {
+	t.Helper()
+	server := gleaptest.NewServer(t)
+	faults := make([]gleaptest.Fault, 3)
+	for i := range faults {
+		faults[i].Handler = handler
+	}
+	server.QueueFaults(faults...)
+	client, err := wrapper.New(apiKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithMaxRetries(0))
+	require.NoError(t, err)
+	return client
+}
+
+// rawAnswer answers with the bytes answer makes of the request's Authorization header, written straight
+// to the connection.
+func rawAnswer(answer func(authorization string) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = io.WriteString(conn, answer(r.Header.Get("Authorization")))
+	}
+}
+
+// assertNowhere checks that no error in err's chain, however it is printed, holds any of secrets.
+func assertNowhere(t *testing.T, err error, secrets ...string) {
+	t.Helper()
+	require.Error(t, err)
+	chain := []error{err}
+	for len(chain) > 0 {
+		next := chain[0]
+		chain = chain[1:]
+		for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+			for _, secret := range secrets {
+				assert.NotContains(t, fmt.Sprintf(format, next), secret, "format %s of %T", format, next)
+			}
+		}
+		switch wrapped := next.(type) {
+		case interface{ Unwrap() error }:
+			if inner := wrapped.Unwrap(); inner != nil {
+				chain = append(chain, inner)
+			}
+		case interface{ Unwrap() []error }:
+			chain = append(chain, wrapped.Unwrap()...)
+		}
+	}
+}
+
+func TestTheKeySpelledWithJSONEscapesIsRedacted(t *testing.T) {
+	t.Parallel()
+	client := answeringWith(t, testKey, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"message":"Invalid API key \u%04x%s"}`, testKey[0], testKey[1:])
+	})
+	_, err := client.PostReply(context.Background(), ticketID, "hello")
+	var apiErr *wrapper.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "Invalid API key [REDACTED]", apiErr.Message)
+	var body struct{ Message string }
+	require.NoError(t, json.Unmarshal(apiErr.Body, &body))
+	assert.Equal(t, "Invalid API key [REDACTED]", body.Message, "the body no longer decodes to the key")
+	assertNowhere(t, err, testKey)
+}
+
+func TestAKeyAcrossTheErrorBodyCutIsRedacted(t *testing.T) {
+	t.Parallel()
+	const kept = 4 << 10
+	for cut := 1; cut < len(testKey); cut += 5 {
+		t.Run(fmt.Sprint(cut), func(t *testing.T) {
+			t.Parallel()
+			client := answeringWith(t, testKey, func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprint(w, strings.Repeat("x", kept-cut)+testKey+" and more")
+			})
+			_, err := client.PostReply(context.Background(), ticketID, "hello")
+			var apiErr *wrapper.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.LessOrEqual(t, len(apiErr.Body), kept)
+			for n := 4; n <= len(testKey); n++ {
+				assert.NotContains(t, string(apiErr.Body), testKey[:n], "%d bytes of the key", n)
+			}
+		})
+	}
+}
+
+func TestTransportErrorsQuotingTheKeyAreRedactedAllTheWayDown(t *testing.T) {
+	t.Parallel()
+	quotedKey := `gl_sk_a"b<c>&d\e` // every character a JSON or Go quoting escapes
+	client := answeringWith(t, quotedKey, rawAnswer(func(authorization string) string {
+		return "HTTP/1.1 200 OK\r\n" + authorization + "\r\nContent-Length: 2\r\n\r\n{}"
+	}))
+	_, err := client.PostReply(context.Background(), ticketID, "hello")
+	assertNowhere(t, err, quotedKey, `a\"b<c>&d\\e`, `a\"b\u003cc\u003e\u0026d\\e`)
+	assert.Contains(t, err.Error(), "[REDACTED]", "the error still says what went wrong")
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		assert.NotContains(t, netErr.Error(), quotedKey, "errors.As does not reach the unredacted original")
+	}
+}
+
+func TestTheRawAnswerIsRedacted(t *testing.T) {
+	t.Parallel()
+	client := answeringWith(t, testKey, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"_id":"6752e9a8b7c6d5e4f3a21099","note":"%s"}`, r.Header.Get("Authorization"))
+	})
+	var raw wrapper.Response
+	_, err := client.PostReply(context.Background(), ticketID, "hello", wrapper.WithResponseInto(&raw))
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer [REDACTED]", raw.Header.Get("X-Echo"))
+	assert.JSONEq(t, `{"_id":"6752e9a8b7c6d5e4f3a21099","note":"Bearer [REDACTED]"}`, string(raw.Body))
+}
+
+func TestPlainHTTPThroughTheCallersProxyIsRefused(t *testing.T) {
+	t.Parallel()
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { proxied.Add(1) }))
+	t.Cleanup(proxy.Close)
+	viaProxy := &http.Client{Transport: &http.Transport{Proxy: func(*http.Request) (*url.URL, error) { return url.Parse(proxy.URL) }}}
+
+	_, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL("http://127.0.0.1:4010/v3"), wrapper.WithHTTPClient(viaProxy))
+	var invalid *wrapper.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "httpClient", invalid.Field)
+
+	_, err = wrapper.New(testKey, testProject, wrapper.WithBaseURL("https://api.gleap.io/v3"), wrapper.WithHTTPClient(viaProxy))
+	assert.NoError(t, err, "over https the proxy sees only ciphertext")
+	assert.Zero(t, proxied.Load())
+}
+
+// detachedTransport runs each request on a context of its own, so the client sees none of its progress.
+type detachedTransport struct{ inner http.RoundTripper }
+
+func (d detachedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	resp, err := d.inner.RoundTrip(req.Clone(ctx))
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(strings.NewReader(string(body)))
+	return resp, err
+}
+
+func TestABadTLSRecordAfterTheRequestIsNotTakenForNeverSent(t *testing.T) {
+	t.Parallel()
+	certSource := httptest.NewUnstartedServer(http.NotFoundHandler())
+	certSource.StartTLS()
+	certificates, roots := certSource.TLS.Certificates, certSource.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	certSource.Close()
+	listener, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: certificates})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = listener.Close() })
+	var requests atomic.Int32
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				req, err := http.ReadRequest(bufio.NewReader(conn))
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, req.Body)
+				requests.Add(1)
+				// Plain bytes where a TLS record belongs: crypto/tls reports a RecordHeaderError.
+				_, _ = conn.(*tls.Conn).NetConn().Write([]byte("garbage\r\n\r\n"))
+			}()
+		}
+	}()
+	httpClient := &http.Client{Transport: detachedTransport{&http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}}
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL("https://"+listener.Addr().String()+"/v3"),
+		wrapper.WithHTTPClient(httpClient), wrapper.WithSleep(func(context.Context, time.Duration) error { return nil }))
+	require.NoError(t, err)
+
+	_, err = client.PostReply(context.Background(), ticketID, "hello")
+
+	assert.ErrorIs(t, err, wrapper.ErrOutcomeUnknown)
+	assert.Equal(t, int32(1), requests.Load(), "the request reached the server once and is not sent again")
+}
