@@ -24,12 +24,12 @@ const ServerURLGleapProductionAPI = "https://api.gleap.io/v3"
 // through byte for byte as a json.RawMessage.
 type AnyValue = json.RawMessage
 
-// Attachment A file attached to a message, given by URL.
+// Attachment A file attached to a message, given by URL. Gleap's published document requires `name` and `url`.
 type Attachment struct {
 	// Name File name shown to the reader.
 	//
 	// Example: receipt.pdf
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name"`
 
 	// Type The file's media type.
 	//
@@ -39,13 +39,14 @@ type Attachment struct {
 	// URL Where the file can be downloaded.
 	//
 	// Example: https://cdn.example.com/files/receipt-4711.pdf
-	URL *string `json:"url,omitempty"`
+	URL string `json:"url"`
 }
 
-// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through.
+// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through. Gleap's
+// published document requires `id`.
 type Channel struct {
 	// ID Id of the channel.
-	ID *string `json:"id,omitempty"`
+	ID string `json:"id"`
 
 	// MessageID The channel's own id for the message (for example an email Message-ID).
 	MessageID *string `json:"messageId,omitempty"`
@@ -56,86 +57,7 @@ type Channel struct {
 
 // CreateMessageRequest A new message. Every field is optional in Gleap's reference; a useful message names the `ticket`,
 // carries its text in `comment` and sets `type: COMMENT`. Fields left unset are not sent.
-type CreateMessageRequest struct {
-	// AiData Data from Gleap's AI features about this message; any JSON value, passed through untouched.
-	AiData AnyValue `json:"aiData,omitempty"`
-
-	// Attachments Files attached to the message, given by URL.
-	Attachments []Attachment `json:"attachments,omitempty"`
-
-	// Bot The message is from the project's bot rather than a person.
-	Bot *bool `json:"bot,omitempty"`
-
-	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through.
-	Channel *Channel `json:"channel,omitempty"`
-
-	// Comment The message body: a TipTap (ProseMirror) JSON document such as
-	// `{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Hello"}]}]}`.
-	// Any JSON value is accepted and passed through untouched.
-	Comment AnyValue `json:"comment,omitempty"`
-
-	// Data Free-form data attached to the message; any JSON value, passed through untouched.
-	Data AnyValue `json:"data,omitempty"`
-
-	// EmailID Id of the email this message was received as or sent as.
-	EmailID *string `json:"emailId,omitempty"`
-
-	// FallbackUser Who the message is shown as coming from when it has no Gleap user (for example an imported email).
-	FallbackUser *FallbackUser `json:"fallbackUser,omitempty"`
-
-	// IsNote The message is an internal note that only the team sees.
-	IsNote *bool `json:"isNote,omitempty"`
-
-	// IsReply The message is a reply to an earlier message (for example an email reply).
-	IsReply *bool `json:"isReply,omitempty"`
-
-	// KaiChat The message belongs to a conversation with Kai, Gleap's AI agent.
-	KaiChat *bool `json:"kaiChat,omitempty"`
-
-	// MessageRef The caller's own reference for the message, for example to correlate it with a record in another system.
-	MessageRef *string `json:"messageRef,omitempty"`
-
-	// Outbound Id of the outbound message (campaign) the message belongs to.
-	Outbound *string `json:"outbound,omitempty"`
-
-	// OutboundSubject Subject line used when the message goes out by email.
-	OutboundSubject *string `json:"outboundSubject,omitempty"`
-
-	// OutboundTemplate Id of the outbound template the message was made from.
-	OutboundTemplate *string `json:"outboundTemplate,omitempty"`
-
-	// Rating The contact's rating attached to the message.
-	Rating *string `json:"rating,omitempty"`
-
-	// SendToChannel The message is also delivered through the ticket's external channel (email, WhatsApp, ...).
-	SendToChannel *bool `json:"sendToChannel,omitempty"`
-
-	// Session Id of the contact (session) the message is posted as or addressed to.
-	Session *string `json:"session,omitempty"`
-
-	// SessionNotificationsUnread The contact's notifications for the message are marked unread.
-	SessionNotificationsUnread *bool `json:"sessionNotificationsUnread,omitempty"`
-
-	// Status Delivery or workflow status of the message; any JSON value, passed through untouched.
-	Status AnyValue `json:"status,omitempty"`
-
-	// StatusHistory Earlier statuses of the message; each entry any JSON value, passed through untouched.
-	StatusHistory []AnyValue `json:"statusHistory,omitempty"`
-
-	// Ticket Id of the ticket the message belongs to.
-	Ticket *string `json:"ticket,omitempty"`
-
-	// TranslatedData Translations of the message content; any JSON value, passed through untouched.
-	TranslatedData AnyValue `json:"translatedData,omitempty"`
-
-	// Type Kind of message. `COMMENT` is a conversation message; other values are Gleap-internal.
-	//
-	// Example: COMMENT
-	Type *string `json:"type,omitempty"`
-
-	// User Id of the team member (agent) the message is posted as.
-	User *string `json:"user,omitempty"`
-}
+type CreateMessageRequest = MessageInput
 
 // Error An error answer. Gleap does not document its shape; it usually is an object with a `message`,
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
@@ -168,6 +90,9 @@ type Message struct {
 	// DocumentID The message id as stored by Gleap (the same value as `id`).
 	DocumentID *ObjectID `json:"_id,omitempty"`
 
+	// Actions Actions offered with the message, such as buttons. In Gleap's published document only.
+	Actions []MessageAction `json:"actions,omitempty"`
+
 	// AiData Data from Gleap's AI features about this message; any JSON value, passed through untouched.
 	AiData AnyValue `json:"aiData,omitempty"`
 
@@ -177,7 +102,8 @@ type Message struct {
 	// Bot The message is from the project's bot rather than a person.
 	Bot *bool `json:"bot,omitempty"`
 
-	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through.
+	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through. Gleap's
+	// published document requires `id`.
 	Channel *Channel `json:"channel,omitempty"`
 
 	// Comment The message body: a TipTap (ProseMirror) JSON document such as
@@ -206,7 +132,8 @@ type Message struct {
 	// IsNote The message is an internal note that only the team sees.
 	IsNote *bool `json:"isNote,omitempty"`
 
-	// IsReply The message is a reply to an earlier message (for example an email reply).
+	// IsReply The message is a reply to an earlier message (for example an email reply). On Gleap's reference
+	// page; Gleap's published document has `replyTo` instead.
 	IsReply *bool `json:"isReply,omitempty"`
 
 	// KaiChat The message belongs to a conversation with Kai, Gleap's AI agent.
@@ -226,6 +153,9 @@ type Message struct {
 
 	// Rating The contact's rating attached to the message.
 	Rating *string `json:"rating,omitempty"`
+
+	// ReplyTo Id of the message this one replies to. In Gleap's published document only.
+	ReplyTo *string `json:"replyTo,omitempty"`
 
 	// SendToChannel The message is also delivered through the ticket's external channel (email, WhatsApp, ...).
 	SendToChannel *bool `json:"sendToChannel,omitempty"`
@@ -270,9 +200,21 @@ type Message_User struct {
 	union json.RawMessage
 }
 
+// MessageAction An action offered with a message. Gleap does not document the types or their data.
+type MessageAction struct {
+	// Data The action's data; any JSON value, passed through untouched.
+	Data AnyValue `json:"data,omitempty"`
+
+	// Type Kind of action.
+	Type string `json:"type"`
+}
+
 // MessageFields The fields a message has both when it is created and when it is stored, declared once here and
 // composed into `CreateMessageRequest` and `Message`.
 type MessageFields struct {
+	// Actions Actions offered with the message, such as buttons. In Gleap's published document only.
+	Actions []MessageAction `json:"actions,omitempty"`
+
 	// AiData Data from Gleap's AI features about this message; any JSON value, passed through untouched.
 	AiData AnyValue `json:"aiData,omitempty"`
 
@@ -282,7 +224,8 @@ type MessageFields struct {
 	// Bot The message is from the project's bot rather than a person.
 	Bot *bool `json:"bot,omitempty"`
 
-	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through.
+	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through. Gleap's
+	// published document requires `id`.
 	Channel *Channel `json:"channel,omitempty"`
 
 	// Comment The message body: a TipTap (ProseMirror) JSON document such as
@@ -302,7 +245,8 @@ type MessageFields struct {
 	// IsNote The message is an internal note that only the team sees.
 	IsNote *bool `json:"isNote,omitempty"`
 
-	// IsReply The message is a reply to an earlier message (for example an email reply).
+	// IsReply The message is a reply to an earlier message (for example an email reply). On Gleap's reference
+	// page; Gleap's published document has `replyTo` instead.
 	IsReply *bool `json:"isReply,omitempty"`
 
 	// KaiChat The message belongs to a conversation with Kai, Gleap's AI agent.
@@ -322,6 +266,9 @@ type MessageFields struct {
 
 	// Rating The contact's rating attached to the message.
 	Rating *string `json:"rating,omitempty"`
+
+	// ReplyTo Id of the message this one replies to. In Gleap's published document only.
+	ReplyTo *string `json:"replyTo,omitempty"`
 
 	// SendToChannel The message is also delivered through the ticket's external channel (email, WhatsApp, ...).
 	SendToChannel *bool `json:"sendToChannel,omitempty"`
@@ -345,6 +292,123 @@ type MessageFields struct {
 	//
 	// Example: COMMENT
 	Type *string `json:"type,omitempty"`
+}
+
+// MessageInput The fields a caller writes when creating or changing a message.
+type MessageInput struct {
+	// Actions Actions offered with the message, such as buttons. In Gleap's published document only.
+	Actions []MessageAction `json:"actions,omitempty"`
+
+	// AiData Data from Gleap's AI features about this message; any JSON value, passed through untouched.
+	AiData AnyValue `json:"aiData,omitempty"`
+
+	// Attachments Files attached to the message, given by URL.
+	Attachments []Attachment `json:"attachments,omitempty"`
+
+	// Bot The message is from the project's bot rather than a person.
+	Bot *bool `json:"bot,omitempty"`
+
+	// Channel The external channel (email, WhatsApp, ...) a message came from or goes out through. Gleap's
+	// published document requires `id`.
+	Channel *Channel `json:"channel,omitempty"`
+
+	// Comment The message body: a TipTap (ProseMirror) JSON document such as
+	// `{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Hello"}]}]}`.
+	// Any JSON value is accepted and passed through untouched.
+	Comment AnyValue `json:"comment,omitempty"`
+
+	// Data Free-form data attached to the message; any JSON value, passed through untouched.
+	Data AnyValue `json:"data,omitempty"`
+
+	// EmailID Id of the email this message was received as or sent as.
+	EmailID *string `json:"emailId,omitempty"`
+
+	// FallbackUser Who the message is shown as coming from when it has no Gleap user (for example an imported email).
+	FallbackUser *FallbackUser `json:"fallbackUser,omitempty"`
+
+	// IsNote The message is an internal note that only the team sees.
+	IsNote *bool `json:"isNote,omitempty"`
+
+	// IsReply The message is a reply to an earlier message (for example an email reply). On Gleap's reference
+	// page; Gleap's published document has `replyTo` instead.
+	IsReply *bool `json:"isReply,omitempty"`
+
+	// KaiChat The message belongs to a conversation with Kai, Gleap's AI agent.
+	KaiChat *bool `json:"kaiChat,omitempty"`
+
+	// MessageRef The caller's own reference for the message, for example to correlate it with a record in another system.
+	MessageRef *string `json:"messageRef,omitempty"`
+
+	// Outbound Id of the outbound message (campaign) the message belongs to.
+	Outbound *string `json:"outbound,omitempty"`
+
+	// OutboundSubject Subject line used when the message goes out by email.
+	OutboundSubject *string `json:"outboundSubject,omitempty"`
+
+	// OutboundTemplate Id of the outbound template the message was made from.
+	OutboundTemplate *string `json:"outboundTemplate,omitempty"`
+
+	// Rating The contact's rating attached to the message.
+	Rating *string `json:"rating,omitempty"`
+
+	// ReplyTo Id of the message this one replies to. In Gleap's published document only.
+	ReplyTo *string `json:"replyTo,omitempty"`
+
+	// SendToChannel The message is also delivered through the ticket's external channel (email, WhatsApp, ...).
+	SendToChannel *bool `json:"sendToChannel,omitempty"`
+
+	// Session Id of the contact (session) the message is posted as or addressed to.
+	Session *string `json:"session,omitempty"`
+
+	// SessionNotificationsUnread The contact's notifications for the message are marked unread.
+	SessionNotificationsUnread *bool `json:"sessionNotificationsUnread,omitempty"`
+
+	// Status Delivery or workflow status of the message; any JSON value, passed through untouched.
+	Status AnyValue `json:"status,omitempty"`
+
+	// StatusHistory Earlier statuses of the message; each entry any JSON value, passed through untouched.
+	StatusHistory []AnyValue `json:"statusHistory,omitempty"`
+
+	// Ticket Id of the ticket the message belongs to.
+	Ticket *string `json:"ticket,omitempty"`
+
+	// TranslatedData Translations of the message content; any JSON value, passed through untouched.
+	TranslatedData AnyValue `json:"translatedData,omitempty"`
+
+	// Type Kind of message. `COMMENT` is a conversation message; other values are Gleap-internal.
+	//
+	// Example: COMMENT
+	Type *string `json:"type,omitempty"`
+
+	// User Id of the team member (agent) the message is posted as.
+	User *string `json:"user,omitempty"`
+}
+
+// MessageList The answer to listing messages, one page with a cursor or a bare array.
+type MessageList struct {
+	union json.RawMessage
+}
+
+// MessageList1 defines model for MessageList.1.
+type MessageList1 = []Message
+
+// MessagePage One page of messages in cursor mode (`paginated=true`).
+type MessagePage struct {
+	// HasMore Whether another page follows.
+	HasMore bool `json:"hasMore"`
+
+	// Items The messages of the page.
+	Items []Message `json:"items"`
+
+	// NextBefore The cursor of the next page, to send as `before`. Gleap does not document its type; a string
+	// (an id or a date), a number or null (no next page) are all accepted.
+	NextBefore AnyValue `json:"nextBefore,omitempty"`
+}
+
+// MessageSearchResult The answer to a search. Gleap does not document the shape of a hit.
+type MessageSearchResult struct {
+	// Hits The matching messages; any JSON value, passed through untouched.
+	Hits AnyValue `json:"hits"`
 }
 
 // MessageSession A contact (session) as embedded in a message. Other fields the server sends are allowed.
@@ -379,6 +443,9 @@ type MessageUser struct {
 // Example: 6752f0c1a4b3c2d1e0f98765
 type ObjectID = string
 
+// UpdateMessageRequest The changes to a message: only the fields that are set are sent, and only they change.
+type UpdateMessageRequest = MessageInput
+
 // BadRequest An error answer. Gleap does not document its shape; it usually is an object with a `message`,
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
 type BadRequest = Error
@@ -403,8 +470,57 @@ type TooManyRequests = Error
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
 type Unauthorized = Error
 
+// ListMessagesParams defines parameters for ListMessages.
+type ListMessagesParams struct {
+	// Ticket Only the messages of this ticket.
+	Ticket *string `form:"ticket,omitempty" json:"ticket,omitempty"`
+
+	// Type Only messages of these types, comma-separated, such as `COMMENT` or `COMMENT,NOTE`.
+	Type *string `form:"type,omitempty" json:"type,omitempty"`
+
+	// Bot Only bot messages (`true`) or only messages of people (`false`).
+	Bot *bool `form:"bot,omitempty" json:"bot,omitempty"`
+
+	// CreatedFrom Only messages created at or after this time. Gleap documents the range as `createdAt>=<date>`,
+	// which a query string reads as the key `createdAt>` with the date as its value.
+	CreatedFrom *time.Time `form:"createdAt>,omitempty" json:"createdAt>,omitempty"`
+
+	// CreatedTo Only messages created at or before this time (`createdAt<=<date>`, see `createdAt>`).
+	CreatedTo *time.Time `form:"createdAt<,omitempty" json:"createdAt<,omitempty"`
+
+	// Sort The order, such as `createdAt` (oldest first), `-createdAt` (newest first) or `-updatedAt`.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Language Translate the messages into this language, such as `es`.
+	Language *string `form:"language,omitempty" json:"language,omitempty"`
+
+	// ShowHistory Include the earlier versions of changed messages.
+	ShowHistory *bool `form:"showHistory,omitempty" json:"showHistory,omitempty"`
+
+	// Paginated Answer with one page and a cursor (`true`) rather than a bare array.
+	Paginated *bool `form:"paginated,omitempty" json:"paginated,omitempty"`
+
+	// Before The cursor of the page to answer with, the `nextBefore` of the page before it.
+	Before *string `form:"before,omitempty" json:"before,omitempty"`
+
+	// Limit How many messages at most (Gleap allows up to 10000).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Skip How many messages to skip, without `paginated`.
+	Skip *int `form:"skip,omitempty" json:"skip,omitempty"`
+}
+
+// SearchMessagesParams defines parameters for SearchMessages.
+type SearchMessagesParams struct {
+	// SearchTerm What to look for.
+	SearchTerm string `form:"searchTerm" json:"searchTerm"`
+}
+
 // CreateMessageJSONRequestBody defines body for CreateMessage for application/json ContentType.
 type CreateMessageJSONRequestBody = CreateMessageRequest
+
+// UpdateMessageJSONRequestBody defines body for UpdateMessage for application/json ContentType.
+type UpdateMessageJSONRequestBody = UpdateMessageRequest
 
 // AsObjectID returns the union data inside the Message_Session as a ObjectID
 func (t Message_Session) AsObjectID() (ObjectID, error) {
@@ -530,6 +646,68 @@ func (t *Message_User) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsMessagePage returns the union data inside the MessageList as a MessagePage
+func (t MessageList) AsMessagePage() (MessagePage, error) {
+	var body MessagePage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMessagePage overwrites any union data inside the MessageList as the provided MessagePage
+func (t *MessageList) FromMessagePage(v MessagePage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMessagePage performs a merge with any union data inside the MessageList, using the provided MessagePage
+func (t *MessageList) MergeMessagePage(v MessagePage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMessageList1 returns the union data inside the MessageList as a MessageList1
+func (t MessageList) AsMessageList1() (MessageList1, error) {
+	var body MessageList1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMessageList1 overwrites any union data inside the MessageList as the provided MessageList1
+func (t *MessageList) FromMessageList1(v MessageList1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMessageList1 performs a merge with any union data inside the MessageList, using the provided MessageList1
+func (t *MessageList) MergeMessageList1(v MessageList1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t MessageList) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *MessageList) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -604,6 +782,16 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// ListMessages Find messages by query
+	//
+	// Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
+	// one page, `{items, hasMore, nextBefore}`, and the next page is asked for with `before=<nextBefore>`;
+	// without it the answer is a bare array, cut by `limit` and `skip`. A client should use the cursor
+	// mode and accept a bare array as the last page.
+	//
+	// Corresponds with GET /messages (the `ListMessages` operationId).
+	ListMessages(ctx context.Context, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateMessageWithBody Create a new message
 	//
 	// Posts a message into a ticket's conversation: an agent reply the contact sees, an internal note
@@ -625,6 +813,58 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
 	CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchMessages Search messages
+	//
+	// Finds messages whose text matches the search term.
+	//
+	// Corresponds with GET /messages/search (the `SearchMessages` operationId).
+	SearchMessages(ctx context.Context, params *SearchMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteMessage Delete a message
+	//
+	// Removes the message from its ticket.
+	//
+	// Corresponds with DELETE /messages/{messageId} (the `DeleteMessage` operationId).
+	DeleteMessage(ctx context.Context, messageID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMessageWithBody Update a message
+	//
+	// Changes the fields of a message that the body sets; the others stay as they are.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessageWithBody(ctx context.Context, messageID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMessage Update a message
+	//
+	// Changes the fields of a message that the body sets; the others stay as they are.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessage(ctx context.Context, messageID string, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// ListMessages Find messages by query
+//
+// Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
+// one page, `{items, hasMore, nextBefore}`, and the next page is asked for with `before=<nextBefore>`;
+// without it the answer is a bare array, cut by `limit` and `skip`. A client should use the cursor
+// mode and accept a bare array as the last page.
+//
+// Corresponds with GET /messages (the `ListMessages` operationId).
+func (c *Client) ListMessages(ctx context.Context, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMessagesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // CreateMessageWithBody Create a new message
@@ -669,6 +909,264 @@ func (c *Client) CreateMessage(ctx context.Context, body CreateMessageJSONReques
 	return c.Client.Do(req)
 }
 
+// SearchMessages Search messages
+//
+// Finds messages whose text matches the search term.
+//
+// Corresponds with GET /messages/search (the `SearchMessages` operationId).
+func (c *Client) SearchMessages(ctx context.Context, params *SearchMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchMessagesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteMessage Delete a message
+//
+// Removes the message from its ticket.
+//
+// Corresponds with DELETE /messages/{messageId} (the `DeleteMessage` operationId).
+func (c *Client) DeleteMessage(ctx context.Context, messageID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteMessageRequest(c.Server, messageID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMessageWithBody Update a message
+//
+// Changes the fields of a message that the body sets; the others stay as they are.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
+func (c *Client) UpdateMessageWithBody(ctx context.Context, messageID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMessageRequestWithBody(c.Server, messageID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMessage Update a message
+//
+// Changes the fields of a message that the body sets; the others stay as they are.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
+func (c *Client) UpdateMessage(ctx context.Context, messageID string, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMessageRequest(c.Server, messageID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NewListMessagesRequest constructs an http.Request for the ListMessages method
+func NewListMessagesRequest(server string, params *ListMessagesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/messages")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Ticket != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ticket", *params.Ticket, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bot != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bot", *params.Bot, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CreatedFrom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "createdAt>", *params.CreatedFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CreatedTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "createdAt<", *params.CreatedTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Language != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "language", *params.Language, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ShowHistory != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "showHistory", *params.ShowHistory, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Paginated != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "paginated", *params.Paginated, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Skip != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateMessageRequest calls the generic CreateMessage builder with application/json body
 func NewCreateMessageRequest(server string, body CreateMessageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -700,6 +1198,137 @@ func NewCreateMessageRequestWithBody(server string, contentType string, body io.
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSearchMessagesRequest constructs an http.Request for the SearchMessages method
+func NewSearchMessagesRequest(server string, params *SearchMessagesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/messages/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "searchTerm", params.SearchTerm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteMessageRequest constructs an http.Request for the DeleteMessage method
+func NewDeleteMessageRequest(server string, messageID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/messages/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateMessageRequest calls the generic UpdateMessage builder with application/json body
+func NewUpdateMessageRequest(server string, messageID string, body UpdateMessageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateMessageRequestWithBody(server, messageID, "application/json", bodyReader)
+}
+
+// NewUpdateMessageRequestWithBody constructs an http.Request for the UpdateMessage method, with any body, and a specified content type
+func NewUpdateMessageRequestWithBody(server string, messageID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/messages/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -753,6 +1382,18 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ListMessagesWithResponse Find messages by query
+	//
+	// Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
+	// one page, `{items, hasMore, nextBefore}`, and the next page is asked for with `before=<nextBefore>`;
+	// without it the answer is a bare array, cut by `limit` and `skip`. A client should use the cursor
+	// mode and accept a bare array as the last page.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /messages (the `ListMessages` operationId).
+	ListMessagesWithResponse(ctx context.Context, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*ListMessagesResponse, error)
+
 	// CreateMessageWithBodyWithResponse Create a new message
 	//
 	// Posts a message into a ticket's conversation: an agent reply the contact sees, an internal note
@@ -774,6 +1415,125 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
 	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+
+	// SearchMessagesWithResponse Search messages
+	//
+	// Finds messages whose text matches the search term.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /messages/search (the `SearchMessages` operationId).
+	SearchMessagesWithResponse(ctx context.Context, params *SearchMessagesParams, reqEditors ...RequestEditorFn) (*SearchMessagesResponse, error)
+
+	// DeleteMessageWithResponse Delete a message
+	//
+	// Removes the message from its ticket.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /messages/{messageId} (the `DeleteMessage` operationId).
+	DeleteMessageWithResponse(ctx context.Context, messageID string, reqEditors ...RequestEditorFn) (*DeleteMessageResponse, error)
+
+	// UpdateMessageWithBodyWithResponse Update a message
+	//
+	// Changes the fields of a message that the body sets; the others stay as they are.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessageWithBodyWithResponse(ctx context.Context, messageID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
+
+	// UpdateMessageWithResponse Update a message
+	//
+	// Changes the fields of a message that the body sets; the others stay as they are.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
+	UpdateMessageWithResponse(ctx context.Context, messageID string, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
+}
+
+// ListMessagesResponse429Headers the declared response headers of an HTTP 429 response for ListMessages
+type ListMessagesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListMessagesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MessageList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListMessagesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMessagesResponse) GetJSON200() *MessageList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListMessagesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListMessagesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListMessagesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListMessagesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListMessagesResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMessagesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMessagesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMessagesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMessagesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // CreateMessageResponse429Headers the declared response headers of an HTTP 429 response for CreateMessage
@@ -866,6 +1626,280 @@ func (r CreateMessageResponse) ContentType() string {
 	return ""
 }
 
+// SearchMessagesResponse429Headers the declared response headers of an HTTP 429 response for SearchMessages
+type SearchMessagesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type SearchMessagesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MessageSearchResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchMessagesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchMessagesResponse) GetJSON200() *MessageSearchResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SearchMessagesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SearchMessagesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SearchMessagesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchMessagesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r SearchMessagesResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchMessagesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchMessagesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchMessagesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchMessagesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteMessageResponse429Headers the declared response headers of an HTTP 429 response for DeleteMessage
+type DeleteMessageResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteMessageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteMessageResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteMessageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteMessageResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteMessageResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteMessageResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteMessageResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteMessageResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteMessageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteMessageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteMessageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteMessageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateMessageResponse429Headers the declared response headers of an HTTP 429 response for UpdateMessage
+type UpdateMessageResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UpdateMessageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Message
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateMessageResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateMessageResponse) GetJSON200() *Message {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateMessageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateMessageResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateMessageResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateMessageResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateMessageResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UpdateMessageResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateMessageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateMessageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateMessageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateMessageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListMessagesWithResponse Find messages by query
+//
+// Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
+// one page, `{items, hasMore, nextBefore}`, and the next page is asked for with `before=<nextBefore>`;
+// without it the answer is a bare array, cut by `limit` and `skip`. A client should use the cursor
+// mode and accept a bare array as the last page.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /messages (the `ListMessages` operationId).
+func (c *ClientWithResponses) ListMessagesWithResponse(ctx context.Context, params *ListMessagesParams, reqEditors ...RequestEditorFn) (*ListMessagesResponse, error) {
+	rsp, err := c.ListMessages(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMessagesResponse(rsp)
+}
+
 // CreateMessageWithBodyWithResponse Create a new message
 //
 // Posts a message into a ticket's conversation: an agent reply the contact sees, an internal note
@@ -898,6 +1932,140 @@ func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, bod
 		return nil, err
 	}
 	return ParseCreateMessageResponse(rsp)
+}
+
+// SearchMessagesWithResponse Search messages
+//
+// Finds messages whose text matches the search term.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /messages/search (the `SearchMessages` operationId).
+func (c *ClientWithResponses) SearchMessagesWithResponse(ctx context.Context, params *SearchMessagesParams, reqEditors ...RequestEditorFn) (*SearchMessagesResponse, error) {
+	rsp, err := c.SearchMessages(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchMessagesResponse(rsp)
+}
+
+// DeleteMessageWithResponse Delete a message
+//
+// Removes the message from its ticket.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /messages/{messageId} (the `DeleteMessage` operationId).
+func (c *ClientWithResponses) DeleteMessageWithResponse(ctx context.Context, messageID string, reqEditors ...RequestEditorFn) (*DeleteMessageResponse, error) {
+	rsp, err := c.DeleteMessage(ctx, messageID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteMessageResponse(rsp)
+}
+
+// UpdateMessageWithBodyWithResponse Update a message
+//
+// Changes the fields of a message that the body sets; the others stay as they are.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
+func (c *ClientWithResponses) UpdateMessageWithBodyWithResponse(ctx context.Context, messageID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error) {
+	rsp, err := c.UpdateMessageWithBody(ctx, messageID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMessageResponse(rsp)
+}
+
+// UpdateMessageWithResponse Update a message
+//
+// Changes the fields of a message that the body sets; the others stay as they are.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
+func (c *ClientWithResponses) UpdateMessageWithResponse(ctx context.Context, messageID string, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error) {
+	rsp, err := c.UpdateMessage(ctx, messageID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMessageResponse(rsp)
+}
+
+// ParseListMessagesResponse parses an HTTP response from a ListMessagesWithResponse call
+func ParseListMessagesResponse(rsp *http.Response) (*ListMessagesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMessagesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MessageList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListMessagesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseCreateMessageResponse parses an HTTP response from a CreateMessageWithResponse call
@@ -968,6 +2136,238 @@ func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, err
 	switch {
 	case rsp.StatusCode == 429:
 		var headers CreateMessageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchMessagesResponse parses an HTTP response from a SearchMessagesWithResponse call
+func ParseSearchMessagesResponse(rsp *http.Response) (*SearchMessagesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchMessagesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MessageSearchResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SearchMessagesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteMessageResponse parses an HTTP response from a DeleteMessageWithResponse call
+func ParseDeleteMessageResponse(rsp *http.Response) (*DeleteMessageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteMessageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteMessageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateMessageResponse parses an HTTP response from a UpdateMessageWithResponse call
+func ParseUpdateMessageResponse(rsp *http.Response) (*UpdateMessageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateMessageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Message
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateMessageResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -1,6 +1,9 @@
 // Package gleaptest runs a stand-in for the Gleap API: a server on loopback that checks every request
-// it gets against gleap-go's openapi.yaml (credentials included), stores the messages it accepts and
-// answers like Gleap, with documented Message objects. `gleap mock` runs on it too.
+// it gets against gleap-go's openapi.yaml (credentials included), and answers like Gleap, with
+// documented Message objects, on the routes of Gleap's messages: it stores the messages POST
+// /v3/messages creates, lists them on GET /v3/messages (filtered, sorted, as a bare array or in pages
+// with a cursor), searches them on GET /v3/messages/search, and changes and deletes them on PUT and
+// DELETE /v3/messages/{messageId}. `gleap mock` runs on it too.
 //
 //	func TestNotifiesTheCustomer(t *testing.T) {
 //		gleap := gleaptest.NewServer(t)
@@ -14,8 +17,9 @@
 // (an Example, a benchmark, a program) and leaves closing it to the caller.
 //
 // Requests records every request with the status it was answered with and its contract violation, if
-// any; Messages returns what was stored. Faults (an error status, a Retry-After, a slow answer, a dropped
-// connection) can be scripted to test how code copes with Gleap failing.
+// any; Messages returns what is stored now. WithRequestsCheckedAgainst checks the requests against a
+// second document as well, such as Gleap's own published one. Faults (an error status, a Retry-After, a
+// slow answer, a dropped connection) can be scripted to test how code copes with Gleap failing.
 //
 // The server stays small whatever its clients do: it keeps the newest 10,000 messages and request
 // records (WithMaxMessages), answers a request body over 1 MiB with 413 Request Entity Too Large without

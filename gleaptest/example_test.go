@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -177,6 +178,51 @@ func ExampleWithRequestLog() {
 	// Output:
 	// POST /v3/messages 401
 	// true
+}
+
+// Requests checked against Gleap's own published OpenAPI document as well as openapi.yaml: the client's
+// reply passes both, and a body with a field Gleap's document does not declare is refused, with the
+// document's name at the start of the reason.
+func ExampleWithRequestsCheckedAgainst() {
+	published, err := os.ReadFile("../testdata/gleap-published-openapi-messages.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	server, err := gleaptest.Start(gleaptest.WithRequestsCheckedAgainst("Gleap's published document", published))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello"); err != nil {
+		log.Fatal(err)
+	}
+
+	// openapi.yaml lets a body carry fields it does not know; Gleap's DTOs forbid them.
+	req, err := http.NewRequest(http.MethodPost, server.URL+"/messages", strings.NewReader(`{"ticket":"6752e9a8b7c6d5e4f3a21098","colour":"red"}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req.Header = http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer test-key"}, "Project": {"test-project"}}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+
+	for _, req := range server.Requests() {
+		reason := "conforms"
+		if req.Violation != nil {
+			reason, _, _ = strings.Cut(req.Violation.Error(), ": request body")
+		}
+		fmt.Println(req.Method, req.Path, req.Status, reason)
+	}
+	// Output:
+	// POST /v3/messages 200 conforms
+	// POST /v3/messages 400 Gleap's published document: request POST /v3/messages
 }
 
 // A benchmark of the client alone: the traffic is not validated, so the validator's time is not

@@ -10,9 +10,10 @@ import (
 // Fault scripts the answer to one request, to test how code copes with Gleap failing. A request that
 // breaks the contract is refused before it gets a fault.
 type Fault struct {
-	// Status answers with this HTTP status and a Gleap-style error body instead of storing the message.
-	// It must be one openapi.yaml documents (400, 401, 403, 404, 429 or a 5xx). 0 stores the message and
-	// answers normally, which with Delay makes a slow success.
+	// Status answers with this HTTP status and a Gleap-style error body instead of doing what the request
+	// asks (storing, changing or deleting a message, listing or searching). It must be one openapi.yaml
+	// documents for the route: 400, 401, 403, 429 or a 5xx for every route, 404 for POST, PUT and DELETE.
+	// 0 answers normally, which with Delay makes a slow success.
 	Status int
 	// RetryAfter, when positive, is sent as the Retry-After header in whole seconds, rounded up.
 	RetryAfter time.Duration

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
@@ -13,12 +14,14 @@ import (
 // apiRoot is the path of the API root, as in openapi.yaml's server URL.
 const apiRoot = "/v3"
 
-// messagesPath is the messages endpoint: POST creates a message, GET (the inspection route) lists them.
+// messagesPath is the messages endpoint: POST creates a message, GET lists them.
 const messagesPath = apiRoot + "/messages"
 
+// searchPath is where GET searches the messages.
+const searchPath = messagesPath + "/search"
+
 // serve answers one request. It reads the body within the size cap and records the request, then
-// answers: 413 or 400 for a body too large or unreadable, the stored messages for the inspection
-// route, and as Gleap would for anything else.
+// answers: 413 or 400 for a body too large or unreadable, and as Gleap would for anything else.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.enter() {
 		return
@@ -31,8 +34,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.finish(w, record, errorAnswer(http.StatusRequestEntityTooLarge, err.Error()), nil)
 	case err != nil:
 		s.finish(w, record, errorAnswer(http.StatusBadRequest, "the request body could not be read: "+err.Error()), nil)
-	case r.Method == http.MethodGet && r.URL.Path == messagesPath:
-		s.finish(w, record, s.store.list(), nil)
 	default:
 		s.serveAPI(w, r, body, record)
 	}
@@ -41,14 +42,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // serveAPI answers a request to Gleap's API. A request that breaks the contract is refused; a valid
 // one gets the next scripted fault, or else the store's answer. The answer is checked too.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, record *Request) {
-	var input *openapi3filter.RequestValidationInput
-	if s.validator != nil {
-		checked, status, violation := s.validator.checkRequest(withBody(r, body))
-		if violation != nil {
-			s.finish(w, record, errorAnswer(status, violation.Error()), violation)
-			return
-		}
-		input = checked
+	input, status, violation := s.checkRequest(r, body)
+	if violation != nil {
+		s.finish(w, record, errorAnswer(status, violation.Error()), violation)
+		return
 	}
 	fault := s.nextFault()
 	if fault == nil {
@@ -68,10 +65,46 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, r
 	s.respond(w, record, input, fault.answer(func() answer { return s.route(r, body) }))
 }
 
-// route answers a request to the API as Gleap would; of Gleap's routes, gleaptest has POST /v3/messages.
+// checkRequest validates r, whose body is body, against openapi.yaml (unless the traffic is not
+// checked), then against each document of WithRequestsCheckedAgainst. It returns the first violation,
+// with the status to refuse r with, or else what respond needs to check the answer (nil when the
+// traffic is not checked).
+func (s *Server) checkRequest(r *http.Request, body []byte) (*openapi3filter.RequestValidationInput, int, error) {
+	var input *openapi3filter.RequestValidationInput
+	if s.validator != nil {
+		checked, status, violation := s.validator.checkRequest(withBody(r, body))
+		if violation != nil {
+			return nil, status, violation
+		}
+		input = checked
+	}
+	for _, spec := range s.requestSpecs {
+		if _, status, violation := spec.validator.checkRequest(withBody(r, body)); violation != nil {
+			return nil, status, &specViolation{spec: spec.name, err: violation}
+		}
+	}
+	return input, 0, nil
+}
+
+// route answers a request to the API as Gleap would. Of Gleap's routes, gleaptest has the messages':
+// POST and GET /v3/messages, GET /v3/messages/search, PUT and DELETE /v3/messages/{messageId}.
 func (s *Server) route(r *http.Request, body []byte) answer {
-	if r.Method == http.MethodPost && r.URL.Path == messagesPath {
+	path := r.URL.Path
+	switch {
+	case path == messagesPath && r.Method == http.MethodPost:
 		return s.store.create(body)
+	case path == messagesPath && r.Method == http.MethodGet:
+		return s.store.list(r.URL.Query())
+	case path == searchPath && r.Method == http.MethodGet:
+		return s.store.search(r.URL.Query().Get("searchTerm"))
+	}
+	if messageID, ok := strings.CutPrefix(path, messagesPath+"/"); ok && messageID != "" && !strings.Contains(messageID, "/") {
+		switch r.Method {
+		case http.MethodPut:
+			return s.store.update(messageID, body)
+		case http.MethodDelete:
+			return s.store.delete(messageID)
+		}
 	}
 	return errorAnswer(http.StatusNotFound, fmt.Sprintf("gleaptest does not serve %s %s", r.Method, r.URL.EscapedPath()))
 }

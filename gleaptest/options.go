@@ -17,6 +17,13 @@ type config struct {
 	uncheckedTraffic bool
 	timeouts         timeouts
 	reportViolation  func(error)
+	requestSpecs     []namedSpec
+}
+
+// namedSpec is a document given to WithRequestsCheckedAgainst.
+type namedSpec struct {
+	name string
+	spec []byte
 }
 
 // newConfig applies opts, in order, over the defaults and checks the result.
@@ -40,15 +47,15 @@ func WithAddr(addr string) Option {
 	return func(c *config) { c.addr = addr }
 }
 
-// WithClock makes the server stamp stored messages with now instead of time.Now, for reproducible
-// answers.
+// WithClock makes the server stamp the messages it stores and changes with now instead of time.Now,
+// for reproducible answers.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }
 
 // WithFaults scripts the answers to the first requests to the API: the first gets faults[0], the second
-// faults[1], and so on; later requests are stored and answered normally. A request that breaks the
-// contract gets no fault, nor does the inspection route. See Server.QueueFaults.
+// faults[1], and so on; later requests are answered normally. A request that breaks the contract gets no
+// fault. See Server.QueueFaults.
 func WithFaults(faults ...Fault) Option {
 	return func(c *config) { c.faults = append(c.faults, faults...) }
 }
@@ -71,9 +78,25 @@ func WithRequestLog(log func(Request)) Option {
 
 // WithoutContractChecks turns the validation against openapi.yaml off: requests are still recorded,
 // stored and answered, but neither they nor the answers are checked, and credentials are not required.
-// It is for benchmarks that measure the client rather than the validator.
+// It is for benchmarks that measure the client rather than the validator. It leaves the documents of
+// WithRequestsCheckedAgainst on: with both, requests are checked against those documents only.
 func WithoutContractChecks() Option {
 	return func(c *config) { c.uncheckedTraffic = true }
+}
+
+// WithRequestsCheckedAgainst checks every request against spec too, a second OpenAPI 3.0 document (YAML
+// or JSON) called name, such as Gleap's own published document: a client that satisfies openapi.yaml
+// may still send what a server built from another description of the API refuses. Only requests are
+// checked, after openapi.yaml's check: third-party documents often leave the answers untyped.
+//
+// A request that breaks spec is refused (400, 401 for missing credentials, 404 for a route spec does
+// not have), recorded and reported like one that breaks openapi.yaml, with a violation that starts with
+// name. As in openapi.yaml, only spec's path below its server URL counts (https://api.gleap.io/v3 is
+// /v3), any well-formed credentials are accepted, and a required project header parameter is checked as
+// a credential. Start fails when spec is not a valid document. The option may be given several times.
+func WithRequestsCheckedAgainst(name string, spec []byte) Option {
+	spec = append([]byte(nil), spec...)
+	return func(c *config) { c.requestSpecs = append(c.requestSpecs, namedSpec{name: name, spec: spec}) }
 }
 
 // withTimeouts replaces the connection timeouts, so that tests of them need not wait half a minute.

@@ -3,6 +3,7 @@ package gleaptest
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"sync"
 )
 
@@ -13,6 +14,9 @@ type Request struct {
 	// Path is the URL path as it was sent, escaped, such as "/v3/messages": a line break in it stays
 	// %0A, so a log line that prints it cannot be forged.
 	Path string
+	// Query holds the query parameters, decoded (a copy): createdAt%3E=... and a raw createdAt>=... both
+	// have the key "createdAt>". It is empty, not nil, for a request without a query.
+	Query url.Values
 	// Header holds the headers as received (a copy).
 	Header http.Header
 	// Body is the body as received, at most 1 MiB of it: a larger one is answered 413 without being read
@@ -22,9 +26,10 @@ type Request struct {
 	// when it got no answer (its client gave up waiting, or the server was closed during a Fault's
 	// Delay), and when a Fault's Handler answered it on the connection itself.
 	Status int
-	// Violation says why the request or its answer broke openapi.yaml; it is nil when both conform, and
-	// for the requests the contract does not cover (a body over the size cap, GET /v3/messages, any
-	// request with WithoutContractChecks).
+	// Violation says why the request or its answer broke openapi.yaml, or why the request broke a
+	// document of WithRequestsCheckedAgainst (the reason then starts with the document's name). It is nil
+	// when they conform, and for what is not checked: a body over the size cap, and with
+	// WithoutContractChecks everything openapi.yaml would check.
 	Violation error
 }
 
@@ -33,6 +38,7 @@ type Request struct {
 func (r *Request) clone() Request {
 	c := *r
 	c.Header = r.Header.Clone()
+	c.Query = url.Values(http.Header(r.Query).Clone())
 	c.Body = bytes.Clone(r.Body)
 	return c
 }
@@ -47,7 +53,7 @@ type records struct {
 
 // add records a request as it arrives, before it is answered, and returns its record.
 func (l *records) add(r *http.Request, body []byte) *Request {
-	record := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body}
+	record := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: r.Header.Clone(), Body: body}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.kept) == l.max {

@@ -3,6 +3,7 @@ package gleaptest_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,7 +20,7 @@ func TestRequestsRecordEveryRequestAndItsAnswer(t *testing.T) {
 	require.NoError(t, err)
 	status, _ := send(t, http.MethodPost, server.URL+"/messages", http.Header{"Content-Type": {"application/json"}}, `{"ticket":"t"}`)
 	require.Equal(t, http.StatusUnauthorized, status)
-	status, _ = send(t, http.MethodGet, server.URL+"/messages", nil, "")
+	status, _, _ = exchange(t, http.MethodGet, server.URL+"/messages?ticket="+ticketID, credentials(), "")
 	require.Equal(t, http.StatusOK, status)
 
 	requests := server.Requests()
@@ -46,7 +47,10 @@ func TestRequestsRecordEveryRequestAndItsAnswer(t *testing.T) {
 	listing := requests[2]
 	assert.Equal(t, http.MethodGet, listing.Method)
 	assert.Equal(t, http.StatusOK, listing.Status)
-	assert.NoError(t, listing.Violation, "the inspection route is not part of the contract")
+	assert.Equal(t, "/v3/messages", listing.Path, "the path without the query")
+	assert.Equal(t, url.Values{"ticket": {ticketID}}, listing.Query, "the query, decoded")
+	assert.Equal(t, url.Values{}, valid.Query, "empty without a query")
+	assert.NoError(t, listing.Violation, "the listing and its answer conform")
 }
 
 func TestRequestsAreCopies(t *testing.T) {
@@ -55,7 +59,13 @@ func TestRequestsAreCopies(t *testing.T) {
 	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err)
 
+	status, _, _ := exchange(t, http.MethodGet, server.URL+"/messages?createdAt>=2026-11-25T09:30:00Z&createdAt%3C=2026-11-26T09:30:00Z", credentials(), "")
+	require.Equal(t, http.StatusOK, status)
+
 	first := server.Requests()
+	assert.Equal(t, url.Values{"createdAt>": {"2026-11-25T09:30:00Z"}, "createdAt<": {"2026-11-26T09:30:00Z"}}, first[1].Query,
+		"a raw > and an escaped < decode alike")
+	first[1].Query.Set("createdAt>", "changed")
 	first[0].Header.Set("Project", "changed")
 	first[0].Body[0] = 'X'
 	first[0].Status = 0
@@ -64,6 +74,7 @@ func TestRequestsAreCopies(t *testing.T) {
 	assert.Equal(t, "64f1c2d3e4a5b6c7d8e9f999", again.Header.Get("Project"))
 	assert.Equal(t, byte('{'), again.Body[0])
 	assert.Equal(t, http.StatusOK, again.Status)
+	assert.Equal(t, "2026-11-25T09:30:00Z", server.Requests()[1].Query.Get("createdAt>"))
 }
 
 func TestWithRequestLogSeesEachRequestOnceAnswered(t *testing.T) {

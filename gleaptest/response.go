@@ -31,13 +31,16 @@ func errorAnswer(status int, message string) answer {
 	return jsonAnswer(status, body)
 }
 
-// write sends a on w.
+// write sends a on w. An answer without a body by its status (204 No Content) gets no Content-Length,
+// which HTTP forbids for it.
 func (a answer) write(w http.ResponseWriter) {
 	header := w.Header()
 	for name, values := range a.header {
 		header[name] = values
 	}
-	header.Set("Content-Length", strconv.Itoa(len(a.body)))
+	if a.status != http.StatusNoContent && a.status != http.StatusNotModified {
+		header.Set("Content-Length", strconv.Itoa(len(a.body)))
+	}
 	w.WriteHeader(a.status)
 	_, _ = w.Write(a.body)
 }

@@ -2,6 +2,7 @@ package gleaptest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,12 +13,13 @@ import (
 
 // Server is a running stand-in for the Gleap API. It is safe for concurrent use.
 type Server struct {
-	// URL is the API root to pass to wrapper.WithBaseURL, such as "http://127.0.0.1:41234/v3".
-	// GET URL+"/messages" lists the stored messages as {"messages": [...]}: an inspection route of the
-	// stand-in, not part of Gleap's API, so it is neither validated nor faulted.
+	// URL is the API root to pass to wrapper.WithBaseURL, such as "http://127.0.0.1:41234/v3". Every
+	// route under it is one of Gleap's, served as Gleap serves it: GET URL+"/messages", with credentials,
+	// lists the stored messages.
 	URL string
 
 	validator       *validator // nil with WithoutContractChecks
+	requestSpecs    []requestSpec
 	store           *store
 	records         records
 	timeouts        timeouts
@@ -57,12 +59,18 @@ func Start(opts ...Option) (*Server, error) {
 }
 
 // NewServer is Start for tests: it fails t if the server cannot start, closes the server when the test
-// ends, and fails t with the reason for every request or answer that breaks openapi.yaml (the request
-// is then answered with 400, 401 for missing credentials or 404 for an unknown route, as Gleap would). A
-// request body over 1 MiB is answered 413 before validation and is not a violation.
+// ends, and fails t with the reason for every request or answer that breaks openapi.yaml, or a request
+// that breaks a document of WithRequestsCheckedAgainst (the request is then answered with 400, 401 for
+// missing credentials or 404 for an unknown route, as Gleap would). A request body over 1 MiB is
+// answered 413 before validation and is not a violation.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	report := withViolationReport(func(err error) {
+		var other *specViolation
+		if errors.As(err, &other) {
+			t.Errorf("gleaptest: the request breaks %v", err)
+			return
+		}
 		t.Errorf("gleaptest: the traffic breaks openapi.yaml: %v", err)
 	})
 	s, err := Start(append(opts[:len(opts):len(opts)], report)...)
@@ -93,6 +101,13 @@ func configure(opts []Option) (*Server, string, error) {
 		if s.validator, err = loadValidator(); err != nil {
 			return nil, "", fmt.Errorf("gleaptest: %w", err)
 		}
+	}
+	for _, named := range c.requestSpecs {
+		spec, err := newRequestSpec(named.name, named.spec)
+		if err != nil {
+			return nil, "", fmt.Errorf("gleaptest: WithRequestsCheckedAgainst(%q): %w", named.name, err)
+		}
+		s.requestSpecs = append(s.requestSpecs, spec)
 	}
 	return s, c.addr, nil
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +39,16 @@ func credentials() http.Header {
 // and the decoded JSON answer.
 func send(t *testing.T, method, url string, header http.Header, body string) (int, map[string]any) {
 	t.Helper()
+	status, _, answer := exchange(t, method, url, header, body)
+	var decoded map[string]any
+	require.NoError(t, json.Unmarshal(answer, &decoded), "answer: %s", answer)
+	return status, decoded
+}
+
+// exchange makes a request to url with header and body, on a connection of its own, and returns the
+// status, the headers and the body of the answer.
+func exchange(t *testing.T, method, url string, header http.Header, body string) (int, http.Header, []byte) {
+	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header = header
@@ -45,9 +57,16 @@ func send(t *testing.T, method, url string, header http.Header, body string) (in
 	resp, err := (&http.Client{Transport: transport}).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	var decoded map[string]any
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&decoded))
-	return resp.StatusCode, decoded
+	answer, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header, answer
+}
+
+// ticking returns a clock that starts at start and moves on a second each time it is read, so that
+// each message the server stores or changes gets a time of its own.
+func ticking(start time.Time) func() time.Time {
+	var reads atomic.Int64
+	return func() time.Time { return start.Add(time.Duration(reads.Add(1)-1) * time.Second) }
 }
 
 // recordingTB is a testing.TB that keeps the failures a Server reports instead of failing the test.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,25 +18,38 @@ const defaultMaxMessages = 10_000
 // 10,000 messages would otherwise hold gigabytes.
 const maxStoredBytes = 64 << 20
 
-// store behaves like Gleap's message endpoint: it stores each message it accepts and answers with the
-// stored message, as Gleap does. It keeps only the newest messages, at most maxMessages of them and at
-// most maxStoredBytes together; each one past either evicts the oldest.
+// assignedFields are the fields the server gives a message: a request body never sets them.
+var assignedFields = map[string]bool{"_id": true, "id": true, "createdAt": true, "updatedAt": true, "index": true}
+
+// store behaves like Gleap's message endpoints: it stores each message it accepts and answers with the
+// stored message, as Gleap does, changes and deletes messages, and lists and searches them (list.go,
+// search.go). It keeps only the newest messages, at most maxMessages of them and at most maxStoredBytes
+// together; each one past either evicts the oldest.
 type store struct {
 	now         func() time.Time
 	maxMessages int
 	maxBytes    int // maxStoredBytes, smaller in tests
 
 	mu       sync.Mutex
-	messages []storedMessage // oldest first, at most maxMessages
+	messages []storedMessage // in the order they were created, oldest first; at most maxMessages
 	bytes    int             // the answers' total size, at most maxBytes
 	tickets  map[string]ticketCount
-	lastID   uint64
+	lastSeq  uint64
 }
 
-// storedMessage is one stored message: the answer it was created with, and the ticket it is in.
+// storedMessage is one stored message: the answer the server gives for it now, and what the store
+// looks messages up, sorts and filters them by. A storedMessage is never changed, only replaced, so a
+// copy taken under the lock can be read without it.
 type storedMessage struct {
-	answer []byte
-	ticket string
+	answer    []byte // the message as the server answers with it: a JSON object
+	id        string
+	seq       uint64 // the order of creation, which breaks ties between equal times
+	createdAt time.Time
+	updatedAt time.Time
+	ticketKey string  // the ticket's JSON text, which tells tickets apart as well as its value
+	ticket    *string // nil when the message has no ticket
+	kind      *string // the message's type; nil when it has none
+	bot       bool    // a message without "bot" is a person's
 }
 
 // ticketCount follows one ticket's messages: next is the index the next message gets, kept how many of
@@ -51,103 +65,214 @@ func newStore(now func() time.Time, maxMessages int) *store {
 
 // create stores the message body asks for and answers with it: the request's fields echoed back under
 // the same JSON names, plus the fields the server assigns (ids, timestamps, the position in the ticket).
-// The answer is built as a JSON object rather than as an api.Message, whose encoder may write fields
-// nobody set: Gleap sends only the fields a message has.
 func (s *store) create(body []byte) answer {
-	var req api.CreateMessageRequest
-	if err := json.Unmarshal(body, &req); err != nil {
+	fields, err := inputFields(body)
+	if err != nil {
 		return errorAnswer(http.StatusBadRequest, "the body is not a message: "+err.Error())
 	}
-	// Decoding into the request type drops the fields a message does not have; encoding it again gives
-	// the ones it has, and raw values keep each of them byte for byte, as Gleap stores them.
+	ticketKey := string(fields["ticket"])
+
+	now := s.now().UTC().Round(0)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.messages) == s.maxMessages {
+		s.remove(0)
+	}
+	s.lastSeq++
+	id := fmt.Sprintf("%08x%016x", uint32(now.Unix()), s.lastSeq)
+	count := s.tickets[ticketKey]
+	fields["_id"], fields["id"] = jsonText(id), jsonText(id)
+	fields["createdAt"], fields["updatedAt"] = jsonText(now.Format(time.RFC3339Nano)), jsonText(now.Format(time.RFC3339Nano))
+	fields["index"] = jsonText(count.next)
+	message, err := newStoredMessage(fields, id, s.lastSeq, now, now)
+	if err != nil {
+		return errorAnswer(http.StatusInternalServerError, "encoding the message: "+err.Error())
+	}
+	for len(s.messages) > 0 && s.bytes+len(message.answer) > s.maxBytes {
+		s.remove(0)
+	}
+	kept := s.tickets[ticketKey].kept // the evictions may have taken some of the ticket's messages
+	s.tickets[ticketKey] = ticketCount{next: count.next + 1, kept: kept + 1}
+	s.messages = append(s.messages, message)
+	s.bytes += len(message.answer)
+	return jsonAnswer(http.StatusOK, message.answer)
+}
+
+// update changes the fields of message id that body sets, as Gleap's PUT does: the others, and the
+// fields the server assigns, stay as they are; updatedAt becomes now. It answers with the message as it
+// is now, or 404 when no message has that id.
+func (s *store) update(id string, body []byte) answer {
+	changes, err := inputFields(body)
+	if err != nil {
+		return errorAnswer(http.StatusBadRequest, "the body is not a change to a message: "+err.Error())
+	}
+	now := s.now().UTC().Round(0)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.find(id)
+	if i < 0 {
+		return notFound(id)
+	}
+	old := s.messages[i]
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(old.answer, &fields); err != nil {
+		return errorAnswer(http.StatusInternalServerError, "reading the stored message: "+err.Error())
+	}
+	for name, value := range changes {
+		if !assignedFields[name] {
+			fields[name] = value
+		}
+	}
+	fields["updatedAt"] = jsonText(now.Format(time.RFC3339Nano))
+	message, err := newStoredMessage(fields, old.id, old.seq, old.createdAt, now)
+	if err != nil {
+		return errorAnswer(http.StatusInternalServerError, "encoding the message: "+err.Error())
+	}
+	s.messages[i] = message
+	s.bytes += len(message.answer) - len(old.answer)
+	if message.ticketKey != old.ticketKey {
+		s.release(old.ticketKey)
+		count := s.tickets[message.ticketKey]
+		count.kept++
+		s.tickets[message.ticketKey] = count
+	}
+	// A message that grew may push the store over its byte budget: the oldest others make room.
+	for s.bytes > s.maxBytes && len(s.messages) > 1 {
+		if s.messages[0].id == id {
+			s.remove(1)
+		} else {
+			s.remove(0)
+		}
+	}
+	return jsonAnswer(http.StatusOK, message.answer)
+}
+
+// delete removes message id, answering 204 without a body, or 404 when no message has that id.
+func (s *store) delete(id string) answer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.find(id)
+	if i < 0 {
+		return notFound(id)
+	}
+	s.remove(i)
+	return answer{status: http.StatusNoContent, header: http.Header{}}
+}
+
+// notFound is the answer to a change to message id, which the store does not have.
+func notFound(id string) answer {
+	return errorAnswer(http.StatusNotFound, fmt.Sprintf("Message %q not found.", id))
+}
+
+// find returns the position of message id in s.messages, or -1. The caller holds s.mu.
+func (s *store) find(id string) int {
+	return slices.IndexFunc(s.messages, func(m storedMessage) bool { return m.id == id })
+}
+
+// remove forgets the message at position i, and its ticket's count when it was the ticket's last. The
+// caller holds s.mu.
+func (s *store) remove(i int) {
+	gone := s.messages[i]
+	if i == 0 {
+		s.messages[0] = storedMessage{} // the backing array outlives the slice's start: let the message go
+		s.messages = s.messages[1:]
+	} else {
+		s.messages = slices.Delete(s.messages, i, i+1)
+	}
+	s.bytes -= len(gone.answer)
+	s.release(gone.ticketKey)
+}
+
+// release counts one message of ticket ticketKey out. The caller holds s.mu.
+func (s *store) release(ticketKey string) {
+	count := s.tickets[ticketKey]
+	if count.kept <= 1 {
+		delete(s.tickets, ticketKey)
+		return
+	}
+	count.kept--
+	s.tickets[ticketKey] = count
+}
+
+// snapshot returns the stored messages, oldest first, as they are now.
+func (s *store) snapshot() []storedMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.messages)
+}
+
+// inputFields decodes body, the fields of a message as a client writes them, into the fields of a
+// stored message. Decoding into the request type drops the fields a message does not have; encoding it
+// again gives the ones it has, and raw values keep each of them byte for byte, as Gleap stores them.
+// The answer is built as a JSON object rather than as an api.Message, whose encoder may write fields
+// nobody set: Gleap sends only the fields a message has.
+func inputFields(body []byte) (map[string]json.RawMessage, error) {
+	var req api.MessageInput
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, err
+	}
 	echoed, err := json.Marshal(req)
 	if err != nil {
-		return errorAnswer(http.StatusInternalServerError, "echoing the message: "+err.Error())
+		return nil, err
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(echoed, &fields); err != nil {
-		return errorAnswer(http.StatusInternalServerError, "echoing the message: "+err.Error())
-	}
-	message := make(map[string]any, len(fields)+5)
-	for name, value := range fields {
-		message[name] = value
+		return nil, err
 	}
 	// Gleap answers with the author and the contact as objects, not as the ids that were sent.
 	for _, name := range []string{"user", "session"} {
 		if id, ok := fields[name]; ok {
-			message[name] = map[string]json.RawMessage{"_id": id}
+			fields[name] = jsonText(map[string]json.RawMessage{"_id": id})
 		}
 	}
-	// The ticket's JSON text tells tickets apart as well as its value: both come from one encoder.
-	ticket := string(fields["ticket"])
+	return fields, nil
+}
 
-	now := s.now().UTC()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.messages) == s.maxMessages {
-		s.evictOldest()
-	}
-	s.lastID++
-	id := fmt.Sprintf("%08x%016x", uint32(now.Unix()), s.lastID)
-	count := s.tickets[ticket]
-	message["_id"], message["id"] = id, id
-	message["createdAt"], message["updatedAt"] = now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano)
-	message["index"] = count.next
-	stored, err := json.Marshal(message)
+// newStoredMessage encodes fields, a whole message, as the message id.
+func newStoredMessage(fields map[string]json.RawMessage, id string, seq uint64, createdAt, updatedAt time.Time) (storedMessage, error) {
+	encoded, err := json.Marshal(fields)
 	if err != nil {
-		return errorAnswer(http.StatusInternalServerError, "encoding the message: "+err.Error())
+		return storedMessage{}, err
 	}
-	for len(s.messages) > 0 && s.bytes+len(stored) > s.maxBytes {
-		s.evictOldest()
+	message := storedMessage{
+		answer: encoded, id: id, seq: seq, createdAt: createdAt, updatedAt: updatedAt,
+		ticketKey: string(fields["ticket"]),
 	}
-	kept := s.tickets[ticket].kept // the evictions may have taken some of the ticket's messages
-	s.tickets[ticket] = ticketCount{next: count.next + 1, kept: kept + 1}
-	s.messages = append(s.messages, storedMessage{answer: stored, ticket: ticket})
-	s.bytes += len(stored)
-	return jsonAnswer(http.StatusOK, stored)
+	// A field of another type than openapi.yaml's matches no filter: inputFields decoded each of them
+	// into its type, so none is.
+	var ticket, kind string
+	if json.Unmarshal(fields["ticket"], &ticket) == nil {
+		message.ticket = &ticket
+	}
+	if json.Unmarshal(fields["type"], &kind) == nil {
+		message.kind = &kind
+	}
+	_ = json.Unmarshal(fields["bot"], &message.bot)
+	return message, nil
 }
 
-// evictOldest forgets the oldest message, and its ticket's count when it was the ticket's last. The
-// caller holds s.mu.
-func (s *store) evictOldest() {
-	oldest := s.messages[0]
-	s.messages[0] = storedMessage{} // the backing array outlives the slice's start: let the message go
-	s.messages = s.messages[1:]
-	s.bytes -= len(oldest.answer)
-	count := s.tickets[oldest.ticket]
-	if count.kept == 1 {
-		delete(s.tickets, oldest.ticket)
-		return
+// jsonText encodes v, a value that always encodes: a string, an int or raw JSON.
+func jsonText(v any) json.RawMessage {
+	encoded, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("gleaptest: encoding %T: %v", v, err))
 	}
-	count.kept--
-	s.tickets[oldest.ticket] = count
+	return encoded
 }
 
-// answers returns the stored messages, oldest first, as they were answered.
+// answers returns the stored messages, oldest first, as the server answers with them now.
 func (s *store) answers() []json.RawMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	answers := make([]json.RawMessage, len(s.messages))
-	for i, message := range s.messages {
+	messages := s.snapshot()
+	answers := make([]json.RawMessage, len(messages))
+	for i, message := range messages {
 		answers[i] = message.answer
 	}
 	return answers
 }
 
-// list answers the inspection route, GET /v3/messages: every stored message, oldest first, as
-// {"messages": [...]}.
-func (s *store) list() answer {
-	body, err := json.Marshal(struct {
-		Messages []json.RawMessage `json:"messages"`
-	}{s.answers()})
-	if err != nil {
-		return errorAnswer(http.StatusInternalServerError, "listing the messages: "+err.Error())
-	}
-	return jsonAnswer(http.StatusOK, body)
-}
-
-// Messages returns the messages the server stored and still keeps (see WithMaxMessages), oldest first,
-// as the server answered them. Requests answered with a fault are not among them.
+// Messages returns the messages the server stores now, oldest first, as the server answers with them:
+// with the changes PUT made, without the ones DELETE removed, and only the newest (see WithMaxMessages).
+// Requests answered with a fault changed nothing.
 func (s *Server) Messages() []api.Message {
 	answers := s.store.answers()
 	messages := make([]api.Message, len(answers))

@@ -14,15 +14,13 @@ import (
 	"github.com/gleap-community/gleap-go/gleaptest"
 )
 
-// listed returns the messages server lists on its inspection route, GET /v3/messages.
+// listed returns every message server lists on GET /v3/messages, as a bare array.
 func listed(t *testing.T, server *gleaptest.Server) []map[string]any {
 	t.Helper()
-	status, body := send(t, http.MethodGet, server.URL+"/messages", nil, "")
-	require.Equal(t, http.StatusOK, status)
-	encoded, err := json.Marshal(body["messages"])
-	require.NoError(t, err)
+	status, _, answer := exchange(t, http.MethodGet, server.URL+"/messages", credentials(), "")
+	require.Equal(t, http.StatusOK, status, "%s", answer)
 	var messages []map[string]any
-	require.NoError(t, json.Unmarshal(encoded, &messages))
+	require.NoError(t, json.Unmarshal(answer, &messages))
 	return messages
 }
 
@@ -54,7 +52,7 @@ func TestStoreEchoesTheRequestAndAssignsIDs(t *testing.T) {
 	}
 	assert.Equal(t, []any{0.0, 0.0, 1.0}, []any{answers[0]["index"], answers[1]["index"], answers[2]["index"]},
 		"index counts the messages of each ticket")
-	assert.Equal(t, answers, listed(t, server), "the inspection route lists the answers")
+	assert.Equal(t, answers, listed(t, server), "GET lists the answers")
 }
 
 func TestStoreAnswersOnlyWithSentAndAssignedFields(t *testing.T) {
@@ -111,22 +109,26 @@ func TestMessagesAreTheAnswersDecoded(t *testing.T) {
 	assert.True(t, *message.Bot)
 	assert.Equal(t, "r-1", *message.MessageRef)
 	require.Len(t, message.Attachments, 1)
-	assert.Equal(t, "https://files.example.com/a.pdf", *message.Attachments[0].URL)
+	assert.Equal(t, "https://files.example.com/a.pdf", message.Attachments[0].URL)
 	assert.Nil(t, message.IsNote, "a field that was not sent stays unset")
 
 	*message.Ticket = "changed"
 	assert.Equal(t, "t-1", *server.Messages()[0].Ticket, "each call decodes afresh")
 }
 
-func TestInspectionRouteIsNeitherValidatedNorFaulted(t *testing.T) {
+func TestListingIsGleapsRouteCheckedAndFaultedLikeTheOthers(t *testing.T) {
 	t.Parallel()
 	recorder := &recordingTB{TB: t}
 	server := gleaptest.NewServer(recorder, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable}))
 
-	assert.Empty(t, listed(t, server), "no credentials needed, and the fault is not spent")
-	status, _ := send(t, http.MethodPost, server.URL+"/messages", credentials(), `{"ticket":"t"}`)
-	assert.Equal(t, http.StatusServiceUnavailable, status, "the fault goes to the API")
+	status, _ := send(t, http.MethodGet, server.URL+"/messages", http.Header{}, "")
+	assert.Equal(t, http.StatusUnauthorized, status, "credentials are required")
+	status, _ = send(t, http.MethodGet, server.URL+"/messages", credentials(), "")
+	assert.Equal(t, http.StatusServiceUnavailable, status, "the fault goes to the first valid request")
+	assert.Empty(t, listed(t, server))
 
-	assert.Empty(t, recorder.failures())
-	assert.Equal(t, []int{200, 503}, statuses(server))
+	assert.Equal(t, []int{401, 503, 200}, statuses(server))
+	failures := recorder.failures()
+	require.Len(t, failures, 1)
+	assert.Contains(t, failures[0], `request GET /v3/messages: security requirements failed: missing "Authorization: Bearer <key>" header`)
 }

@@ -19,7 +19,7 @@ import (
 	gleap "github.com/gleap-community/gleap-go"
 )
 
-// validator checks traffic against openapi.yaml.
+// validator checks traffic against an OpenAPI document: openapi.yaml, or one of WithRequestsCheckedAgainst.
 type validator struct {
 	router routers.Router
 	// slots bounds how many requests are validated at once: kin-openapi's validation of a body costs
@@ -35,28 +35,42 @@ const maxConcurrentValidations = 4
 // document takes longer than most tests.
 var loadValidator = sync.OnceValues(newValidator)
 
-// newValidator loads and checks openapi.yaml. The spec's server URL is reduced to its path (/v3), so
-// requests are matched on any host and port.
+// newValidator loads and checks openapi.yaml.
 func newValidator() (*validator, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(gleap.OpenAPISpec())
+	doc, err := loadDocument("openapi.yaml", gleap.OpenAPISpec())
 	if err != nil {
-		return nil, fmt.Errorf("loading openapi.yaml: %w", err)
+		return nil, err
 	}
-	if err := doc.Validate(loader.Context); err != nil {
-		return nil, fmt.Errorf("openapi.yaml is not valid: %w", err)
+	return newDocumentValidator("openapi.yaml", doc)
+}
+
+// loadDocument loads and checks spec, the OpenAPI document called name, with opts. Its first server
+// URL is reduced to its path (/v3), so requests are matched on any host and port.
+func loadDocument(name string, spec []byte, opts ...openapi3.ValidationOption) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(spec)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", name, err)
+	}
+	if err := doc.Validate(loader.Context, opts...); err != nil {
+		return nil, fmt.Errorf("%s is not valid: %w", name, err)
 	}
 	if len(doc.Servers) == 0 {
-		return nil, errors.New("openapi.yaml declares no server")
+		return nil, fmt.Errorf("%s declares no server", name)
 	}
 	serverURL, err := url.Parse(doc.Servers[0].URL)
 	if err != nil {
-		return nil, fmt.Errorf("openapi.yaml server URL: %w", err)
+		return nil, fmt.Errorf("%s server URL: %w", name, err)
 	}
 	doc.Servers = openapi3.Servers{{URL: serverURL.Path}}
-	router, err := legacy.NewRouter(doc)
+	return doc, nil
+}
+
+// newDocumentValidator validates traffic against doc, the document called name, checked with opts.
+func newDocumentValidator(name string, doc *openapi3.T, opts ...openapi3.ValidationOption) (*validator, error) {
+	router, err := legacy.NewRouter(doc, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("routing openapi.yaml: %w", err)
+		return nil, fmt.Errorf("routing %s: %w", name, err)
 	}
 	return &validator{router: router, slots: make(chan struct{}, maxConcurrentValidations)}, nil
 }
@@ -108,7 +122,8 @@ func (v *validator) checkResponse(input *openapi3filter.RequestValidationInput, 
 }
 
 // checkCredentials enforces the spec's security schemes: openapi3filter leaves the check to the caller.
-// It only tests that the credentials are present and well formed; any key is accepted.
+// It only tests that the credentials are present and well formed; any key is accepted. It checks a
+// document's required project header too (see credentialHeaders).
 func checkCredentials(_ context.Context, input *openapi3filter.AuthenticationInput) error {
 	header := input.RequestValidationInput.Request.Header
 	scheme := input.SecurityScheme

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: the whole round trip, offline. It builds the CLI, starts `gleap mock` (a stand-in for the
 # Gleap API that validates every request and answer against openapi.yaml), posts a reply, an internal
-# note and a bot message with `gleap send`, previews one with --dry-run, and fails if the mock saw
-# anything that breaks the contract.
+# note and a bot message with `gleap send`, previews one with --dry-run, lists what the mock stored as
+# Gleap lists messages (with curl, when it is installed), and fails if the mock saw anything that
+# breaks the contract.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,14 @@ gleap send --ticket "$ticket" --text "Customer is on the enterprise plan." --not
 gleap send --ticket "$ticket" --text "Here is your invoice." --bot \
 	--attach invoice.pdf=https://files.example.com/invoice.pdf
 gleap send --ticket "$ticket" --text "Only a preview." --dry-run
+
+if command -v curl >/dev/null 2>&1; then
+	# The key stays out of the transcript: the command is shown with the variable's name.
+	printf '\n$ curl -fsS -H "Authorization: Bearer $GLEAP_API_KEY" -H "project: $GLEAP_PROJECT" "$GLEAP_BASE_URL/messages?ticket=%s&paginated=true&limit=2"\n' "$ticket"
+	curl -fsS -H "Authorization: Bearer $GLEAP_API_KEY" -H "project: $GLEAP_PROJECT" \
+		"$GLEAP_BASE_URL/messages?ticket=$ticket&paginated=true&limit=2"
+	echo
+fi
 
 printf '\nWhat the mock saw:\n'
 cat "$work/mock.log"

@@ -1,8 +1,8 @@
 package wrapper_test
 
 // Performance: the wrapper against the fastest hand-written call (net/http + encoding/json) and the raw
-// generated client, all sending the same realistic message to the same loopback server. make bench runs
-// the benchmarks; docs/PERFORMANCE.md records a run.
+// generated client, all sending the same realistic message to the same loopback server, gleaptest
+// without its contract checks. make bench runs the benchmarks; docs/PERFORMANCE.md records a run.
 
 import (
 	"bytes"
@@ -10,9 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,12 +21,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/api"
-	"github.com/gleap-community/gleap-go/internal/fakegleap"
+	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
 // realisticMessage is a three-paragraph reply with two attachments and some metadata.
-func realisticMessage() api.CreateMessageRequest {
+func realisticMessage() wrapper.CreateMessageRequest {
 	text := "Hi Anna,\nthanks for the screenshots, they made it easy to reproduce.\nThe fix ships tonight; the invoice is attached."
 	req, err := wrapper.TextMessage(ticketID, text,
 		wrapper.Attach("invoice-4711.pdf", "https://files.example.com/invoice-4711.pdf", "application/pdf"),
@@ -42,39 +41,34 @@ func realisticMessage() api.CreateMessageRequest {
 	return req
 }
 
-// messageServer is a loopback server that answers every POST /v3/messages with the message Gleap would
-// store for realisticMessage, precomputed so that the server costs the same for every client measured.
-type messageServer struct {
-	baseURL     string
-	answer      []byte
-	connections atomic.Int64
+// startMessageServer starts gleaptest for the benchmarks: it answers every message with the message it
+// stored, as Gleap does. The traffic is not validated, so that the validator's time is not measured, and
+// only the newest message is kept, so that the server's memory does not grow with b.N. Every client
+// measured meets the same server.
+func startMessageServer(tb testing.TB) *gleaptest.Server {
+	tb.Helper()
+	server, err := gleaptest.Start(gleaptest.WithoutContractChecks(), gleaptest.WithMaxMessages(1))
+	require.NoError(tb, err)
+	tb.Cleanup(server.Close)
+	return server
 }
 
-func startMessageServer(tb testing.TB) *messageServer {
-	tb.Helper()
-	stored := httptest.NewRecorder()
-	body, err := json.Marshal(realisticMessage())
-	require.NoError(tb, err)
-	request := httptest.NewRequest(http.MethodPost, "/v3/messages", bytes.NewReader(body))
-	fakegleap.NewServer(nil).ServeHTTP(stored, request)
-	require.Equal(tb, http.StatusOK, stored.Code)
+// connectionCounter counts the TCP connections the clients open, seen from their side: every dial that
+// succeeds, whichever request then uses the connection. gleaptest does not count the connections it
+// accepts, and counting on the client needs no server of its own.
+type connectionCounter struct {
+	opened atomic.Int64
+}
 
-	s := &messageServer{answer: stored.Body.Bytes()}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", fmt.Sprint(len(s.answer)))
-		_, _ = w.Write(s.answer)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		if state == http.StateNew {
-			s.connections.Add(1)
-		}
-	}
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	s.baseURL = srv.URL + "/v3"
-	return s
+// trace returns ctx with the counter's hook on it; the wrapper keeps a caller's trace hooks.
+func (c *connectionCounter) trace(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		ConnectDone: func(_, _ string, err error) {
+			if err == nil {
+				c.opened.Add(1)
+			}
+		},
+	})
 }
 
 // sender posts realisticMessage once.
@@ -83,9 +77,9 @@ type sender func(ctx context.Context) error
 // baselineSender is the hand-written call a Go developer would write: encoding/json and net/http with
 // a pool as large as the wrapper's, decoding into the generated Message. No retries, no timeout, no size
 // cap, no checks.
-func baselineSender(s *messageServer) sender {
+func baselineSender(server *gleaptest.Server) sender {
 	httpClient := pooledHTTPClient()
-	url := s.baseURL + "/messages"
+	url := server.URL + "/messages"
 	req := realisticMessage()
 	return func(ctx context.Context) error {
 		body, err := json.Marshal(req)
@@ -125,8 +119,8 @@ func pooledHTTPClient() *http.Client {
 }
 
 // rawSender uses the generated client directly, with the wrapper's request editors.
-func rawSender(s *messageServer) sender {
-	raw, err := api.NewClientWithResponses(s.baseURL,
+func rawSender(server *gleaptest.Server) sender {
+	raw, err := api.NewClientWithResponses(server.URL,
 		api.WithHTTPClient(pooledHTTPClient()),
 		api.WithRequestEditorFn(wrapper.BearerAuth(testKey)),
 		api.WithRequestEditorFn(wrapper.ProjectHeader(testProject)))
@@ -147,8 +141,8 @@ func rawSender(s *messageServer) sender {
 }
 
 // wrapperSender is the wrapper as users get it from New: default HTTP client, retries and timeouts on.
-func wrapperSender(s *messageServer) sender {
-	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(s.baseURL))
+func wrapperSender(server *gleaptest.Server) sender {
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL))
 	if err != nil {
 		panic(err)
 	}
@@ -161,7 +155,7 @@ func wrapperSender(s *messageServer) sender {
 
 var senders = []struct {
 	name string
-	make func(*messageServer) sender
+	make func(*gleaptest.Server) sender
 }{
 	{"impl=baseline", baselineSender},
 	{"impl=raw", rawSender},
@@ -186,8 +180,10 @@ func BenchmarkCreateMessage(b *testing.B) {
 // concurrentWorkers is how many goroutines post at once in the concurrency benchmark and test.
 const concurrentWorkers = 64
 
-// sendConcurrently posts messages from concurrentWorkers goroutines and returns the first error.
-func sendConcurrently(messages int, send sender) error {
+// sendConcurrently posts messages from concurrentWorkers goroutines and returns the first error. The
+// connections the clients open are counted in connections.
+func sendConcurrently(messages int, send sender, connections *connectionCounter) error {
+	ctx := connections.trace(context.Background())
 	var next atomic.Int64
 	var firstErr error
 	var once sync.Once
@@ -195,7 +191,7 @@ func sendConcurrently(messages int, send sender) error {
 	for range concurrentWorkers {
 		wg.Go(func() {
 			for next.Add(1) <= int64(messages) {
-				if err := send(context.Background()); err != nil {
+				if err := send(ctx); err != nil {
 					once.Do(func() { firstErr = err })
 					return
 				}
@@ -209,28 +205,34 @@ func sendConcurrently(messages int, send sender) error {
 func BenchmarkCreateMessageConcurrent(b *testing.B) {
 	for _, s := range senders {
 		b.Run(s.name, func(b *testing.B) {
-			server := startMessageServer(b)
-			send := s.make(server)
+			send := s.make(startMessageServer(b))
+			var connections connectionCounter
 			b.ReportAllocs()
 			b.ResetTimer()
 			start := time.Now()
-			if err := sendConcurrently(b.N, send); err != nil {
+			if err := sendConcurrently(b.N, send, &connections); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
-			b.ReportMetric(float64(server.connections.Load()), "conns")
+			b.ReportMetric(float64(connections.opened.Load()), "conns")
 		})
 	}
 }
 
 // BenchmarkDecodeMessage decodes a realistic stored message as the client does: plain encoding/json into
-// the generated struct, which has no decoder of its own.
+// the generated struct, which has no decoder of its own. The message is one answer of the server, taken
+// once.
 func BenchmarkDecodeMessage(b *testing.B) {
-	answer := startMessageServer(b).answer
+	server := startMessageServer(b)
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL))
+	require.NoError(b, err)
+	var answer wrapper.Response
+	_, err = client.CreateMessage(context.Background(), realisticMessage(), wrapper.WithResponseInto(&answer))
+	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {
 		var message wrapper.Message
-		if err := json.Unmarshal(answer, &message); err != nil {
+		if err := json.Unmarshal(answer.Body, &message); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -240,9 +242,9 @@ func BenchmarkDecodeMessage(b *testing.B) {
 // 64 goroutines open one for nearly every message.
 func TestManyGoroutinesReuseConnections(t *testing.T) {
 	const messages = 10_000
-	server := startMessageServer(t)
-	require.NoError(t, sendConcurrently(messages, wrapperSender(server)))
-	assert.LessOrEqual(t, server.connections.Load(), int64(2*concurrentWorkers),
+	var connections connectionCounter
+	require.NoError(t, sendConcurrently(messages, wrapperSender(startMessageServer(t)), &connections))
+	assert.LessOrEqual(t, connections.opened.Load(), int64(2*concurrentWorkers),
 		"%d messages from %d goroutines", messages, concurrentWorkers)
 }
 
@@ -251,11 +253,12 @@ func TestManyGoroutinesReuseConnections(t *testing.T) {
 func TestNetHTTPDefaultsOpenAConnectionPerMessage(t *testing.T) {
 	const messages = 1_000
 	server := startMessageServer(t)
-	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.baseURL), wrapper.WithHTTPClient(&http.Client{}))
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithHTTPClient(&http.Client{}))
 	require.NoError(t, err)
+	var connections connectionCounter
 	require.NoError(t, sendConcurrently(messages, func(ctx context.Context) error {
 		_, err := client.CreateMessage(ctx, realisticMessage())
 		return err
-	}))
-	assert.Greater(t, server.connections.Load(), int64(2*concurrentWorkers))
+	}, &connections))
+	assert.Greater(t, connections.opened.Load(), int64(2*concurrentWorkers))
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/api"
+	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
@@ -40,18 +42,18 @@ func TestCreateMessageChecksWhatItCanBeforeSending(t *testing.T) {
 			r.FallbackUser = &api.FallbackUser{Username: wrapper.Ptr("Ada \xc3")}
 		}), "fallbackUser.username"},
 		{"attachment without name", valid(func(r *api.CreateMessageRequest) {
-			r.Attachments = []api.Attachment{{URL: wrapper.Ptr("https://example.com/a.pdf")}}
+			r.Attachments = []api.Attachment{{URL: "https://example.com/a.pdf"}}
 		}), "attachments[0].name"},
 		{"attachment without url", valid(func(r *api.CreateMessageRequest) {
-			r.Attachments = []api.Attachment{{Name: wrapper.Ptr("a.pdf"), URL: wrapper.Ptr("https://example.com/a.pdf")}, {Name: wrapper.Ptr("b.pdf")}}
+			r.Attachments = []api.Attachment{{Name: "a.pdf", URL: "https://example.com/a.pdf"}, {Name: "b.pdf"}}
 		}), "attachments[1].url"},
 		{"channel without id", valid(func(r *api.CreateMessageRequest) { r.Channel = &api.Channel{Type: wrapper.Ptr("EMAIL")} }), "channel.id"},
 		{"body over the cap", valid(func(r *api.CreateMessageRequest) {
 			r.Data = json.RawMessage(`"` + strings.Repeat("x", wrapper.MaxRequestBytes) + `"`)
 		}), "request"},
 	}
-	lb, _ := serveGleap(t)
-	client := newClient(t, lb)
+	server := newServer(t)
+	client := newClient(t, server)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := client.CreateMessage(context.Background(), tc.req)
@@ -60,27 +62,27 @@ func TestCreateMessageChecksWhatItCanBeforeSending(t *testing.T) {
 			assert.Equal(t, tc.wantField, invalid.Field)
 		})
 	}
-	assert.Empty(t, lb.received(), "nothing is sent")
+	assert.Empty(t, server.Requests(), "nothing is sent")
 }
 
 func TestAValidCharacterThatLooksLikeTheEncodersReplacementIsSent(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
-	_, err := newClient(t, lb).PostReply(context.Background(), ticketID, "bad byte shown as \ufffd, and \\ufffd typed out")
+	server := newServer(t)
+	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "bad byte shown as \ufffd, and \\ufffd typed out")
 	require.NoError(t, err)
-	require.Len(t, lb.received(), 1)
+	require.Len(t, server.Requests(), 1)
 }
 
 func TestTextAndJSONFieldsArriveWithoutHTMLEscaping(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
-	client := newClient(t, lb)
+	server := newServer(t)
+	client := newClient(t, server)
 	_, err := client.PostReply(context.Background(), ticketID, "a<b> & c")
 	require.NoError(t, err)
 	_, err = client.CreateMessage(context.Background(), api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID), Data: json.RawMessage(`{"html": "<p>&amp;</p>"}`)})
 	require.NoError(t, err)
 
-	received := lb.received()
+	received := server.Requests()
 	require.Len(t, received, 2)
 	assert.Contains(t, string(received[0].Body), `"text":"a<b> & c"`)
 	assert.Contains(t, string(received[1].Body), `"data":{"html":"<p>&amp;</p>"}`, "the same JSON value, compacted")
@@ -98,13 +100,13 @@ func TestBaseURLWithAnEmptyQueryOrFragmentIsRefused(t *testing.T) {
 
 func TestANilContextIsAnErrorNotAPanic(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
+	server := newServer(t)
 	var ctx context.Context // nil, as a caller's bug might leave it
-	_, err := newClient(t, lb).PostReply(ctx, ticketID, "hello")
+	_, err := newClient(t, server).PostReply(ctx, ticketID, "hello")
 	var invalid *wrapper.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, "ctx", invalid.Field)
-	assert.Empty(t, lb.received())
+	assert.Empty(t, server.Requests())
 }
 
 func TestRetryAfterTooLargeForADurationMeansVeryLong(t *testing.T) {
@@ -112,8 +114,9 @@ func TestRetryAfterTooLargeForADurationMeansVeryLong(t *testing.T) {
 	for _, header := range []string{"4294967296", "99999999999999999999999"} {
 		t.Run(header, func(t *testing.T) {
 			t.Parallel()
-			lb := serve(t, answer(http.StatusTooManyRequests, "Retry-After", header))
-			client, run := newFaultClient(t, lb.baseURL)
+			server := newServer(t, gleapAnswer(t, http.StatusTooManyRequests,
+				`{"statusCode":429,"error":"Too Many Requests","message":"Rate limit exceeded."}`, "Retry-After", header))
+			client, run := newFaultClient(t, server.URL)
 			err := post(client, context.Background())
 			requireRequestError(t, err, 1, false)
 			apiErr := requireAPIError(t, err, http.StatusTooManyRequests)
@@ -137,7 +140,8 @@ func TestFinalInformationalOrRedirectAnswersLeaveTheOutcomeUnknown(t *testing.T)
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			client, _ := newFaultClient(t, rawAnswerServer(t, func(string) string { return tc.answer }), wrapper.WithTimeout(10*time.Second))
+			server := newServer(t, rawAnswerHeldOpen(t, func(string) string { return tc.answer }))
+			client, _ := newFaultClient(t, server.URL, wrapper.WithTimeout(10*time.Second))
 			err := post(client, context.Background())
 			requireRequestError(t, err, 1, true)
 			requireAPIError(t, err, tc.status)
@@ -147,13 +151,14 @@ func TestFinalInformationalOrRedirectAnswersLeaveTheOutcomeUnknown(t *testing.T)
 
 func TestAnswerHeadersAreCapped(t *testing.T) {
 	t.Parallel()
-	lb := serveRaw(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	server := newServer(t, gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		for i := range 64 {
 			w.Header().Set(fmt.Sprintf("X-Padding-%d", i), strings.Repeat("p", 2<<10))
 		}
-		answer(http.StatusOK)(w, nil)
-	}))
-	client, _ := newFaultClient(t, lb.baseURL)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"_id":"6752e9a8b7c6d5e4f3a21099","type":"COMMENT"}`)
+	})})
+	client, _ := newFaultClient(t, server.URL)
 	err := post(client, context.Background())
 	requireRequestError(t, err, 1, true)
 	assert.Contains(t, err.Error(), "headers exceeded")

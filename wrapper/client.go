@@ -81,39 +81,6 @@ func (c *Client) Raw() *api.ClientWithResponses {
 	return c.raw
 }
 
-// CreateMessage posts req into a ticket (POST /messages) and returns the message Gleap stored. Fields of
-// req left nil are not sent. The helpers PostReply, PostNote and PostBotMessage cover the common cases.
-//
-// req is checked before anything is sent (see the README's table): a problem is a *ValidationError. Every
-// other failure is a *RequestError: its cause is an *APIError for a non-2xx answer, wraps
-// ErrInvalidResponse for a success answer that cannot be read, and it wraps ErrOutcomeUnknown when the
-// message may exist anyway. Retries follow the RetryPolicy and re-send the identical body.
-//
-// Gleap's API reference: Messages, "Create a new message".
-func (c *Client) CreateMessage(ctx context.Context, req CreateMessageRequest, opts ...Option) (*Message, error) {
-	s, err := c.prepare(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	// Encoding checks every json.RawMessage field; the body is encoded once and sent as it is.
-	encoded, err := encodeJSON(req)
-	if err != nil {
-		return nil, invalidJSONField(req)
-	}
-	if invalid := checkCreateMessage(&req, encoded); invalid != nil {
-		return nil, invalid
-	}
-	message := new(Message)
-	create := endpoint{op: "create message", method: http.MethodPost, path: "/messages",
-		newRequest: func(server string) (*http.Request, error) {
-			return api.NewCreateMessageRequestWithBody(server, "application/json", bytes.NewReader(encoded))
-		}}
-	if err := c.send(ctx, s, create, message); err != nil {
-		return nil, err
-	}
-	return message, nil
-}
-
 // prepare checks what every call checks and returns the settings of the call: the client's with opts
 // applied after them.
 func (c *Client) prepare(ctx context.Context, opts []Option) (*settings, error) {

@@ -16,12 +16,13 @@ import (
 
 	gleap "github.com/gleap-community/gleap-go"
 	"github.com/gleap-community/gleap-go/api"
+	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
 func TestNewRejectsMalformedInputBeforeSending(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
+	server := newServer(t)
 	cases := []struct {
 		name      string
 		apiKey    string
@@ -58,7 +59,7 @@ func TestNewRejectsMalformedInputBeforeSending(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			client, err := wrapper.New(tc.apiKey, tc.projectID, append([]wrapper.Option{wrapper.WithBaseURL(lb.baseURL)}, tc.opts...)...)
+			client, err := wrapper.New(tc.apiKey, tc.projectID, append([]wrapper.Option{wrapper.WithBaseURL(server.URL)}, tc.opts...)...)
 			assert.Nil(t, client)
 			var invalid *wrapper.ValidationError
 			require.ErrorAs(t, err, &invalid)
@@ -69,7 +70,7 @@ func TestNewRejectsMalformedInputBeforeSending(t *testing.T) {
 		})
 	}
 	// Cleanups run after the parallel subtests have finished.
-	t.Cleanup(func() { assert.Empty(t, lb.received(), "nothing is sent for malformed input") })
+	t.Cleanup(func() { assert.Empty(t, server.Requests(), "nothing is sent for malformed input") })
 }
 
 func TestClientSendsCredentialsAndUserAgent(t *testing.T) {
@@ -85,10 +86,10 @@ func TestClientSendsCredentialsAndUserAgent(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			lb, _ := serveGleap(t)
-			_, err := newClient(t, lb, tc.opts...).PostReply(context.Background(), ticketID, "hi")
+			server := newServer(t)
+			_, err := newClient(t, server, tc.opts...).PostReply(context.Background(), ticketID, "hi")
 			require.NoError(t, err)
-			requests := lb.received()
+			requests := server.Requests()
 			require.Len(t, requests, 1)
 			header := requests[0].Header
 			assert.Equal(t, "Bearer "+testKey, header.Get("Authorization"))
@@ -101,12 +102,12 @@ func TestClientSendsCredentialsAndUserAgent(t *testing.T) {
 
 func TestWithBaseURLAcceptsATrailingSlash(t *testing.T) {
 	t.Parallel()
-	lb, fake := serveGleap(t)
-	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(lb.baseURL+"/"))
+	server := newServer(t)
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL+"/"))
 	require.NoError(t, err)
 	_, err = client.PostReply(context.Background(), ticketID, "hi")
 	require.NoError(t, err)
-	assert.Len(t, fake.Messages(), 1)
+	assert.Len(t, server.Messages(), 1)
 }
 
 func TestDefaultBaseURLIsTheSpecServer(t *testing.T) {
@@ -129,9 +130,9 @@ func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 
 func TestWithHTTPClientSendsThroughTheGivenClient(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
+	server := newServer(t)
 	transport := &countingTransport{mu: make(chan struct{}, 1)}
-	client := newClient(t, lb, wrapper.WithHTTPClient(&http.Client{Transport: transport}))
+	client := newClient(t, server, wrapper.WithHTTPClient(&http.Client{Transport: transport}))
 	_, err := client.PostNote(context.Background(), ticketID, "note")
 	require.NoError(t, err)
 	assert.Equal(t, 1, transport.count)
@@ -157,15 +158,19 @@ func TestCreateMessageRoundTripsEveryField(t *testing.T) {
 	var req api.CreateMessageRequest
 	require.NoError(t, json.Unmarshal(example, &req))
 
-	lb, fake := serveGleap(t)
-	message, err := newClient(t, lb).CreateMessage(context.Background(), req)
+	server := newServer(t)
+	message, err := newClient(t, server).CreateMessage(context.Background(), req)
 	require.NoError(t, err)
 
-	requests := lb.received()
+	requests := server.Requests()
 	require.Len(t, requests, 1)
 	assert.JSONEq(t, string(example), string(requests[0].Body), "the server receives exactly what was set")
-	require.Len(t, fake.Messages(), 1)
-	assert.Equal(t, req, fake.Messages()[0])
+	var received api.CreateMessageRequest
+	require.NoError(t, json.Unmarshal(requests[0].Body, &received))
+	assert.Equal(t, req, received)
+	stored := server.Messages()
+	require.Len(t, stored, 1)
+	assert.Equal(t, stored[0], *message, "the client returns the message the server stored")
 
 	// The stored message echoes the request's fields back, decoded into the generated types.
 	require.NotNil(t, message.ID)
@@ -187,13 +192,13 @@ func TestCreateMessageRoundTripsEveryField(t *testing.T) {
 
 func TestCreateMessageSendsOnlyTheFieldsThatWereSet(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
-	_, err := newClient(t, lb).CreateMessage(context.Background(), api.CreateMessageRequest{
+	server := newServer(t)
+	_, err := newClient(t, server).CreateMessage(context.Background(), api.CreateMessageRequest{
 		Ticket: wrapper.Ptr(ticketID),
 		IsNote: wrapper.Ptr(false),
 	})
 	require.NoError(t, err)
-	requests := lb.received()
+	requests := server.Requests()
 	require.Len(t, requests, 1)
 	assert.JSONEq(t, `{"ticket":"`+ticketID+`","isNote":false}`, string(requests[0].Body),
 		"unset fields are absent; a field set to its zero value is sent")
@@ -201,10 +206,10 @@ func TestCreateMessageSendsOnlyTheFieldsThatWereSet(t *testing.T) {
 
 func TestCreateMessageKeepsFieldsTheServerAddsLater(t *testing.T) {
 	t.Parallel()
-	lb := serveAnswer(t, http.StatusOK, "application/json",
-		`{"id":"6752f0c1a4b3c2d1e0f98765","type":"COMMENT","reactions":[{"emoji":"👍"}],"user":"64f1c2d3e4a5b6c7d8e9f012"}`)
+	server := newServer(t, gleapAnswer(t, http.StatusOK,
+		`{"id":"6752f0c1a4b3c2d1e0f98765","type":"COMMENT","reactions":[{"emoji":"👍"}],"user":"64f1c2d3e4a5b6c7d8e9f012"}`))
 	var raw wrapper.Response
-	message, err := newClient(t, lb).CreateMessage(context.Background(), api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID)},
+	message, err := newClient(t, server).CreateMessage(context.Background(), api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID)},
 		wrapper.WithResponseInto(&raw))
 	require.NoError(t, err)
 	assert.Equal(t, "COMMENT", *message.Type)
@@ -230,8 +235,8 @@ func TestCreateMessageRejectsInvalidJSONFieldsBeforeSending(t *testing.T) {
 		{"statusHistory entry", api.CreateMessageRequest{StatusHistory: []json.RawMessage{json.RawMessage(`1`), json.RawMessage(`{`)}}, "statusHistory[1]"},
 		{"aiData", api.CreateMessageRequest{AiData: json.RawMessage(`[1,]`)}, "aiData"},
 	}
-	lb, _ := serveGleap(t)
-	client := newClient(t, lb)
+	server := newServer(t)
+	client := newClient(t, server)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := client.CreateMessage(context.Background(), tc.req)
@@ -240,7 +245,7 @@ func TestCreateMessageRejectsInvalidJSONFieldsBeforeSending(t *testing.T) {
 			assert.Equal(t, tc.wantField, invalid.Field)
 		})
 	}
-	assert.Empty(t, lb.received())
+	assert.Empty(t, server.Requests())
 }
 
 // errorExample is the example body openapi.yaml gives for the response to status.
@@ -261,8 +266,8 @@ func TestEveryDocumentedErrorStatusBecomesAnAPIError(t *testing.T) {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			t.Parallel()
 			body := errorExample(t, status)
-			lb := serveAnswer(t, status, "application/json", body)
-			message, err := newClient(t, lb, wrapper.WithMaxRetries(0)).PostReply(context.Background(), ticketID, "hello")
+			server := newServer(t, gleapAnswer(t, status, body))
+			message, err := newClient(t, server, wrapper.WithMaxRetries(0)).PostReply(context.Background(), ticketID, "hello")
 			assert.Nil(t, message)
 			var apiErr *wrapper.APIError
 			require.ErrorAs(t, err, &apiErr)
@@ -278,7 +283,7 @@ func TestEveryDocumentedErrorStatusBecomesAnAPIError(t *testing.T) {
 			assert.Equal(t, want, err.Error())
 			assert.Equal(t, status >= 500, errors.Is(err, wrapper.ErrOutcomeUnknown))
 			assertNoSecret(t, err)
-			assert.Len(t, lb.received(), 1)
+			assert.Len(t, server.Requests(), 1)
 		})
 	}
 }
@@ -291,7 +296,7 @@ func TestAPIErrorReadsWhateverTheServerSends(t *testing.T) {
 		contentType string
 		body        string
 		wantMessage string
-		violation   string // what the validator must report, when the answer breaks the contract
+		violation   string // why the answer breaks openapi.yaml, when it does
 	}{
 		{"message list", 400, "application/json", `{"message":["ticket must be a string","bot must be a boolean"]}`, "ticket must be a string; bot must be a boolean", ""},
 		{"error name only", 403, "application/json", `{"error":"Forbidden"}`, "Forbidden", ""},
@@ -302,19 +307,19 @@ func TestAPIErrorReadsWhateverTheServerSends(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			lb := serveAnswer(t, tc.status, tc.contentType, tc.body)
-			_, err := newClient(t, lb).PostReply(context.Background(), ticketID, "hello")
+			server := newServer(t, offContractAnswer(tc.status, tc.contentType, tc.body))
+			_, err := newClient(t, server).PostReply(context.Background(), ticketID, "hello")
 			var apiErr *wrapper.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tc.status, apiErr.StatusCode)
 			assert.Equal(t, tc.wantMessage, apiErr.Message)
 			assert.Equal(t, tc.body, string(apiErr.Body))
-			violations := lb.takeViolations()
+			violation := answerViolation(tc.status, http.Header{"Content-Type": {tc.contentType}}, tc.body)
 			if tc.violation == "" {
-				assert.Empty(t, violations)
+				assert.NoError(t, violation)
 			} else {
-				require.Len(t, violations, 1)
-				assert.Contains(t, violations[0].Error(), tc.violation)
+				require.Error(t, violation)
+				assert.Contains(t, violation.Error(), tc.violation)
 			}
 		})
 	}
@@ -323,8 +328,8 @@ func TestAPIErrorReadsWhateverTheServerSends(t *testing.T) {
 func TestAPIErrorKeepsOnlyTheStartOfALargeBody(t *testing.T) {
 	t.Parallel()
 	body := `{"message":"` + strings.Repeat("x", 64<<10) + `"}`
-	lb := serveAnswer(t, http.StatusInternalServerError, "application/json", body)
-	_, err := newClient(t, lb).PostReply(context.Background(), ticketID, "hello")
+	server := newServer(t, gleapAnswer(t, http.StatusInternalServerError, body))
+	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "hello")
 	var apiErr *wrapper.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, body[:4<<10], string(apiErr.Body))
@@ -345,16 +350,16 @@ func TestUnreadableSuccessAnswersWrapErrInvalidResponse(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			lb := serveAnswer(t, http.StatusOK, "application/json", tc.body)
-			message, err := newClient(t, lb).PostReply(context.Background(), ticketID, "hello")
+			server := newServer(t, offContractAnswer(http.StatusOK, "application/json", tc.body))
+			message, err := newClient(t, server).PostReply(context.Background(), ticketID, "hello")
 			assert.Nil(t, message)
 			require.ErrorIs(t, err, wrapper.ErrInvalidResponse)
 			assert.NotErrorAs(t, err, new(*wrapper.APIError))
 			assertNoSecret(t, err)
-			violations := lb.takeViolations()
 			if tc.violation != "" {
-				require.NotEmpty(t, violations)
-				assert.Contains(t, violations[0].Error(), tc.violation)
+				violation := answerViolation(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, tc.body)
+				require.Error(t, violation)
+				assert.Contains(t, violation.Error(), tc.violation)
 			}
 		})
 	}
@@ -362,8 +367,8 @@ func TestUnreadableSuccessAnswersWrapErrInvalidResponse(t *testing.T) {
 
 func TestTransportFailureIsAnErrorWithoutTheKey(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
-	client := newClient(t, lb, wrapper.WithBaseURL("http://127.0.0.1:1/v3"), wrapper.WithMaxRetries(0))
+	server := newServer(t)
+	client := newClient(t, server, wrapper.WithBaseURL("http://127.0.0.1:1/v3"), wrapper.WithMaxRetries(0))
 	message, err := client.PostReply(context.Background(), ticketID, "hello")
 	assert.Nil(t, message)
 	require.Error(t, err)
@@ -374,18 +379,17 @@ func TestTransportFailureIsAnErrorWithoutTheKey(t *testing.T) {
 
 func TestCancelledContextSendsNothing(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
+	server := newServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := newClient(t, lb).PostReply(ctx, ticketID, "hello")
+	_, err := newClient(t, server).PostReply(ctx, ticketID, "hello")
 	require.ErrorIs(t, err, context.Canceled)
-	assert.Empty(t, lb.received())
+	assert.Empty(t, server.Requests())
 }
 
 func TestPrintingAClientNeverShowsTheKey(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
-	client := newClient(t, lb)
+	client := newClient(t, newServer(t))
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
 		assert.NotContains(t, fmt.Sprintf(format, client), testKey, format)
 		assert.NotContains(t, fmt.Sprintf(format, *client), testKey, format)
@@ -396,8 +400,8 @@ func TestPrintingAClientNeverShowsTheKey(t *testing.T) {
 
 func TestRawClientSharesTheWrapperSetUp(t *testing.T) {
 	t.Parallel()
-	lb, _ := serveGleap(t)
-	resp, err := newClient(t, lb).Raw().CreateMessageWithResponse(context.Background(), api.CreateMessageRequest{
+	server := newServer(t)
+	resp, err := newClient(t, server).Raw().CreateMessageWithResponse(context.Background(), api.CreateMessageRequest{
 		Ticket: wrapper.Ptr(ticketID),
 		Type:   wrapper.Ptr(wrapper.MessageTypeComment),
 	})
@@ -405,7 +409,7 @@ func TestRawClientSharesTheWrapperSetUp(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode())
 	require.NotNil(t, resp.JSON200)
 	assert.Equal(t, ticketID, *resp.JSON200.Ticket)
-	assert.Equal(t, "Bearer "+testKey, lb.received()[0].Header.Get("Authorization"))
+	assert.Equal(t, "Bearer "+testKey, server.Requests()[0].Header.Get("Authorization"))
 }
 
 func TestRequestEditorsWorkOnTheGeneratedClient(t *testing.T) {
@@ -414,41 +418,45 @@ func TestRequestEditorsWorkOnTheGeneratedClient(t *testing.T) {
 
 	t.Run("both headers", func(t *testing.T) {
 		t.Parallel()
-		lb, fake := serveGleap(t)
-		raw, err := api.NewClientWithResponses(lb.baseURL,
+		server := newServer(t)
+		raw, err := api.NewClientWithResponses(server.URL,
 			api.WithRequestEditorFn(wrapper.BearerAuth(testKey)),
 			api.WithRequestEditorFn(wrapper.ProjectHeader(testProject)))
 		require.NoError(t, err)
 		resp, err := raw.CreateMessageWithResponse(context.Background(), body)
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusOK, resp.StatusCode())
-		assert.Len(t, fake.Messages(), 1)
+		assert.Len(t, server.Messages(), 1)
 	})
 
 	for _, missing := range []string{"project", "Authorization"} {
 		t.Run("without "+missing, func(t *testing.T) {
 			t.Parallel()
-			lb, fake := serveGleap(t)
+			// The request breaks the contract on purpose: Start records the violation instead of failing.
+			server, err := gleaptest.Start()
+			require.NoError(t, err)
+			t.Cleanup(server.Close)
 			editor := wrapper.ProjectHeader(testProject)
 			if missing == "project" {
 				editor = wrapper.BearerAuth(testKey)
 			}
-			raw, err := api.NewClientWithResponses(lb.baseURL, api.WithRequestEditorFn(editor))
+			raw, err := api.NewClientWithResponses(server.URL, api.WithRequestEditorFn(editor))
 			require.NoError(t, err)
 			resp, err := raw.CreateMessageWithResponse(context.Background(), body)
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode(), "the spec's security fails validation")
-			violations := lb.takeViolations()
-			require.Len(t, violations, 1)
-			assert.Contains(t, violations[0].Error(), missing)
-			assert.Empty(t, fake.Messages())
+			requests := server.Requests()
+			require.Len(t, requests, 1)
+			require.Error(t, requests[0].Violation)
+			assert.Contains(t, requests[0].Violation.Error(), missing)
+			assert.Empty(t, server.Messages())
 		})
 	}
 
 	t.Run("malformed credentials are never sent", func(t *testing.T) {
 		t.Parallel()
-		lb, _ := serveGleap(t)
-		raw, err := api.NewClientWithResponses(lb.baseURL,
+		server := newServer(t)
+		raw, err := api.NewClientWithResponses(server.URL,
 			api.WithRequestEditorFn(wrapper.BearerAuth(testKey+"\r\nX-Evil: 1")),
 			api.WithRequestEditorFn(wrapper.ProjectHeader(testProject)))
 		require.NoError(t, err)
@@ -458,13 +466,13 @@ func TestRequestEditorsWorkOnTheGeneratedClient(t *testing.T) {
 		assert.Equal(t, "apiKey", invalid.Field)
 		assertNoSecret(t, err)
 
-		raw, err = api.NewClientWithResponses(lb.baseURL,
+		raw, err = api.NewClientWithResponses(server.URL,
 			api.WithRequestEditorFn(wrapper.BearerAuth(testKey)),
 			api.WithRequestEditorFn(wrapper.ProjectHeader("")))
 		require.NoError(t, err)
 		_, err = raw.CreateMessageWithResponse(context.Background(), body)
 		require.True(t, errors.As(err, &invalid))
 		assert.Equal(t, "projectID", invalid.Field)
-		assert.Empty(t, lb.received())
+		assert.Empty(t, server.Requests())
 	})
 }

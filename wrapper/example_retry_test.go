@@ -7,11 +7,10 @@ import (
 	"log"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"sync/atomic"
 	"time"
 
+	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
@@ -69,8 +68,11 @@ func ExampleWithInsecureHTTP() {
 }
 
 func ExampleWithLogger() {
-	baseURL, stop := startFakeGleap()
-	defer stop()
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
 
 	// Time and duration vary from run to run, so this example leaves them out.
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
@@ -81,7 +83,7 @@ func ExampleWithLogger() {
 			return attr
 		},
 	}))
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL), wrapper.WithLogger(logger))
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL), wrapper.WithLogger(logger))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,16 +94,13 @@ func ExampleWithLogger() {
 }
 
 func ExampleRequestError() {
-	// A server that fails with 503, as a Gleap outage would.
-	var requests atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		requests.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprint(w, `{"statusCode":503,"message":"Service temporarily unavailable."}`)
-	}))
-	defer srv.Close()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(srv.URL+"/v3"))
+	// Gleap fails with 503, as in an outage.
+	gleap, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -109,7 +108,7 @@ func ExampleRequestError() {
 	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
 	var requestErr *wrapper.RequestError
 	if errors.As(err, &requestErr) {
-		fmt.Println("attempts:", requestErr.Attempts, "requests seen:", requests.Load())
+		fmt.Println("attempts:", requestErr.Attempts, "requests seen:", len(gleap.Requests()))
 	}
 	if errors.Is(err, wrapper.ErrOutcomeUnknown) {
 		fmt.Println("the message may exist: check the ticket before posting again")
@@ -118,5 +117,5 @@ func ExampleRequestError() {
 	// Output:
 	// attempts: 1 requests seen: 1
 	// the message may exist: check the ticket before posting again
-	// gleap: create message: 503 Service Unavailable: Service temporarily unavailable. (1 attempt; outcome unknown: the message may have been created)
+	// gleap: create message: 503 Service Unavailable: gleaptest: scripted fault (1 attempt; outcome unknown: the message may have been created)
 }

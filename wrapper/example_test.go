@@ -1,46 +1,30 @@
 package wrapper_test
 
+// The Examples of the client. Those that call Gleap call gleaptest instead: a stand-in for api.gleap.io
+// on loopback that checks every request and answer against openapi.yaml. Real code leaves WithBaseURL
+// out.
+
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log"
 	"net/http"
-	"net/http/httptest"
 	"time"
 
-	"github.com/gleap-community/gleap-go/api"
-	"github.com/gleap-community/gleap-go/internal/fakegleap"
+	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// startFakeGleap starts a stand-in for api.gleap.io on loopback that checks every request and answer
-// against openapi.yaml. It returns the base URL to pass to wrapper.WithBaseURL; real code leaves it out.
-func startFakeGleap() (baseURL string, stop func()) {
-	validator, err := fakegleap.NewValidator()
-	if err != nil {
-		log.Fatal(err)
-	}
-	srv := httptest.NewServer(validator.Wrap(fakegleap.NewServer(nil), func(err error) { log.Fatal(err) }))
-	return srv.URL + "/v3", srv.Close
-}
-
-// exampleClient is what ExampleNew shows, for the examples of the Client's methods.
-func exampleClient() (client *wrapper.Client, stop func()) {
-	baseURL, stop := startFakeGleap()
-	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(baseURL))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return client, stop
-}
-
 func ExampleNew() {
-	baseURL, stop := startFakeGleap()
-	defer stop()
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
 
 	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID",
-		wrapper.WithBaseURL(baseURL), // leave out to use https://api.gleap.io/v3
+		wrapper.WithBaseURL(gleap.URL), // leave out to use https://api.gleap.io/v3
 		wrapper.WithUserAgent("billing-service/2.1"),
 		wrapper.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
 	)
@@ -68,11 +52,18 @@ func ExampleNew_invalidKey() {
 }
 
 func ExampleClient_CreateMessage() {
-	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
-	defer stop()
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// Any field of the reference page can be set; fields left nil are not sent.
-	message, err := client.CreateMessage(context.Background(), api.CreateMessageRequest{
+	message, err := client.CreateMessage(context.Background(), wrapper.CreateMessageRequest{
 		Ticket:     wrapper.Ptr("6752e9a8b7c6d5e4f3a21098"),
 		Type:       wrapper.Ptr(wrapper.MessageTypeComment),
 		Comment:    wrapper.PlainTextDoc("Your refund was issued today."),
@@ -87,8 +78,15 @@ func ExampleClient_CreateMessage() {
 }
 
 func ExampleClient_PostReply() {
-	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
-	defer stop()
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hi Ada,\nyour refund is on its way.")
 	if err != nil {
@@ -99,8 +97,15 @@ func ExampleClient_PostReply() {
 }
 
 func ExampleClient_PostNote() {
-	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
-	defer stop()
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	note, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Customer is on the Pro plan.")
 	if err != nil {
@@ -111,8 +116,15 @@ func ExampleClient_PostNote() {
 }
 
 func ExampleClient_PostBotMessage() {
-	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
-	defer stop()
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	message, err := client.PostBotMessage(context.Background(), "6752e9a8b7c6d5e4f3a21098", "An agent will reply within the hour.")
 	if err != nil {
@@ -123,8 +135,15 @@ func ExampleClient_PostBotMessage() {
 }
 
 func ExampleAttach() {
-	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
-	defer stop()
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Here is your receipt.",
 		wrapper.Attach("receipt.pdf", "https://cdn.example.com/files/receipt-4711.pdf", "application/pdf"))
@@ -132,14 +151,21 @@ func ExampleAttach() {
 		log.Fatal(err)
 	}
 	for _, file := range message.Attachments {
-		fmt.Println(*file.Name, *file.Type)
+		fmt.Println(file.Name, *file.Type)
 	}
 	// Output: receipt.pdf application/pdf
 }
 
 func ExampleAsUser() {
-	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
-	defer stop()
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "I'll take this one.",
 		wrapper.AsUser("64f1c2d3e4a5b6c7d8e9f012"))
@@ -194,49 +220,12 @@ func ExamplePlainTextDoc() {
 }
 
 func ExamplePtr() {
-	req := api.CreateMessageRequest{
+	req := wrapper.CreateMessageRequest{
 		Ticket:        wrapper.Ptr("6752e9a8b7c6d5e4f3a21098"),
 		SendToChannel: wrapper.Ptr(true),
 	}
 	fmt.Println(*req.Ticket, *req.SendToChannel, req.IsNote == nil)
 	// Output: 6752e9a8b7c6d5e4f3a21098 true true
-}
-
-func ExampleClient_Raw() {
-	client, stop := exampleClient() // wrapper.New, pointed at a local stand-in for Gleap (see ExampleNew)
-	defer stop()
-
-	// The generated client, with the same credentials, for what the wrapper does not cover.
-	resp, err := client.Raw().CreateMessageWithResponse(context.Background(), api.CreateMessageRequest{
-		Ticket: wrapper.Ptr("6752e9a8b7c6d5e4f3a21098"),
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(resp.StatusCode(), *resp.JSON200.Ticket)
-	// Output: 200 6752e9a8b7c6d5e4f3a21098
-}
-
-func ExampleBearerAuth() {
-	baseURL, stop := startFakeGleap()
-	defer stop()
-
-	// The request editors also authenticate the generated client in package api.
-	raw, err := api.NewClientWithResponses(baseURL,
-		api.WithRequestEditorFn(wrapper.BearerAuth("YOUR_API_KEY")),
-		api.WithRequestEditorFn(wrapper.ProjectHeader("YOUR_PROJECT_ID")),
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
-	resp, err := raw.CreateMessageWithResponse(context.Background(), api.CreateMessageRequest{
-		Ticket: wrapper.Ptr("6752e9a8b7c6d5e4f3a21098"),
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(resp.StatusCode())
-	// Output: 200
 }
 
 func ExampleProjectHeader() {
@@ -252,14 +241,13 @@ func ExampleProjectHeader() {
 }
 
 func ExampleAPIError() {
-	// A server that refuses the key, as Gleap does.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		fmt.Fprint(w, `{"statusCode":401,"error":"Unauthorized","message":"Invalid API key."}`)
-	}))
-	defer srv.Close()
-	client, err := wrapper.New("REVOKED_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(srv.URL+"/v3"))
+	// Gleap refuses the key, as it does a revoked one.
+	gleap, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusUnauthorized}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("REVOKED_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -271,8 +259,8 @@ func ExampleAPIError() {
 	}
 	fmt.Println(err)
 	// Output:
-	// check the key: Invalid API key.
-	// gleap: create message: 401 Unauthorized: Invalid API key. (1 attempt)
+	// check the key: gleaptest: scripted fault
+	// gleap: create message: 401 Unauthorized: gleaptest: scripted fault (1 attempt)
 }
 
 func ExampleWithBaseURL() {
@@ -297,4 +285,88 @@ func ExampleWithUserAgent() {
 	_, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithUserAgent("billing-service/2.1"))
 	fmt.Println(err) // requests carry "User-Agent: billing-service/2.1 gleap-go/<version>"
 	// Output: <nil>
+}
+
+func ExampleWithHeader() {
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	// Every request of this client carries the header, such as a tracing id.
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL),
+		wrapper.WithHeader("X-Trace-Id", "checkout-4711"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Payment retried."); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("Gleap got X-Trace-Id:", gleap.Requests()[0].Header.Get("X-Trace-Id"))
+
+	// The headers the client sets itself cannot be replaced.
+	_, err = wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithHeader("Authorization", "Bearer other"))
+	fmt.Println(err)
+	// Output:
+	// Gleap got X-Trace-Id: checkout-4711
+	// gleap: invalid header Authorization: is set by the client itself
+}
+
+func ExampleWithResponseInto() {
+	// Gleap rate-limits the first attempt, so the call takes two.
+	gleap, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	policy := wrapper.DefaultRetryPolicy()
+	policy.MinBackoff = 10 * time.Millisecond // a short wait, for the example
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL), wrapper.WithRetryPolicy(policy))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	var resp wrapper.Response
+	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello",
+		wrapper.WithResponseInto(&resp)); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("status:", resp.StatusCode, "attempts:", resp.Attempts)
+	fmt.Println("content type:", resp.Header.Get("Content-Type"))
+	// Output:
+	// status: 200 attempts: 2
+	// content type: application/json
+}
+
+func ExampleClient_CreateMessage_perCallOptions() {
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req, err := wrapper.TextMessage("6752e9a8b7c6d5e4f3a21098", "Your order has shipped.")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Options given to a call apply after the client's, to that call only.
+	_, err = client.CreateMessage(context.Background(), req,
+		wrapper.WithTimeout(5*time.Second), wrapper.WithMaxRetries(0), wrapper.WithHeader("X-Trace-Id", "shipping-17"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.CreateMessage(context.Background(), req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i, request := range gleap.Requests() {
+		fmt.Printf("call %d: X-Trace-Id %q\n", i+1, request.Header.Get("X-Trace-Id"))
+	}
+	// Output:
+	// call 1: X-Trace-Id "shipping-17"
+	// call 2: X-Trace-Id ""
 }

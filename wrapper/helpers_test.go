@@ -1,18 +1,33 @@
 package wrapper_test
 
+// What the tests share: the credentials, a gleaptest server and a client for it, the faults that script
+// Gleap's answers, and the checks every failed call goes through.
+
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gleap-community/gleap-go/internal/fakegleap"
+	gleap "github.com/gleap-community/gleap-go"
+	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
@@ -23,106 +38,17 @@ const (
 	ticketID    = "6752e9a8b7c6d5e4f3a21098"
 )
 
-// recordedRequest is one request as it arrived, before validation.
-type recordedRequest struct {
-	Header http.Header
-	Body   []byte
-}
-
-// loopback is a test server on 127.0.0.1 whose traffic is validated against openapi.yaml both ways.
-// Violations fail the test unless the test takes them with takeViolations.
-type loopback struct {
-	baseURL string
-
-	mu         sync.Mutex
-	requests   []recordedRequest
-	violations []error
-}
-
-// serve starts handler behind the spec validator and a recorder that sees every request, valid or not.
-func serve(t *testing.T, handler http.Handler) *loopback {
+// newServer starts a gleaptest server that answers the first requests with faults, in order, and the
+// rest as Gleap would. A request or a scripted answer that breaks openapi.yaml fails the test.
+func newServer(t *testing.T, faults ...gleaptest.Fault) *gleaptest.Server {
 	t.Helper()
-	return start(t, func(validator *fakegleap.Validator, report func(error)) http.Handler {
-		return validator.Wrap(handler, report)
-	})
+	return gleaptest.NewServer(t, gleaptest.WithFaults(faults...))
 }
 
-// serveRaw is serve for handlers that break connections or stream large bodies: requests are still
-// recorded and validated, but handler answers on the connection itself, unchecked.
-func serveRaw(t *testing.T, handler http.Handler) *loopback {
+// newClient returns a wrapper client for server with the test credentials.
+func newClient(t *testing.T, server *gleaptest.Server, opts ...wrapper.Option) *wrapper.Client {
 	t.Helper()
-	return start(t, func(validator *fakegleap.Validator, report func(error)) http.Handler {
-		return validator.WrapRequests(handler, report)
-	})
-}
-
-func start(t *testing.T, validate func(*fakegleap.Validator, func(error)) http.Handler) *loopback {
-	t.Helper()
-	validator, err := fakegleap.NewValidator()
-	require.NoError(t, err)
-	lb := &loopback{}
-	validated := validate(validator, func(err error) {
-		lb.mu.Lock()
-		defer lb.mu.Unlock()
-		lb.violations = append(lb.violations, err)
-	})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		lb.mu.Lock()
-		lb.requests = append(lb.requests, recordedRequest{Header: r.Header.Clone(), Body: body})
-		lb.mu.Unlock()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		validated.ServeHTTP(w, r)
-	}))
-	lb.baseURL = srv.URL + "/v3"
-	t.Cleanup(func() {
-		srv.Close()
-		for _, violation := range lb.takeViolations() {
-			t.Errorf("contract violation: %v", violation)
-		}
-	})
-	return lb
-}
-
-// serveGleap starts the fake Gleap message endpoint.
-func serveGleap(t *testing.T) (*loopback, *fakegleap.Server) {
-	t.Helper()
-	fake := fakegleap.NewServer(nil)
-	return serve(t, fake), fake
-}
-
-// serveAnswer starts a server that answers every valid request with status, contentType and body.
-func serveAnswer(t *testing.T, status int, contentType, body string) *loopback {
-	t.Helper()
-	return serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", contentType)
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, body)
-	}))
-}
-
-func (lb *loopback) received() []recordedRequest {
-	lb.mu.Lock()
-	defer lb.mu.Unlock()
-	return append([]recordedRequest(nil), lb.requests...)
-}
-
-func (lb *loopback) takeViolations() []error {
-	lb.mu.Lock()
-	defer lb.mu.Unlock()
-	taken := lb.violations
-	lb.violations = nil
-	return taken
-}
-
-// newClient returns a wrapper client for lb with the test credentials.
-func newClient(t *testing.T, lb *loopback, opts ...wrapper.Option) *wrapper.Client {
-	t.Helper()
-	client, err := wrapper.New(testKey, testProject, append([]wrapper.Option{wrapper.WithBaseURL(lb.baseURL)}, opts...)...)
+	client, err := wrapper.New(testKey, testProject, append([]wrapper.Option{wrapper.WithBaseURL(server.URL)}, opts...)...)
 	require.NoError(t, err)
 	return client
 }
@@ -134,4 +60,212 @@ func assertNoSecret(t *testing.T, err error) {
 	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 		assert.NotContains(t, fmt.Sprintf(format, err), testKey, "format %s", format)
 	}
+}
+
+// everyAttempt scripts fault for every attempt a test's client makes: more of them than any retry policy
+// of these tests allows (7 attempts at most).
+func everyAttempt(fault gleaptest.Fault) []gleaptest.Fault {
+	return slices.Repeat([]gleaptest.Fault{fault}, 10)
+}
+
+// tooManyRequests is Gleap's answer to a client over its rate limit, without a Retry-After.
+var tooManyRequests = gleaptest.Fault{Status: http.StatusTooManyRequests}
+
+// hangUp drops the connection without answering, after the server read the whole request: Gleap may
+// have acted on the message.
+var hangUp = gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+	}
+})}
+
+// gleapAnswer answers with status, the headers (name, value pairs) and body, a JSON document: for the
+// answers Gleap may send that gleaptest does not script itself, such as a spec example or a Retry-After
+// date. gleaptest does not check a Handler's answer, so this one is checked against openapi.yaml as
+// gleaptest checks its own: an answer Gleap could not send fails the test.
+func gleapAnswer(t *testing.T, status int, body string, headers ...string) gleaptest.Fault {
+	return echoingAnswer(t, status, func(*http.Request) string { return body }, headers...)
+}
+
+// echoingAnswer is gleapAnswer with a body made from the request, for a server that quotes it back.
+func echoingAnswer(t *testing.T, status int, body func(*http.Request) string, headers ...string) gleaptest.Fault {
+	header := http.Header{"Content-Type": {"application/json"}}
+	for i := 0; i+1 < len(headers); i += 2 {
+		header.Set(headers[i], headers[i+1])
+	}
+	return gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		answer := body(r)
+		assert.NoError(t, answerViolation(status, header, answer), "the test's answer breaks openapi.yaml")
+		writeAnswer(w, status, header, answer)
+	})}
+}
+
+// offContractAnswer answers with status, contentType and body, unchecked: for what a proxy in front of
+// Gleap, or a broken Gleap, may send.
+func offContractAnswer(status int, contentType, body string) gleaptest.Fault {
+	header := http.Header{"Content-Type": {contentType}}
+	return gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeAnswer(w, status, header, body)
+	})}
+}
+
+func writeAnswer(w http.ResponseWriter, status int, header http.Header, body string) {
+	for name, values := range header {
+		w.Header()[name] = values
+	}
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// rawAnswerHeldOpen writes the bytes answer makes of the request's Authorization header straight to the
+// connection, for answers net/http's server cannot send (a malformed status line, a final 1xx), then
+// holds the connection open until the client closes it or the test ends.
+func rawAnswerHeldOpen(t *testing.T, answer func(authorization string) string) gleaptest.Fault {
+	return gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if !assert.NoError(t, err) {
+			return
+		}
+		defer conn.Close()
+		stop := context.AfterFunc(t.Context(), func() { _ = conn.Close() })
+		defer stop()
+		if _, err := io.WriteString(conn, answer(r.Header.Get("Authorization"))); err != nil {
+			return
+		}
+		_, _ = io.Copy(io.Discard, conn)
+	})}
+}
+
+// messagesRoute is POST /messages as openapi.yaml describes it, loaded once for the whole test binary.
+var messagesRoute = sync.OnceValues(func() (*routers.Route, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(gleap.OpenAPISpec())
+	if err != nil {
+		return nil, err
+	}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, err
+	}
+	route, _, err := router.FindRoute(httptest.NewRequest(http.MethodPost, wrapper.DefaultBaseURL+"/messages", nil))
+	return route, err
+})
+
+// answerViolation says why an answer to POST /messages breaks openapi.yaml, or returns nil when it
+// conforms: the check gleaptest makes of its own answers, for the answers the tests write by hand.
+func answerViolation(status int, header http.Header, body string) error {
+	route, err := messagesRoute()
+	if err != nil {
+		return fmt.Errorf("loading openapi.yaml: %w", err)
+	}
+	options := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	return openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: httptest.NewRequest(http.MethodPost, wrapper.DefaultBaseURL+"/messages", nil),
+			Route:   route,
+			Options: options,
+		},
+		Status:  status,
+		Header:  header,
+		Body:    io.NopCloser(bytes.NewReader([]byte(body))),
+		Options: options,
+	})
+}
+
+// roundTripperFunc is a transport that reports no progress through httptrace, as custom ones may not.
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// faultRun observes one client: the waits it asked for between attempts (recorded, not slept) and its
+// log lines, which are checked for the key when the test ends.
+type faultRun struct {
+	mu    sync.Mutex
+	waits []time.Duration
+	log   bytes.Buffer
+}
+
+func (r *faultRun) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.log.Write(p)
+}
+
+func (r *faultRun) recordedWaits() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Duration(nil), r.waits...)
+}
+
+// logLines returns the client's log lines, decoded.
+func (r *faultRun) logLines(t *testing.T) []map[string]any {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var lines []map[string]any
+	scanner := bufio.NewScanner(bytes.NewReader(r.log.Bytes()))
+	for scanner.Scan() {
+		var line map[string]any
+		require.NoError(t, json.Unmarshal(scanner.Bytes(), &line))
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// newFaultClient returns a client for baseURL with the test credentials, a JSON logger and recorded
+// waits; opts come last and win.
+func newFaultClient(t *testing.T, baseURL string, opts ...wrapper.Option) (*wrapper.Client, *faultRun) {
+	t.Helper()
+	run := &faultRun{}
+	defaults := []wrapper.Option{
+		wrapper.WithBaseURL(baseURL),
+		wrapper.WithLogger(slog.New(slog.NewJSONHandler(run, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		wrapper.WithSleep(func(ctx context.Context, d time.Duration) error {
+			run.mu.Lock()
+			run.waits = append(run.waits, d)
+			run.mu.Unlock()
+			return ctx.Err()
+		}),
+	}
+	client, err := wrapper.New(testKey, testProject, append(defaults, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		run.mu.Lock()
+		defer run.mu.Unlock()
+		assert.NotContains(t, run.log.String(), testKey, "the key must not be logged")
+	})
+	return client, run
+}
+
+// retryUnknownOutcomes is the default retry policy with the opt-in to retry failures that may have
+// created the message.
+func retryUnknownOutcomes() wrapper.Option {
+	policy := wrapper.DefaultRetryPolicy()
+	policy.RetryUnknownOutcome = true
+	return wrapper.WithRetryPolicy(policy)
+}
+
+func post(client *wrapper.Client, ctx context.Context) error {
+	_, err := client.PostReply(ctx, ticketID, "hello")
+	return err
+}
+
+// requireRequestError checks the error every failed call returns, and returns it.
+func requireRequestError(t *testing.T, err error, attempts int, outcomeUnknown bool) *wrapper.RequestError {
+	t.Helper()
+	assertNoSecret(t, err)
+	var requestErr *wrapper.RequestError
+	require.ErrorAs(t, err, &requestErr)
+	assert.Equal(t, attempts, requestErr.Attempts, "attempts")
+	assert.Equal(t, outcomeUnknown, requestErr.OutcomeUnknown, "outcome unknown")
+	assert.Equal(t, outcomeUnknown, errors.Is(err, wrapper.ErrOutcomeUnknown))
+	assert.Contains(t, err.Error(), fmt.Sprintf("(%d attempt", attempts))
+	return requestErr
+}
+
+func requireAPIError(t *testing.T, err error, status int) *wrapper.APIError {
+	t.Helper()
+	var apiErr *wrapper.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, status, apiErr.StatusCode)
+	return apiErr
 }

@@ -1,126 +1,127 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
-	"fmt"
-	"unicode/utf8"
+	"errors"
+	"net/http"
+
+	"github.com/gleap-community/gleap-go/api"
 )
 
-// MessageTypeComment is the message type of a conversation message (a reply, a note or a bot message).
-const MessageTypeComment = "COMMENT"
+// The calls of Gleap's messages resource. Listing is in list.go, the one-call helpers in post.go.
 
-// MaxTextBytes is the longest text, in bytes, that TextMessage and the Post helpers accept. Gleap does not
-// document a limit; this one is far above any conversation message and stops a runaway payload (a whole
-// log file, say) from being posted into a ticket.
-const MaxTextBytes = 64 << 10
-
-// MessageOption shapes a message built by TextMessage or by the Post helpers before it is checked and
-// sent: AsNote, AsBot, AsUser, Attach. Options are applied in order.
-type MessageOption func(*CreateMessageRequest)
-
-// PostOption is what the Post helpers take: MessageOption values that shape the message and Option values
-// for the call (WithTimeout, WithMaxRetries, ...), in any order.
-type PostOption interface {
-	postOption()
-}
-
-func (MessageOption) postOption() {}
-func (Option) postOption()        {}
-
-// AsNote makes the message an internal note: the team sees it, the contact does not.
-func AsNote() MessageOption {
-	return func(req *CreateMessageRequest) { req.IsNote = Ptr(true) }
-}
-
-// AsBot posts the message as the project's bot instead of a person.
-func AsBot() MessageOption {
-	return func(req *CreateMessageRequest) { req.Bot = Ptr(true) }
-}
-
-// AsUser posts the message as the team member (agent) with the given user id.
-func AsUser(userID string) MessageOption {
-	return func(req *CreateMessageRequest) { req.User = Ptr(userID) }
-}
-
-// Attach attaches a file, given by the URL it can be downloaded from, its file name and its media type
-// (such as "application/pdf"; "" leaves it out). Use it once per file.
-func Attach(name, fileURL, mediaType string) MessageOption {
-	return func(req *CreateMessageRequest) {
-		attachment := Attachment{Name: Ptr(name), URL: Ptr(fileURL)}
-		if mediaType != "" {
-			attachment.Type = Ptr(mediaType)
-		}
-		req.Attachments = append(req.Attachments, attachment)
-	}
-}
-
-// TextMessage builds the request for a plain-text message in a ticket: the text as a TipTap document
-// (see PlainTextDoc) with type COMMENT, shaped by opts. It checks the result: the ticket id must not be
-// blank, the text must be valid UTF-8, at most MaxTextBytes long, and may be blank only when a file is
-// attached, and every attachment needs a name and an absolute http(s) URL. Any problem is a
-// *ValidationError.
+// CreateMessage posts req into a ticket (POST /messages) and returns the message Gleap stored. Fields of
+// req left nil are not sent. The helpers PostReply, PostNote and PostBotMessage cover the common cases.
 //
-// Use it to inspect or extend a message before passing it to Client.CreateMessage.
-func TextMessage(ticketID, text string, opts ...MessageOption) (CreateMessageRequest, error) {
-	// The text is checked before it becomes a document, which costs far more than the text itself.
-	if !utf8.ValidString(text) {
-		return CreateMessageRequest{}, &ValidationError{Field: "text", Problem: "is not valid UTF-8"}
-	}
-	if len(text) > MaxTextBytes {
-		return CreateMessageRequest{}, &ValidationError{Field: "text", Problem: fmt.Sprintf("is %d bytes, more than the %d accepted", len(text), MaxTextBytes)}
-	}
-	req := CreateMessageRequest{
-		Ticket:  Ptr(ticketID),
-		Type:    Ptr(MessageTypeComment),
-		Comment: PlainTextDoc(text),
-	}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&req)
-		}
-	}
-	if req.Ticket == nil || isBlank(*req.Ticket) {
-		return req, &ValidationError{Field: "ticketID", Problem: "must not be blank"}
-	}
-	if isBlank(text) && len(req.Attachments) == 0 {
-		return req, &ValidationError{Field: "text", Problem: "must not be blank unless a file is attached"}
-	}
-	for i, attachment := range req.Attachments {
-		if err := checkAttachment(attachment); err != nil {
-			err.Field = fmt.Sprintf("attachments[%d].%s", i, err.Field)
-			return req, err
-		}
-	}
-	return req, nil
-}
-
-// PostReply posts text as a reply in the ticket, visible to the contact, and returns the stored message.
-// It is TextMessage followed by CreateMessage: invalid input is a *ValidationError and nothing is sent.
-// opts may shape the message (AsUser, Attach, ...) and set options for the call (WithTimeout, ...).
-func (c *Client) PostReply(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
-	var shapes []MessageOption
-	var callOpts []Option
-	for _, opt := range opts {
-		switch opt := opt.(type) {
-		case MessageOption:
-			shapes = append(shapes, opt)
-		case Option:
-			callOpts = append(callOpts, opt)
-		}
-	}
-	req, err := TextMessage(ticketID, text, shapes...)
+// req is checked before anything is sent (see the README's table): a problem is a *ValidationError. Every
+// other failure is a *RequestError: its cause is an *APIError for a non-2xx answer, wraps
+// ErrInvalidResponse for a success answer that cannot be read, and it wraps ErrOutcomeUnknown when the
+// message may exist anyway. Retries follow the RetryPolicy and re-send the identical body.
+//
+// Gleap's API reference: Messages, "Create a new message".
+func (c *Client) CreateMessage(ctx context.Context, req CreateMessageRequest, opts ...Option) (*Message, error) {
+	s, err := c.prepare(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	return c.CreateMessage(ctx, req, callOpts...)
+	// Encoding checks every json.RawMessage field; the body is encoded once and sent as it is.
+	encoded, err := encodeJSON(req)
+	if err != nil {
+		return nil, invalidJSONField(req)
+	}
+	if invalid := checkMessageInput(&req, encoded); invalid != nil {
+		return nil, invalid
+	}
+	message := new(Message)
+	create := endpoint{op: "create message", method: http.MethodPost, path: "/messages",
+		newRequest: func(server string) (*http.Request, error) {
+			return api.NewCreateMessageRequestWithBody(server, "application/json", bytes.NewReader(encoded))
+		}}
+	if err := c.send(ctx, s, create, message); err != nil {
+		return nil, err
+	}
+	return message, nil
 }
 
-// PostNote posts text as an internal note in the ticket: the team sees it, the contact does not.
-func (c *Client) PostNote(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
-	return c.PostReply(ctx, ticketID, text, append([]PostOption{AsNote()}, opts...)...)
+// UpdateMessage changes the message messageID (PUT /messages/{messageId}) and returns it as it is now.
+// Only the fields of req that are set are sent, and only they change. req is checked as CreateMessage
+// checks its request; messageID must not be blank, "." or "..". The call is idempotent, so it is retried
+// after any failure the RetryPolicy allows, 5xx answers and timeouts included.
+//
+// Gleap's API reference: Messages, "Update a message".
+func (c *Client) UpdateMessage(ctx context.Context, messageID string, req UpdateMessageRequest, opts ...Option) (*Message, error) {
+	s, err := c.prepare(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkID("messageID", messageID); err != nil {
+		return nil, err
+	}
+	encoded, err := encodeJSON(req)
+	if err != nil {
+		return nil, invalidJSONField(req)
+	}
+	if invalid := checkMessageInput(&req, encoded); invalid != nil {
+		return nil, invalid
+	}
+	message := new(Message)
+	update := endpoint{op: "update message", method: http.MethodPut, path: "/messages/{messageId}", idempotent: true,
+		newRequest: func(server string) (*http.Request, error) {
+			return api.NewUpdateMessageRequestWithBody(server, messageID, "application/json", bytes.NewReader(encoded))
+		}}
+	if err := c.send(ctx, s, update, message); err != nil {
+		return nil, err
+	}
+	return message, nil
 }
 
-// PostBotMessage posts text in the ticket as the project's bot.
-func (c *Client) PostBotMessage(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
-	return c.PostReply(ctx, ticketID, text, append([]PostOption{AsBot()}, opts...)...)
+// DeleteMessage removes the message messageID from its ticket (DELETE /messages/{messageId}). The call is
+// idempotent and retried like UpdateMessage. A 404 answer to a retry, after an attempt whose outcome was
+// unknown, means that attempt deleted the message: DeleteMessage then returns nil.
+//
+// Gleap's API reference: Messages, "Delete a message".
+func (c *Client) DeleteMessage(ctx context.Context, messageID string, opts ...Option) error {
+	s, err := c.prepare(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := checkID("messageID", messageID); err != nil {
+		return err
+	}
+	remove := endpoint{op: "delete message", method: http.MethodDelete, path: "/messages/{messageId}", idempotent: true,
+		newRequest: func(server string) (*http.Request, error) {
+			return api.NewDeleteMessageRequest(server, messageID)
+		}}
+	err = c.send(ctx, s, remove, nil)
+	var requestErr *RequestError
+	var apiErr *APIError
+	if errors.As(err, &requestErr) && requestErr.OutcomeUnknown && requestErr.Attempts > 1 &&
+		errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return nil
+	}
+	return err
+}
+
+// SearchMessages finds the messages whose text matches term (GET /messages/search). Gleap does not
+// document the shape of a hit, so the result keeps the hits as the server sent them.
+//
+// Gleap's API reference: Messages, "Search messages".
+func (c *Client) SearchMessages(ctx context.Context, term string, opts ...Option) (*SearchResult, error) {
+	s, err := c.prepare(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if isBlank(term) {
+		return nil, &ValidationError{Field: "term", Problem: "must not be blank"}
+	}
+	result := new(SearchResult)
+	search := endpoint{op: "search messages", method: http.MethodGet, path: "/messages/search", idempotent: true,
+		newRequest: func(server string) (*http.Request, error) {
+			return api.NewSearchMessagesRequest(server, &api.SearchMessagesParams{SearchTerm: term})
+		}}
+	if err := c.send(ctx, s, search, result); err != nil {
+		return nil, err
+	}
+	return result, nil
 }

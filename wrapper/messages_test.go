@@ -51,13 +51,13 @@ func TestPostHelpersSendExactlyTheirMessage(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			lb, fake := serveGleap(t)
-			message, err := tc.post(newClient(t, lb), context.Background(), ticketID, "Hello", tc.opts...)
+			server := newServer(t)
+			message, err := tc.post(newClient(t, server), context.Background(), ticketID, "Hello", tc.opts...)
 			require.NoError(t, err)
-			requests := lb.received()
+			requests := server.Requests()
 			require.Len(t, requests, 1)
 			assert.JSONEq(t, tc.want, string(requests[0].Body))
-			require.Len(t, fake.Messages(), 1)
+			require.Len(t, server.Messages(), 1)
 
 			var sent api.CreateMessageRequest
 			require.NoError(t, json.Unmarshal(requests[0].Body, &sent))
@@ -90,12 +90,12 @@ func TestPostHelpersRejectBadInputBeforeSending(t *testing.T) {
 			wrapper.Attach("a.pdf", "https://x.example/a.pdf", ""), wrapper.Attach("b.pdf", "", ""),
 		}, "attachments[1].url"},
 		{"attachment built without a URL", ticketID, "see file", []wrapper.PostOption{wrapper.MessageOption(func(req *wrapper.CreateMessageRequest) {
-			req.Attachments = append(req.Attachments, wrapper.Attachment{Name: wrapper.Ptr("a.pdf")})
+			req.Attachments = append(req.Attachments, wrapper.Attachment{Name: "a.pdf"})
 		})}, "attachments[0].url"},
 		{"an option that clears the ticket", ticketID, "hello", []wrapper.PostOption{wrapper.MessageOption(func(req *wrapper.CreateMessageRequest) { req.Ticket = nil })}, "ticketID"},
 	}
-	lb, _ := serveGleap(t)
-	client := newClient(t, lb)
+	server := newServer(t)
+	client := newClient(t, server)
 	helpers := map[string]postFunc{
 		"PostReply": (*wrapper.Client).PostReply, "PostNote": (*wrapper.Client).PostNote, "PostBotMessage": (*wrapper.Client).PostBotMessage,
 	}
@@ -111,17 +111,18 @@ func TestPostHelpersRejectBadInputBeforeSending(t *testing.T) {
 			})
 		}
 	}
-	assert.Empty(t, lb.received(), "nothing is sent for bad input")
+	assert.Empty(t, server.Requests(), "nothing is sent for bad input")
 }
 
 func TestFileWithoutTextIsAllowed(t *testing.T) {
 	t.Parallel()
-	lb, fake := serveGleap(t)
-	_, err := newClient(t, lb).PostReply(context.Background(), ticketID, "",
+	server := newServer(t)
+	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "",
 		wrapper.Attach("screenshot.png", "https://cdn.example.com/s.png", "image/png"))
 	require.NoError(t, err)
-	require.Len(t, fake.Messages(), 1)
-	assert.Len(t, fake.Messages()[0].Attachments, 1)
+	stored := server.Messages()
+	require.Len(t, stored, 1)
+	assert.Len(t, stored[0].Attachments, 1)
 }
 
 func TestTextMessageBuildsWithoutSending(t *testing.T) {

@@ -11,7 +11,8 @@ import (
 )
 
 // RetryPolicy says which failed calls the client tries again, how often and how long it waits in
-// between. Creating a message is not idempotent, so by default only failures that provably did not
+// between. Reading, changing and deleting a message are idempotent: they are retried after a 429, a 5xx
+// or any network failure. Creating a message is not, so by default only failures that provably did not
 // create it are retried: a 429 answer, and a request that never reached the server (a DNS, dial or TLS
 // handshake failure). The caller's context always wins: its cancellation or deadline ends the retries.
 type RetryPolicy struct {
@@ -26,8 +27,9 @@ type RetryPolicy struct {
 	// more ends the retries; the *APIError then carries its RetryAfter so the caller can schedule. With 0,
 	// any Retry-After ends them.
 	MaxRetryAfter time.Duration
-	// RetryUnknownOutcome also retries failures after which the message may exist already: 5xx answers,
-	// and timeouts or broken connections after the request was sent. It trades lost messages for
+	// RetryUnknownOutcome also retries the failures of CreateMessage (and the Post helpers) after which
+	// the message may exist already: 5xx answers, and timeouts or broken connections after the request
+	// was sent. It trades lost messages for
 	// possible duplicates; leave it off unless a duplicate is harmless to you.
 	RetryUnknownOutcome bool
 }
@@ -66,10 +68,11 @@ type failure struct {
 }
 
 // backoff returns how long to pause before attempt number next (2 for the first retry) after f, and whether
-// the policy allows that retry at all.
-func (p RetryPolicy) backoff(next int, f *failure) (time.Duration, bool) {
+// the policy allows that retry at all. A call that is idempotent is retried after any failure that may
+// have reached Gleap too.
+func (p RetryPolicy) backoff(next int, f *failure, idempotent bool) (time.Duration, bool) {
 	// next-1 > MaxRetries rather than next > MaxRetries+1, which overflows for math.MaxInt.
-	if next-1 > p.MaxRetries || !(f.safeToRetry || f.mayExist && p.RetryUnknownOutcome) {
+	if next-1 > p.MaxRetries || !(f.safeToRetry || f.mayExist && (idempotent || p.RetryUnknownOutcome)) {
 		return 0, false
 	}
 	var apiErr *APIError

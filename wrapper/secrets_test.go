@@ -1,20 +1,17 @@
 package wrapper_test
 
-// Attacks on the key: a proxy in the environment, redirects followed by the caller's own *http.Client, and
-// servers that echo the key or the customer's text back in bodies, status lines and headers.
+// Attacks on the key: plain http beyond loopback, a proxy in the environment, redirects followed by the
+// caller's own *http.Client, servers that echo the key or the customer's text back in bodies, status lines
+// and headers, and printing the values that hold it.
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -36,14 +33,15 @@ func TestPlainHTTPToLoopbackNeverGoesThroughAProxy(t *testing.T) {
 		return
 	}
 	t.Parallel()
+	// A proxy in the environment: another party, which must never see the request.
 	var proxied atomic.Int32
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		proxied.Add(1)
 		w.WriteHeader(http.StatusBadGateway)
 	}))
 	t.Cleanup(proxy.Close)
-	lb, _ := serveGleap(t)
-	port := lb.baseURL[strings.LastIndex(lb.baseURL, ":")+1:]
+	server := newServer(t)
+	port := server.URL[strings.LastIndex(server.URL, ":")+1:]
 
 	for _, host := range []string{"localhost", "LOCALHOST", "LocalHost", "127.0.0.1"} {
 		child := exec.Command(os.Args[0], "-test.run=^TestPlainHTTPToLoopbackNeverGoesThroughAProxy$", "-test.count=1")
@@ -53,11 +51,13 @@ func TestPlainHTTPToLoopbackNeverGoesThroughAProxy(t *testing.T) {
 		assert.NoError(t, err, "host %s: %s", host, output)
 	}
 	assert.Zero(t, proxied.Load(), "the proxy saw the key in clear text")
-	assert.Len(t, lb.received(), 4)
+	assert.Len(t, server.Requests(), 4)
 }
 
 func TestTheCallersHTTPClientFollowsNoRedirect(t *testing.T) {
 	t.Parallel()
+	// Where the redirects lead: another party, on plain http. The TLS servers that redirect stand in for
+	// Gleap over https, which gleaptest does not serve.
 	var plain atomic.Int32
 	plainServer := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { plain.Add(1) }))
 	t.Cleanup(plainServer.Close)
@@ -89,24 +89,20 @@ func TestTheServerCannotPutTheKeyOrTheMessageIntoErrorsAndLogs(t *testing.T) {
 	cases := []struct {
 		name   string
 		status int
-		answer http.HandlerFunc
+		body   func(r *http.Request) string
 	}{
-		{"401 quoting the key", http.StatusUnauthorized, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprintf(w, `{"message":"Invalid API key %s"}`, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		{"401 quoting the key", http.StatusUnauthorized, func(r *http.Request) string {
+			return fmt.Sprintf(`{"message":"Invalid API key %s"}`, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
 		}},
-		{"400 quoting the request", http.StatusBadRequest, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, `{"message":["%s sent hello"]}`, r.Header.Get("Authorization"))
+		{"400 quoting the request", http.StatusBadRequest, func(r *http.Request) string {
+			return fmt.Sprintf(`{"message":["%s sent hello"]}`, r.Header.Get("Authorization"))
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			lb := serve(t, tc.answer)
-			client, run := newFaultClient(t, lb.baseURL)
+			server := newServer(t, echoingAnswer(t, tc.status, tc.body))
+			client, run := newFaultClient(t, server.URL)
 			err := post(client, context.Background())
 			requireRequestError(t, err, 1, false)
 			apiErr := requireAPIError(t, err, tc.status)
@@ -130,49 +126,6 @@ func assertLogHolds(t *testing.T, run *faultRun, words ...string) {
 	}
 }
 
-// rawAnswerServer answers every request on loopback with the bytes answer makes of its Authorization
-// header, written straight to the connection, which it then holds open until the client closes it.
-func rawAnswerServer(t *testing.T, answer func(authorization string) string) string {
-	t.Helper()
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	var handlers sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		_ = listener.Close()
-		mu.Lock()
-		for _, conn := range conns {
-			_ = conn.Close()
-		}
-		mu.Unlock()
-		handlers.Wait()
-	})
-	go func() {
-		for {
-			conn, err := listener.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
-			handlers.Add(1)
-			go func() {
-				defer handlers.Done()
-				reader := bufio.NewReader(conn)
-				req, err := http.ReadRequest(reader)
-				if err != nil {
-					return
-				}
-				fmt.Fprint(conn, answer(req.Header.Get("Authorization")))
-				_, _ = io.Copy(io.Discard, reader)
-			}()
-		}
-	}()
-	return "http://" + listener.Addr().String() + "/v3"
-}
-
 func TestMalformedAnswersQuotingTheKeyDoNotLeakIt(t *testing.T) {
 	t.Parallel()
 	cases := map[string]func(authorization string) string{
@@ -189,11 +142,44 @@ func TestMalformedAnswersQuotingTheKeyDoNotLeakIt(t *testing.T) {
 	for name, answer := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			client, run := newFaultClient(t, rawAnswerServer(t, answer))
+			server := newServer(t, rawAnswerHeldOpen(t, answer))
+			client, run := newFaultClient(t, server.URL)
 			err := post(client, context.Background())
 			requireRequestError(t, err, 1, true)
 			assert.Contains(t, err.Error(), "[REDACTED]", "the error still says what the server sent")
 			assertLogHolds(t, run)
 		})
 	}
+}
+
+func TestPlainHTTPIsOnlyForLoopbackUnlessOptedIn(t *testing.T) {
+	t.Parallel()
+	for _, baseURL := range []string{"http://localhost:4010/v3", "http://127.0.0.1:4010/v3", "http://[::1]:4010/v3", "https://api.gleap.io/v3"} {
+		_, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(baseURL))
+		assert.NoError(t, err, baseURL)
+	}
+	_, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL("http://gleap.internal/v3"))
+	var invalid *wrapper.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "baseURL", invalid.Field)
+	for _, opts := range [][]wrapper.Option{
+		{wrapper.WithBaseURL("http://gleap.internal/v3"), wrapper.WithInsecureHTTP()},
+		{wrapper.WithInsecureHTTP(), wrapper.WithBaseURL("http://gleap.internal/v3")},
+	} {
+		_, err = wrapper.New(testKey, testProject, opts...)
+		assert.NoError(t, err, "the opt-in works in any order")
+	}
+}
+
+func TestPrintingOptionsAndPoliciesNeverShowsTheKey(t *testing.T) {
+	t.Parallel()
+	for _, value := range []any{
+		wrapper.WithBaseURL("https://api.gleap.io/v3"), wrapper.WithRetryPolicy(wrapper.DefaultRetryPolicy()),
+		wrapper.DefaultRetryPolicy(), wrapper.BearerAuth(testKey), wrapper.ProjectHeader(testProject),
+	} {
+		for _, format := range []string{"%v", "%+v", "%#v"} {
+			assert.NotContains(t, fmt.Sprintf(format, value), testKey)
+		}
+	}
+	assert.False(t, strings.Contains(fmt.Sprintf("%#v", wrapper.DefaultRetryPolicy()), "gl_sk"))
 }

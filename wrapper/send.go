@@ -12,6 +12,9 @@ type endpoint struct {
 	op string
 	// method and path name the call in log lines, as in POST /messages.
 	method, path string
+	// idempotent: sending the request twice has the effect of sending it once (GET, PUT, DELETE), so a
+	// failure after sending is retried like one before it.
+	idempotent bool
 	// newRequest builds the request for the API root server (with its trailing slash) with the generated
 	// builder, body included.
 	newRequest func(server string) (*http.Request, error)
@@ -42,9 +45,10 @@ func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, l
 		if f == nil {
 			return nil
 		}
-		mayExist = mayExist || f.mayExist
+		// A GET has no effect to be unsure about.
+		mayExist = mayExist || f.mayExist && e.method != http.MethodGet
 		final := &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: c.redact.redactError(f.err)}
-		pause, retry := s.retry.backoff(last.Attempts+1, f)
+		pause, retry := s.retry.backoff(last.Attempts+1, f, e.idempotent)
 		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, pause) {
 			return final
 		}

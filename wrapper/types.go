@@ -8,6 +8,13 @@ type (
 	// CreateMessageRequest is the body of "Create a new message": every field is optional, and a field
 	// left nil is not sent.
 	CreateMessageRequest = api.CreateMessageRequest
+	// UpdateMessageRequest is the body of "Update a message": only the fields that are set are sent, and
+	// only they change. It has the same fields as CreateMessageRequest.
+	UpdateMessageRequest = api.UpdateMessageRequest
+	// SearchResult is the answer to SearchMessages: the hits as the server sent them.
+	SearchResult = api.MessageSearchResult
+	// MessageAction is an action offered with a message, such as a button.
+	MessageAction = api.MessageAction
 	// Message is a stored message, as Gleap answers with it.
 	Message = api.Message
 	// Attachment is a file attached to a message, given by URL.

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gleap-community/gleap-go/api"
 )
 
 // MaxRequestBytes is the largest encoded request body the client sends. Gleap does not document a limit;
@@ -15,17 +17,17 @@ import (
 // such as a whole file pasted into Data, rather than a message.
 const MaxRequestBytes = 1 << 20
 
-// checkCreateMessage checks what can be checked of a new message without guessing Gleap's rules: something
-// is set, the body is not over MaxRequestBytes, an id that is set is not blank, every attachment has a
+// checkMessageInput checks what can be checked of a new or changed message without guessing Gleap's
+// rules: something is set, the body is not over MaxRequestBytes, an id that is set is not blank, every attachment has a
 // name and a URL and a channel has an id (Gleap's published document requires both), and every string is
 // valid UTF-8 (encoding/json would otherwise send U+FFFD in place of the caller's bytes). encoded is req
 // as it will be sent.
-func checkCreateMessage(req *CreateMessageRequest, encoded []byte) *ValidationError {
+func checkMessageInput(req *api.MessageInput, encoded []byte) *ValidationError {
 	if len(encoded) > MaxRequestBytes {
 		return &ValidationError{Field: "request", Problem: fmt.Sprintf("encodes to %d bytes, more than the %d accepted", len(encoded), MaxRequestBytes)}
 	}
 	if string(encoded) == "{}" {
-		return &ValidationError{Field: "request", Problem: "sets no field, so there is no message to post"}
+		return &ValidationError{Field: "request", Problem: "sets no field, so there is nothing to send"}
 	}
 	ids := [...]struct {
 		field string
@@ -39,7 +41,7 @@ func checkCreateMessage(req *CreateMessageRequest, encoded []byte) *ValidationEr
 			return &ValidationError{Field: id.field, Problem: "must not be blank when it is set"}
 		}
 	}
-	if req.Channel != nil && (req.Channel.ID == nil || isBlank(*req.Channel.ID)) {
+	if req.Channel != nil && isBlank(req.Channel.ID) {
 		return &ValidationError{Field: "channel.id", Problem: "must be set when a channel is given"}
 	}
 	for i, attachment := range req.Attachments {
@@ -61,17 +63,32 @@ func isBlank(value string) bool {
 	return strings.TrimSpace(value) == ""
 }
 
+// checkID checks an id that goes into a URL path. The generated request builders escape it, so "a/b" or
+// "a b" stay one path segment; but "." and ".." would still be read as a step within the path, sending
+// the request to another endpoint.
+func checkID(field, id string) error {
+	switch {
+	case isBlank(id):
+		return &ValidationError{Field: field, Problem: "must not be blank"}
+	case !utf8.ValidString(id):
+		return &ValidationError{Field: field, Problem: "is not valid UTF-8"}
+	case id == "." || id == "..":
+		return &ValidationError{Field: field, Problem: "is not an id"}
+	}
+	return nil
+}
+
 // checkAttachment requires what Gleap's published document requires of an attachment, a name and a URL,
 // and that the URL is an absolute http or https one: the reader downloads the file from it, and any
 // other scheme (javascript:, file:, data:) is at best useless to them.
 func checkAttachment(attachment Attachment) *ValidationError {
-	if attachment.Name == nil || isBlank(*attachment.Name) {
+	if isBlank(attachment.Name) {
 		return &ValidationError{Field: "name", Problem: "must not be blank"}
 	}
-	if attachment.URL == nil || isBlank(*attachment.URL) {
+	if isBlank(attachment.URL) {
 		return &ValidationError{Field: "url", Problem: "must not be blank"}
 	}
-	parsed, err := url.Parse(*attachment.URL)
+	parsed, err := url.Parse(attachment.URL)
 	if err != nil || parsed.Scheme != "https" && parsed.Scheme != "http" || parsed.Host == "" {
 		return &ValidationError{Field: "url", Problem: "must be an absolute http(s) URL, such as https://example.com/file.pdf"}
 	}

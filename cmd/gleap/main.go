@@ -1,8 +1,9 @@
-// Command gleap posts messages into Gleap tickets from a shell, and runs a local stand-in for the Gleap
+// Command gleap posts, lists, changes and deletes the messages of Gleap tickets from a shell, and runs a local stand-in for the Gleap
 // API that validates everything against openapi.yaml.
 //
 //	export GLEAP_API_KEY=... GLEAP_PROJECT=...
 //	gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix."
+//	gleap list --ticket 6752e9a8b7c6d5e4f3a21098
 //	gleap mock --addr 127.0.0.1:4010   # then GLEAP_BASE_URL=http://127.0.0.1:4010/v3 gleap send ...
 //
 // Run "gleap <command> --help" for each command's flags.
@@ -31,11 +32,14 @@ const usage = `gleap posts messages into Gleap tickets and runs a local, spec-va
 Usage:
   gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
   gleap send --json FILE|-
+  gleap list [--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]
+  gleap update MESSAGE_ID --json FILE|-
+  gleap delete MESSAGE_ID
   gleap mock [--addr 127.0.0.1:4010]
 
 Environment:
-  GLEAP_API_KEY    the project's secret API key (required by send)
-  GLEAP_PROJECT    the project id (required by send)
+  GLEAP_API_KEY    the project's secret API key (required by send, list, update and delete)
+  GLEAP_PROJECT    the project id (required by send, list, update and delete)
   GLEAP_BASE_URL   the API root, default https://api.gleap.io/v3
 
 Run "gleap <command> --help" for the flags of a command.
@@ -63,6 +67,12 @@ func run(ctx context.Context, args []string, std stdio, getenv func(string) stri
 	switch args[0] {
 	case "send":
 		return send(ctx, args[1:], std, getenv)
+	case "list":
+		return list(ctx, args[1:], std, getenv)
+	case "update":
+		return update(ctx, args[1:], std, getenv)
+	case "delete":
+		return remove(ctx, args[1:], std, getenv)
 	case "mock":
 		return mock(ctx, args[1:], std)
 	case "help", "-h", "-help", "--help":

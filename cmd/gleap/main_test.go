@@ -74,9 +74,9 @@ func TestSendFlagsShapeTheMessage(t *testing.T) {
 	assert.True(t, *messages[0].IsNote)
 	assert.True(t, *messages[0].Bot)
 	require.Len(t, messages[0].Attachments, 2)
-	assert.Equal(t, "invoice.pdf", *messages[0].Attachments[0].Name)
+	assert.Equal(t, "invoice.pdf", messages[0].Attachments[0].Name)
 	assert.Equal(t, "application/pdf", *messages[0].Attachments[0].Type)
-	assert.Equal(t, "https://files.example.com/notes.txt", *messages[0].Attachments[1].URL)
+	assert.Equal(t, "https://files.example.com/notes.txt", messages[0].Attachments[1].URL)
 }
 
 func TestSendJSONFromAFileOrStdin(t *testing.T) {
@@ -184,6 +184,12 @@ func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 		r := gleap(t, "", "", nil, args...)
 		assert.Equal(t, exitOK, r.code, args)
 		assert.Contains(t, r.stdout, "gleap send --ticket", args)
+	}
+	for command, example := range map[string]string{"list": "gleap list --ticket", "update": "gleap update 6752", "delete": "gleap delete 6752"} {
+		r := gleap(t, "", "", nil, command, "--help")
+		assert.Equal(t, exitOK, r.code, command)
+		assert.Contains(t, r.stdout, example, command)
+		assert.Contains(t, r.stdout, "-api-key", "%s has the connection flags", command)
 	}
 	for _, args := range [][]string{{}, {"publish"}, {"send", "extra-argument"}} {
 		r := gleap(t, "", "", nil, args...)

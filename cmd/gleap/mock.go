@@ -16,7 +16,10 @@ const mockHelp = `Usage:
 Runs a stand-in for the Gleap API until interrupted. Every request and answer is validated against
 gleap-go's openapi.yaml; violations are reported on standard error and the request is refused as Gleap
 would refuse it. It prints its API root first, then one line per request on standard error.
-GET /v3/messages (not part of Gleap's API) lists the messages it stored.
+
+It serves Gleap's message routes: POST and GET /v3/messages (create, list), GET /v3/messages/search,
+PUT and DELETE /v3/messages/{messageId}. To list what it stored now, ask it as Gleap, with credentials:
+  curl -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
 
 It stays small whatever its clients do: it keeps the newest --max-messages messages and forgets the
 oldest, answers a request body over 1 MiB with 413 without reading the rest of it, and closes a
@@ -26,7 +29,7 @@ Example:
   gleap mock --addr 127.0.0.1:4010 &
   export GLEAP_BASE_URL=http://127.0.0.1:4010/v3 GLEAP_API_KEY=test GLEAP_PROJECT=test
   gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Hello from the mock"
-  curl -s http://127.0.0.1:4010/v3/messages
+  curl -s -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
 
 Flags:
 `

@@ -49,15 +49,33 @@ func startMock(t *testing.T, args ...string) (baseURL string, stop func() (stder
 	return fields[len(fields)-1], stop
 }
 
-// listStored returns the messages the mock at baseURL keeps, from its GET /v3/messages.
-func listStored(t *testing.T, baseURL string) []api.Message {
+// mockRequest sends method baseURL+path to the mock with the credentials its help shows and body, and
+// returns the status and the answer.
+func mockRequest(t *testing.T, method, url, body string) (int, []byte) {
 	t.Helper()
-	resp, err := http.Get(baseURL + "/messages")
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header = http.Header{"Authorization": {"Bearer test"}, "Project": {"test"}}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	var listed struct{ Messages []api.Message }
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&listed))
-	return listed.Messages
+	answer, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, answer
+}
+
+// listStored returns the messages the mock at baseURL keeps, as its help says to list them: GET
+// /v3/messages with credentials, which answers with a bare array.
+func listStored(t *testing.T, baseURL string) []api.Message {
+	t.Helper()
+	status, answer := mockRequest(t, http.MethodGet, baseURL+"/messages", "")
+	require.Equal(t, http.StatusOK, status, "%s", answer)
+	var listed []api.Message
+	require.NoError(t, json.Unmarshal(answer, &listed))
+	return listed
 }
 
 func TestMockServesTheCLIEndToEnd(t *testing.T) {
@@ -81,12 +99,43 @@ func TestMockServesTheCLIEndToEnd(t *testing.T) {
 	bad.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, bad.StatusCode)
 
+	// The messages can be changed, searched and deleted, as in Gleap.
+	id := *listed[0].ID
+	status, answer := mockRequest(t, http.MethodPut, baseURL+"/messages/"+id, `{"isNote":true}`)
+	require.Equal(t, http.StatusOK, status, "%s", answer)
+	status, answer = mockRequest(t, http.MethodGet, baseURL+"/messages/search?searchTerm=from+the+MOCK", "")
+	require.Equal(t, http.StatusOK, status, "%s", answer)
+	assert.Contains(t, string(answer), id)
+	status, _ = mockRequest(t, http.MethodDelete, baseURL+"/messages/"+id, "")
+	require.Equal(t, http.StatusNoContent, status)
+	listed = listStored(t, baseURL)
+	require.Len(t, listed, 1)
+	assert.Equal(t, 1, *listed[0].Index)
+
 	log := stop() // the mock has answered every request, and logged it, once it has exited
 	assert.Contains(t, log, "gleap mock: POST /v3/messages 200\n")
 	assert.Contains(t, log, "gleap mock: GET /v3/messages 200\n")
+	assert.Contains(t, log, "gleap mock: PUT /v3/messages/"+id+" 200\n")
+	assert.Contains(t, log, "gleap mock: GET /v3/messages/search 200\n")
+	assert.Contains(t, log, "gleap mock: DELETE /v3/messages/"+id+" 204\n")
+	assert.NotContains(t, log, "contract violation: request GET", "the listing and its answers conform")
 	assert.Regexp(t, `(?s)gleap mock: contract violation: request POST /v3/messages: [^\n]*Authorization.*\n`+
 		`gleap mock: POST /v3/messages 401\n`, log, "the reason, then the request")
 	assert.NotContains(t, log, testKey)
+}
+
+func TestMockHelpSaysHowToListWhatItStored(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"mock", "--help"}, stdio{strings.NewReader(""), &stdout, &stderr}, os.Getenv)
+
+	assert.Equal(t, exitOK, code)
+	help := stdout.String()
+	assert.Contains(t, help, "curl -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages\n")
+	assert.NotContains(t, help, "not part of Gleap's API", "the listing is Gleap's own route")
+	for _, flag := range []string{"-addr", "-max-messages"} {
+		assert.Contains(t, help, flag)
+	}
 }
 
 func TestMockFailsOnABusyAddress(t *testing.T) {

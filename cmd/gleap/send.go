@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"os"
 	"path"
 	"strings"
 
@@ -32,9 +31,6 @@ Examples:
 Flags:
 `
 
-// maxJSONInputBytes caps what --json reads: a message is a few KiB.
-const maxJSONInputBytes = 8 << 20
-
 func send(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
 	flags := flag.NewFlagSet("send", flag.ContinueOnError)
 	ticket := flags.String("ticket", "", "the id of the ticket to post into")
@@ -45,10 +41,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	flags.Var(&attachments, "attach", "attach the file downloadable at `NAME=URL`; repeat for more files")
 	jsonFile := flags.String("json", "", "send the whole CreateMessageRequest in `FILE` (- for standard input) instead of --text")
 	dryRun := flags.Bool("dry-run", false, "print the request that would be sent, key masked, and send nothing")
-	maxRetries := flags.Int("max-retries", wrapper.DefaultRetryPolicy().MaxRetries, "how often to retry a rate-limited or unsent request")
-	apiKey := flags.String("api-key", "", "the API key (default $GLEAP_API_KEY; prefer the variable, flags show in ps)")
-	project := flags.String("project", "", "the project id (default $GLEAP_PROJECT)")
-	baseURL := flags.String("base-url", "", "the API root (default $GLEAP_BASE_URL, else "+wrapper.DefaultBaseURL+")")
+	conn := addConnectionFlags(flags)
 	flags.Usage = helpFor(flags, sendHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
@@ -72,22 +65,12 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		return fail(exitUsage, err)
 	}
 
-	key := firstSet(*apiKey, getenv("GLEAP_API_KEY"))
-	projectID := firstSet(*project, getenv("GLEAP_PROJECT"))
-	base := firstSet(*baseURL, getenv("GLEAP_BASE_URL"), wrapper.DefaultBaseURL)
-	switch {
-	case key == "":
-		return fail(exitUsage, errors.New("gleap: no API key: set GLEAP_API_KEY (or pass --api-key)"))
-	case projectID == "":
-		return fail(exitUsage, errors.New("gleap: no project: set GLEAP_PROJECT (or pass --project)"))
-	}
-	client, err := wrapper.New(key, projectID, wrapper.WithBaseURL(base), wrapper.WithMaxRetries(*maxRetries),
-		wrapper.WithUserAgent("gleap-cli/"+wrapper.Version))
+	client, resolved, err := conn.resolve(getenv)
 	if err != nil {
 		return fail(exitUsage, err)
 	}
 	if *dryRun {
-		if err := printDryRun(std.out, base, key, projectID, req); err != nil {
+		if err := printDryRun(std.out, resolved, req); err != nil {
 			return fail(exitFailure, err)
 		}
 		return exitOK
@@ -100,15 +83,6 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		return fail(exitFailure, err)
 	}
 	return exitOK
-}
-
-func firstSet(values ...string) string {
-	for _, value := range values {
-		if value != "" {
-			return value
-		}
-	}
-	return ""
 }
 
 func messageOptions(note, bot bool, attachments attachFlag) []wrapper.MessageOption {
@@ -125,34 +99,12 @@ func messageOptions(note, bot bool, attachments attachFlag) []wrapper.MessageOpt
 	return opts
 }
 
-// readRequest reads a CreateMessageRequest from file ("-" is in). Unknown fields are an error rather
-// than dropped without a word, and so is anything but whitespace after the message: a second message or
-// a truncated concatenation must not go unnoticed. ticketID, when set, fills in or replaces the ticket.
+// readRequest reads a CreateMessageRequest from file ("-" is in), as readJSON does. ticketID, when set,
+// fills in or replaces the ticket.
 func readRequest(file, ticketID string, in io.Reader) (wrapper.CreateMessageRequest, error) {
 	var req wrapper.CreateMessageRequest
-	if file != "-" {
-		opened, err := os.Open(file)
-		if err != nil {
-			return req, fmt.Errorf("gleap: --json: %w", err)
-		}
-		defer opened.Close()
-		in = opened
-	}
-	// One byte past the cap tells an input over the cap from one that ends exactly at it.
-	capped := &io.LimitedReader{R: in, N: maxJSONInputBytes + 1}
-	decoder := json.NewDecoder(capped)
-	decoder.DisallowUnknownFields()
-	err := decoder.Decode(&req)
-	if err == nil {
-		err = endOfInput(decoder)
-	}
-	switch {
-	case capped.N == 0: // whatever else went wrong, it came from cutting the input short
-		return req, fmt.Errorf("gleap: --json: the input is over the %d MiB limit", maxJSONInputBytes>>20)
-	case errors.Is(err, errDataAfterMessage):
-		return req, fmt.Errorf("gleap: --json: %w", err)
-	case err != nil:
-		return req, fmt.Errorf("gleap: --json: not a message: %w", err)
+	if err := readJSON(file, in, &req, "a message"); err != nil {
+		return req, err
 	}
 	if ticketID != "" {
 		req.Ticket = &ticketID
@@ -163,31 +115,14 @@ func readRequest(file, ticketID string, in io.Reader) (wrapper.CreateMessageRequ
 	return req, nil
 }
 
-// errDataAfterMessage reports input that goes on after the message.
-var errDataAfterMessage = errors.New("there is data after the message: give exactly one JSON object")
-
-// endOfInput checks that only whitespace is left after the value decoder has read.
-func endOfInput(decoder *json.Decoder) error {
-	_, err := decoder.Token()
-	var syntaxErr *json.SyntaxError
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil
-	case err == nil, errors.As(err, &syntaxErr):
-		return errDataAfterMessage
-	default:
-		return err
-	}
-}
-
 // printDryRun shows the request that send would make, with the key masked.
-func printDryRun(out io.Writer, baseURL, key, projectID string, req wrapper.CreateMessageRequest) error {
+func printDryRun(out io.Writer, resolved settings, req wrapper.CreateMessageRequest) error {
 	body, err := json.MarshalIndent(req, "", "  ")
 	if err != nil {
 		return fmt.Errorf("gleap: encoding the message: %w", err)
 	}
 	_, err = fmt.Fprintf(out, "POST %s/messages\nAuthorization: Bearer %s\nproject: %s\nContent-Type: application/json\n\n%s\n",
-		strings.TrimSuffix(baseURL, "/"), maskKey(key), projectID, body)
+		strings.TrimSuffix(resolved.baseURL, "/"), maskKey(resolved.apiKey), resolved.project, body)
 	return err
 }
 

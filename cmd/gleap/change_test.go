@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gleap-community/gleap-go/gleaptest"
+)
+
+// postedNotes posts n notes into ticketID through the CLI and returns their ids, oldest first.
+func postedNotes(t *testing.T, server *gleaptest.Server, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		r := gleap(t, server.URL, "", nil, "send", "--ticket", ticketID, "--text", "note", "--note")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		var printed struct{ ID string }
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &printed))
+		ids[i] = printed.ID
+	}
+	return ids
+}
+
+func TestListPrintsOneMessagePerLineAcrossPages(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	ids := postedNotes(t, server, 3)
+	gleap(t, server.URL, "", nil, "send", "--ticket", "6752e9a8b7c6d5e4f3a2ffff", "--text", "elsewhere")
+
+	r := gleap(t, server.URL, "", nil, "list", "--ticket", ticketID, "--type", "COMMENT", "--since", "2020-01-01")
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Empty(t, r.stderr)
+	var listed []string
+	lines := bufio.NewScanner(strings.NewReader(r.stdout))
+	for lines.Scan() {
+		var message struct{ ID, Ticket string }
+		require.NoError(t, json.Unmarshal(lines.Bytes(), &message), "each line is one JSON message")
+		assert.Equal(t, ticketID, message.Ticket)
+		listed = append(listed, message.ID)
+	}
+	assert.Equal(t, ids, listed)
+}
+
+func TestListLimitStopsAskingForPages(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	postedNotes(t, server, 5)
+	before := len(server.Requests())
+
+	r := gleap(t, server.URL, "", nil, "list", "--ticket", ticketID, "--limit", "2")
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, 2, strings.Count(r.stdout, "\n"))
+	requests := server.Requests()[before:]
+	require.Len(t, requests, 1, "two messages are one page")
+	assert.Equal(t, "2", requests[0].Query.Get("limit"))
+}
+
+func TestUpdateChangesTheFieldsOfTheJSONAndPrintsTheMessage(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	id := postedNotes(t, server, 1)[0]
+
+	r := gleap(t, server.URL, `{"rating": "5", "isNote": false}`, nil, "update", id, "--json", "-")
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	var printed struct {
+		Rating string
+		IsNote bool
+		Ticket string
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &printed))
+	assert.Equal(t, "5", printed.Rating)
+	assert.False(t, printed.IsNote)
+	assert.Equal(t, ticketID, printed.Ticket, "fields not in the JSON stay")
+
+	flagsFirst := gleap(t, server.URL, `{"rating": "4"}`, nil, "update", "--json", "-", id)
+	require.Equal(t, exitOK, flagsFirst.code, flagsFirst.stderr)
+	assert.Equal(t, "4", *server.Messages()[0].Rating)
+}
+
+func TestDeleteRemovesTheMessage(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	ids := postedNotes(t, server, 2)
+
+	r := gleap(t, server.URL, "", nil, "delete", ids[0])
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Empty(t, r.stdout+r.stderr)
+	require.Len(t, server.Messages(), 1)
+	assert.Equal(t, ids[1], *server.Messages()[0].ID)
+}
+
+func TestListUpdateAndDeleteErrors(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	cases := []struct {
+		name     string
+		stdin    string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"list: a bad date", "", []string{"list", "--since", "yesterday"}, exitUsage, "--since"},
+		{"list: a negative limit", "", []string{"list", "--limit", "-1"}, exitUsage, "--limit"},
+		{"list: a blank type", "", []string{"list", "--type", "COMMENT,"}, exitUsage, "Types[1]"},
+		{"update: no id", "{}", []string{"update", "--json", "-"}, exitUsage, "name the message"},
+		{"update: no JSON", "", []string{"update", "6752f0c1a4b3c2d1e0f98765"}, exitUsage, "--json is required"},
+		{"update: an unknown field", `{"colour":"red"}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitUsage, "colour"},
+		{"update: nothing to change", `{}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitUsage, "sets no field"},
+		{"update: an unknown message", `{"rating":"5"}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitFailure, "404"},
+		{"delete: no id", "", []string{"delete"}, exitUsage, "name the message"},
+		{"delete: the id ..", "", []string{"delete", ".."}, exitUsage, "messageID"},
+		{"delete: an unknown message", "", []string{"delete", "6752f0c1a4b3c2d1e0f98765"}, exitFailure, "404"},
+		{"delete: two ids", "", []string{"delete", "a", "b"}, exitUsage, "unexpected argument"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := gleap(t, server.URL, tc.stdin, nil, tc.args...)
+			assert.Equal(t, tc.wantCode, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tc.wantErr)
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
+			assert.Empty(t, r.stdout)
+		})
+	}
+	for _, request := range server.Requests() {
+		assert.NotEqual(t, http.StatusBadRequest, request.Status, "nothing the contract refuses was sent")
+	}
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"errors"
+	"flag"
+
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// connection holds the flags every command that calls Gleap has: the credentials, the API root and the
+// retries. The environment fills in what the flags leave out.
+type connection struct {
+	apiKey, project, baseURL *string
+	maxRetries               *int
+}
+
+func addConnectionFlags(flags *flag.FlagSet) *connection {
+	return &connection{
+		maxRetries: flags.Int("max-retries", wrapper.DefaultRetryPolicy().MaxRetries, "how often to retry a request that the retry policy allows to retry"),
+		apiKey:     flags.String("api-key", "", "the API key (default $GLEAP_API_KEY; prefer the variable, flags show in ps)"),
+		project:    flags.String("project", "", "the project id (default $GLEAP_PROJECT)"),
+		baseURL:    flags.String("base-url", "", "the API root (default $GLEAP_BASE_URL, else "+wrapper.DefaultBaseURL+")"),
+	}
+}
+
+// settings are the connection's values once the environment has filled them in.
+type settings struct {
+	apiKey, project, baseURL string
+}
+
+// resolve fills in the connection from the environment and makes its client. Every error means nothing
+// was sent: the caller exits with exitUsage.
+func (c *connection) resolve(getenv func(string) string) (*wrapper.Client, settings, error) {
+	resolved := settings{
+		apiKey:  firstSet(*c.apiKey, getenv("GLEAP_API_KEY")),
+		project: firstSet(*c.project, getenv("GLEAP_PROJECT")),
+		baseURL: firstSet(*c.baseURL, getenv("GLEAP_BASE_URL"), wrapper.DefaultBaseURL),
+	}
+	switch {
+	case resolved.apiKey == "":
+		return nil, resolved, errors.New("gleap: no API key: set GLEAP_API_KEY (or pass --api-key)")
+	case resolved.project == "":
+		return nil, resolved, errors.New("gleap: no project: set GLEAP_PROJECT (or pass --project)")
+	}
+	client, err := wrapper.New(resolved.apiKey, resolved.project, wrapper.WithBaseURL(resolved.baseURL),
+		wrapper.WithMaxRetries(*c.maxRetries), wrapper.WithUserAgent("gleap-cli/"+wrapper.Version))
+	return client, resolved, err
+}
+
+func firstSet(values ...string) string {
+	for _, value := range values {
+		if value != "" {
+			return value
+		}
+	}
+	return ""
+}

@@ -1,0 +1,139 @@
+//go:build live
+
+package gleap_test
+
+// The live contract check (make live): the client against the real Gleap API, every request and answer
+// validated against openapi.yaml. A maintainer runs it to re-check the spec when Gleap changes its API.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	gleap "github.com/gleap-community/gleap-go"
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// contractCheck is a transport that validates every request it sends and every answer it gets against
+// openapi.yaml, failing the test on a mismatch.
+type contractCheck struct {
+	t      *testing.T
+	router routers.Router
+}
+
+func newContractCheck(t *testing.T) *contractCheck {
+	t.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(gleap.OpenAPISpec())
+	require.NoError(t, err)
+	// Matched on the path alone, so that GLEAP_BASE_URL may name another region.
+	serverURL, err := url.Parse(doc.Servers[0].URL)
+	require.NoError(t, err)
+	doc.Servers = openapi3.Servers{{URL: serverURL.Path}}
+	router, err := legacy.NewRouter(doc)
+	require.NoError(t, err)
+	return &contractCheck{t: t, router: router}
+}
+
+// RoundTrip sends req, checking it and its answer against openapi.yaml.
+func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		var err error
+		if body, err = io.ReadAll(req.Body); err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	checked := req.Clone(req.Context())
+	checked.Body = io.NopCloser(bytes.NewReader(body))
+	checked.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
+	route, pathParams, err := c.router.FindRoute(checked)
+	if err != nil {
+		c.t.Errorf("%s %s is not in openapi.yaml: %v", req.Method, req.URL.Path, err)
+		return http.DefaultTransport.RoundTrip(req)
+	}
+	input := &openapi3filter.RequestValidationInput{Request: checked, PathParams: pathParams, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}}
+	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
+		c.t.Errorf("request %s %s breaks openapi.yaml: %v", req.Method, req.URL.Path, err)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	answer, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(answer))
+	if err := openapi3filter.ValidateResponse(req.Context(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: input, Status: resp.StatusCode, Header: resp.Header,
+		Body: io.NopCloser(bytes.NewReader(answer)), Options: input.Options,
+	}); err != nil {
+		c.t.Errorf("answer %d to %s %s breaks openapi.yaml: %v\n%.2000s", resp.StatusCode, req.Method, req.URL.Path, err, answer)
+	}
+	return resp, nil
+}
+
+func TestLiveContract(t *testing.T) {
+	apiKey, project, ticket := os.Getenv("GLEAP_API_KEY"), os.Getenv("GLEAP_PROJECT"), os.Getenv("GLEAP_TEST_TICKET")
+	if apiKey == "" || project == "" || ticket == "" {
+		t.Skip("skipped: set GLEAP_API_KEY, GLEAP_PROJECT and GLEAP_TEST_TICKET (a ticket the check may post a note into) to check openapi.yaml against the real API")
+	}
+	opts := []wrapper.Option{wrapper.WithHTTPClient(&http.Client{Transport: newContractCheck(t)})}
+	if baseURL := os.Getenv("GLEAP_BASE_URL"); baseURL != "" {
+		opts = append(opts, wrapper.WithBaseURL(baseURL))
+	}
+	client, err := wrapper.New(apiKey, project, opts...)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	reference := fmt.Sprintf("gleap-go-live-check-%d", time.Now().UnixNano())
+	req, err := wrapper.TextMessage(ticket, "gleap-go live contract check: this note is deleted at once.", wrapper.AsNote())
+	require.NoError(t, err)
+	req.MessageRef = &reference
+	note, err := client.CreateMessage(ctx, req)
+	require.NoError(t, err, "post a note")
+	require.NotNil(t, note.ID)
+	id := *note.ID
+	deleted := false
+	t.Cleanup(func() {
+		if !deleted {
+			_ = client.DeleteMessage(context.Background(), id)
+		}
+	})
+
+	found := false
+	for message, err := range client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticket, Sort: "-createdAt", PageSize: 20}) {
+		require.NoError(t, err, "list the ticket")
+		if message.ID != nil && *message.ID == id {
+			found = true
+			assert.Equal(t, reference, *message.MessageRef)
+			break
+		}
+	}
+	assert.True(t, found, "the note is among the ticket's messages")
+
+	updated, err := client.UpdateMessage(ctx, id, wrapper.UpdateMessageRequest{Comment: wrapper.PlainTextDoc("gleap-go live contract check: updated.")})
+	require.NoError(t, err, "update the note")
+	assert.Contains(t, string(updated.Comment), "updated")
+
+	require.NoError(t, client.DeleteMessage(ctx, id), "delete the note")
+	deleted = true
+}

@@ -1,0 +1,208 @@
+package wrapper
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gleap-community/gleap-go/api"
+)
+
+// Paging limits of ListMessages.
+const (
+	// DefaultPageSize is how many messages a page holds unless MessageFilter.PageSize says otherwise.
+	DefaultPageSize = 100
+	// MaxPageSize is the most Gleap answers with at once.
+	MaxPageSize = 10000
+)
+
+// MessageFilter says which messages ListMessages and ListMessagesPage return. Its zero value asks for
+// every message of the project, oldest first; each field that is set narrows it. Only the fields that
+// are set are sent.
+type MessageFilter struct {
+	// Ticket, when set, keeps the messages of this ticket.
+	Ticket string
+	// Types, when set, keeps messages of these types, such as MessageTypeComment.
+	Types []string
+	// Bot, when set, keeps only bot messages (true) or only people's messages (false).
+	Bot *bool
+	// CreatedFrom, when not zero, keeps messages created at or after it.
+	CreatedFrom time.Time
+	// CreatedTo, when not zero, keeps messages created at or before it.
+	CreatedTo time.Time
+	// Sort, when set, orders the messages: "createdAt" (oldest first), "-createdAt" (newest first),
+	// "-updatedAt", ...
+	Sort string
+	// Language, when set, has Gleap translate the messages into it, such as "es".
+	Language string
+	// ShowHistory includes the earlier versions of changed messages.
+	ShowHistory bool
+	// PageSize is how many messages one request asks for: 0 means DefaultPageSize, at most MaxPageSize.
+	PageSize int
+}
+
+// MessagePage is one page of messages.
+type MessagePage struct {
+	// Messages are the page's messages, in the filter's order.
+	Messages []Message
+	// Next is the cursor of the next page, for ListMessagesPage; "" on the last page.
+	Next string
+}
+
+// ListMessages returns every message that filter keeps, page by page (GET /messages in cursor mode): the
+// next page is asked for only when the loop reaches it, and breaking out of the loop asks for no more.
+// A failure is yielded once, as the last item, with a nil message: a *RequestError, or an error wrapping
+// ErrInvalidResponse when the server hands out a cursor it gave before. Requests are retried as the
+// RetryPolicy says, 5xx answers and timeouts included: listing changes nothing.
+//
+//	for message, err := range client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticketID}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(*message.ID)
+//	}
+//
+// Gleap's API reference: Messages, "Find messages by query".
+func (c *Client) ListMessages(ctx context.Context, filter MessageFilter, opts ...Option) iter.Seq2[*Message, error] {
+	return func(yield func(*Message, error) bool) {
+		cursor := ""
+		// A server that hands out a cursor again would make the loop endless.
+		seen := make(map[string]bool)
+		for {
+			page, err := c.ListMessagesPage(ctx, filter, cursor, opts...)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range page.Messages {
+				if !yield(&page.Messages[i], nil) {
+					return
+				}
+			}
+			if page.Next == "" {
+				return
+			}
+			if seen[page.Next] {
+				yield(nil, fmt.Errorf("gleap: list messages: %w: the server gave the cursor %q twice", ErrInvalidResponse, page.Next))
+				return
+			}
+			seen[page.Next] = true
+			cursor = page.Next
+		}
+	}
+}
+
+// ListMessagesPage returns one page of the messages filter keeps, for callers who keep the cursor
+// themselves: cursor "" asks for the first page, page.Next for the one after it. A server that answers
+// with a bare array (Gleap's other paging mode) has given the last page.
+func (c *Client) ListMessagesPage(ctx context.Context, filter MessageFilter, cursor string, opts ...Option) (*MessagePage, error) {
+	s, err := c.prepare(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	params, err := filter.params(cursor)
+	if err != nil {
+		return nil, err
+	}
+	var answer messageList
+	list := endpoint{op: "list messages", method: http.MethodGet, path: "/messages", idempotent: true,
+		newRequest: func(server string) (*http.Request, error) {
+			return api.NewListMessagesRequest(server, params)
+		}}
+	if err := c.send(ctx, s, list, &answer); err != nil {
+		return nil, err
+	}
+	return &answer.page, nil
+}
+
+// params turns the filter into the query of a request in cursor mode.
+func (f MessageFilter) params(cursor string) (*api.ListMessagesParams, error) {
+	pageSize := f.PageSize
+	switch {
+	case pageSize == 0:
+		pageSize = DefaultPageSize
+	case pageSize < 0 || pageSize > MaxPageSize:
+		return nil, &ValidationError{Field: "PageSize", Problem: fmt.Sprintf("must be between 1 and %d, or 0 for %d", MaxPageSize, DefaultPageSize)}
+	}
+	params := &api.ListMessagesParams{Paginated: Ptr(true), Limit: &pageSize, Bot: f.Bot}
+	for _, text := range []struct {
+		field string
+		value string
+		param **string
+	}{
+		{"Ticket", f.Ticket, &params.Ticket}, {"Sort", f.Sort, &params.Sort},
+		{"Language", f.Language, &params.Language}, {"cursor", cursor, &params.Before},
+	} {
+		if text.value == "" {
+			continue
+		}
+		if isBlank(text.value) {
+			return nil, &ValidationError{Field: text.field, Problem: "must not be blank when it is set"}
+		}
+		*text.param = Ptr(text.value)
+	}
+	if len(f.Types) > 0 {
+		for i, messageType := range f.Types {
+			if isBlank(messageType) || strings.Contains(messageType, ",") {
+				return nil, &ValidationError{Field: fmt.Sprintf("Types[%d]", i), Problem: "must be a type name, not blank and without a comma"}
+			}
+		}
+		params.Type = Ptr(strings.Join(f.Types, ","))
+	}
+	if !f.CreatedFrom.IsZero() {
+		params.CreatedFrom = Ptr(f.CreatedFrom.UTC())
+	}
+	if !f.CreatedTo.IsZero() {
+		params.CreatedTo = Ptr(f.CreatedTo.UTC())
+	}
+	if f.ShowHistory {
+		params.ShowHistory = Ptr(true)
+	}
+	return params, nil
+}
+
+// messageList decodes either answer of GET /messages: a page with a cursor, or a bare array, which is
+// the last page.
+type messageList struct {
+	page MessagePage
+}
+
+// UnmarshalJSON decodes a page or a bare array into l.page.
+func (l *messageList) UnmarshalJSON(data []byte) error {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '[' {
+		return json.Unmarshal(trimmed, &l.page.Messages)
+	}
+	var page api.MessagePage
+	if err := json.Unmarshal(data, &page); err != nil {
+		return err
+	}
+	l.page.Messages = page.Items
+	if !page.HasMore {
+		return nil
+	}
+	next, err := cursorOf(page.NextBefore)
+	if err != nil {
+		return err
+	}
+	l.page.Next = next
+	return nil
+}
+
+// cursorOf reads a page's nextBefore, whose type Gleap does not document: a string as it is, a number as
+// its JSON text. A page that says more follow must give one.
+func cursorOf(nextBefore json.RawMessage) (string, error) {
+	var text string
+	if json.Unmarshal(nextBefore, &text) == nil && text != "" {
+		return text, nil
+	}
+	var number json.Number
+	if json.Unmarshal(nextBefore, &number) == nil {
+		return number.String(), nil
+	}
+	return "", fmt.Errorf("the page says more follow but its nextBefore (%.40s) is no cursor", nextBefore)
+}
