@@ -142,7 +142,7 @@ func rawSender(server *gleaptest.Server) sender {
 
 // wrapperSender is the wrapper as users get it from New: default HTTP client, retries and timeouts on.
 func wrapperSender(server *gleaptest.Server) sender {
-	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL))
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithRateLimit(0, 0))
 	if err != nil {
 		panic(err)
 	}
@@ -224,7 +224,7 @@ func BenchmarkCreateMessageConcurrent(b *testing.B) {
 // once.
 func BenchmarkDecodeMessage(b *testing.B) {
 	server := startMessageServer(b)
-	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL))
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithRateLimit(0, 0))
 	require.NoError(b, err)
 	var answer wrapper.Response
 	_, err = client.CreateMessage(context.Background(), realisticMessage(), wrapper.WithResponseInto(&answer))
@@ -251,9 +251,9 @@ func TestManyGoroutinesReuseConnections(t *testing.T) {
 // The control for TestManyGoroutinesReuseConnections: with net/http's defaults the same load opens far
 // more connections, so the bound above is a real one.
 func TestNetHTTPDefaultsOpenAConnectionPerMessage(t *testing.T) {
-	const messages = 1_000
+	const messages = 4_000
 	server := startMessageServer(t)
-	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithHTTPClient(&http.Client{}))
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithHTTPClient(&http.Client{}), wrapper.WithRateLimit(0, 0))
 	require.NoError(t, err)
 	var connections connectionCounter
 	require.NoError(t, sendConcurrently(messages, func(ctx context.Context) error {

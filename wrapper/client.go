@@ -28,6 +28,8 @@ type Client struct {
 	// redact removes the API key from text that came from outside the client.
 	redact redactor
 	raw    *api.ClientWithResponses
+	// pacer is shared by every call, and so by every goroutine using the client.
+	pacer *pacer
 	settings
 }
 
@@ -36,8 +38,9 @@ type Client struct {
 // breaks, control characters) is a *ValidationError that never repeats the value.
 //
 // Without options the client talks to DefaultBaseURL, follows DefaultRetryPolicy, gives each attempt 30
-// seconds unless the context has a deadline, and reads success answers of up to 4 MiB. The same options
-// can be given to each call, for that call only.
+// seconds unless the context has a deadline, reads success answers of up to 4 MiB, and paces itself to
+// Gleap's rate limit of 1000 requests per minute. The same options can be given to each call, for that
+// call only (except WithRateLimit, which is the client's).
 func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err := checkToken("apiKey", apiKey); err != nil {
 		return nil, err
@@ -71,7 +74,7 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
-	return &Client{authorize: authorize, redact: newRedactor(apiKey), raw: raw, settings: s}, nil
+	return &Client{authorize: authorize, redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}, nil
 }
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
@@ -91,6 +94,9 @@ func (c *Client) prepare(ctx context.Context, opts []Option) (*settings, error) 
 		return &c.settings, nil
 	}
 	s, err := c.settings.apply(opts)
+	if err == nil && s.rateLimit != c.settings.rateLimit {
+		err = &ValidationError{Field: "rateLimit", Problem: "is an option of the client, shared by all its calls; give WithRateLimit to New"}
+	}
 	return &s, err
 }
 

@@ -61,19 +61,20 @@ func Example() {
 		Comment:    wrapper.PlainTextDoc("Your invoice is ready."),
 		MessageRef: wrapper.Ptr("invoice-4711"),
 	}
-	gleap.QueueFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Minute})
-	_, err = client.CreateMessage(ctx, req)
-	fmt.Println("rate limit:", explain(err))
+	_, err = client.PostReply(ctx, " ", "Hello")
+	fmt.Println("bad input:", explain(err))
 
 	gleap.QueueFaults(gleaptest.Fault{Status: http.StatusBadGateway})
 	_, err = client.CreateMessage(ctx, req)
 	fmt.Println("outage:", explain(err))
 
-	_, err = client.PostReply(ctx, " ", "Hello")
-	fmt.Println("bad input:", explain(err))
+	// A 429 holds back every call of the client for its Retry-After (at most 30 s), so it comes last here.
+	gleap.QueueFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Minute})
+	_, err = client.CreateMessage(ctx, req)
+	fmt.Println("rate limit:", explain(err))
 	// Output:
 	// stored: COMMENT at index 0 by 64f1c2d3e4a5b6c7d8e9f012
-	// rate limit: rate-limited, try again in 1m0s
-	// outage: may have been posted, check the ticket before posting again
 	// bad input: nothing sent, fix the ticketID
+	// outage: may have been posted, check the ticket before posting again
+	// rate limit: rate-limited, try again in 1m0s
 }

@@ -18,3 +18,11 @@ var Sleep = sleep
 
 // DefaultHTTPClient is the *http.Client of a client made without WithHTTPClient.
 var DefaultHTTPClient = defaultHTTPClient
+
+// WithClock replaces the client's clock, so tests can see the pacing without waiting for it.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) error {
+		s.now = now
+		return nil
+	}
+}

@@ -216,12 +216,22 @@ func (r *faultRun) logLines(t *testing.T) []map[string]any {
 func newFaultClient(t *testing.T, baseURL string, opts ...wrapper.Option) (*wrapper.Client, *faultRun) {
 	t.Helper()
 	run := &faultRun{}
+	// The pacer's clock moves only with the recorded waits, so a 429's pause is seen once, exactly. The
+	// rate limit is off: pacing has tests of its own.
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	defaults := []wrapper.Option{
 		wrapper.WithBaseURL(baseURL),
 		wrapper.WithLogger(slog.New(slog.NewJSONHandler(run, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		wrapper.WithRateLimit(0, 0),
+		wrapper.WithClock(func() time.Time {
+			run.mu.Lock()
+			defer run.mu.Unlock()
+			return now
+		}),
 		wrapper.WithSleep(func(ctx context.Context, d time.Duration) error {
 			run.mu.Lock()
 			run.waits = append(run.waits, d)
+			now = now.Add(d)
 			run.mu.Unlock()
 			return ctx.Err()
 		}),

@@ -40,8 +40,12 @@ type settings struct {
 	logger           *slog.Logger
 	// responseInto, when set, receives the raw answer of the call (WithResponseInto).
 	responseInto *Response
-	// sleep waits between attempts; tests replace it to see the pauses without spending them.
+	// rateLimit paces the client (WithRateLimit); a client's, never a call's.
+	rateLimit rateLimit
+	// sleep waits between attempts and for the rate limit, and now tells the time; tests replace them to
+	// see the pauses without spending them.
 	sleep func(context.Context, time.Duration) error
+	now   func() time.Time
 }
 
 // Defaults of a client made by New without options.
@@ -58,7 +62,9 @@ func defaultSettings() settings {
 		retry:            DefaultRetryPolicy(),
 		timeout:          defaultTimeout,
 		maxResponseBytes: defaultMaxResponseBytes,
+		rateLimit:        rateLimit{requests: DefaultRateLimitRequests, period: DefaultRateLimitPeriod},
 		sleep:            sleep,
+		now:              time.Now,
 	}
 }
 

@@ -2,8 +2,10 @@ package wrapper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // endpoint is one API operation as the retry loop sees it.
@@ -36,9 +38,21 @@ func (c *Client) send(ctx context.Context, s *settings, e endpoint, into any) er
 
 func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, last *Response) error {
 	mayExist := false
+	// failed is the error of the attempt before, which a failed wait for the next one still reports.
+	var failed *RequestError
+	stop := func(err error) error {
+		if failed == nil {
+			return &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: err}
+		}
+		failed.Err = fmt.Errorf("%w while waiting to retry after: %w", err, failed.Err)
+		return failed
+	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: err}
+			return stop(err)
+		}
+		if err := c.pacer.wait(ctx, s); err != nil {
+			return stop(err)
 		}
 		last.Attempts++
 		f := c.attempt(ctx, s, e, into, last)
@@ -47,14 +61,38 @@ func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, l
 		}
 		// A GET has no effect to be unsure about.
 		mayExist = mayExist || f.mayExist && e.method != http.MethodGet
-		final := &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: c.redact.redactError(f.err)}
+		failed = &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: c.redact.redactError(f.err)}
 		pause, retry := s.retry.backoff(last.Attempts+1, f, e.idempotent)
+		tooMany := c.pauseAfter429(s, f, pause, retry)
 		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, pause) {
-			return final
+			return failed
 		}
-		if err := s.sleep(ctx, pause); err != nil {
-			final.Err = fmt.Errorf("%w while waiting %v to retry after: %w", err, pause, final.Err)
-			return final
+		// After a 429 the pacer waits out the pause, for every goroutine, before the next attempt.
+		if !tooMany {
+			if err := s.sleep(ctx, pause); err != nil {
+				return stop(err)
+			}
 		}
 	}
+}
+
+// pauseAfter429 holds every request of the client back when f is a 429, and reports whether it was: the
+// limit is the project's, so one goroutine told to slow down means all of them. The pause is the retry's,
+// or, when the policy does not retry, the answer's Retry-After (the first backoff without one), at most
+// the policy's MaxRetryAfter.
+func (c *Client) pauseAfter429(s *settings, f *failure, retryPause time.Duration, retry bool) bool {
+	var apiErr *APIError
+	if !errors.As(f.err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests {
+		return false
+	}
+	pause := retryPause
+	if !retry {
+		pause = apiErr.RetryAfter
+		if pause <= 0 {
+			pause = s.retry.MinBackoff
+		}
+		pause = min(pause, s.retry.MaxRetryAfter)
+	}
+	c.pacer.pause(s.now(), pause)
+	return true
 }

@@ -1,0 +1,171 @@
+package wrapper_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// fakeTime is a clock that moves only when the client sleeps, and a record of those sleeps: the pacing
+// can be seen exactly, without waiting for it.
+type fakeTime struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func newFakeTime() *fakeTime {
+	return &fakeTime{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+}
+
+// options makes the client use this clock; advance says whether a sleep moves it.
+func (f *fakeTime) options(advance bool) []wrapper.Option {
+	return []wrapper.Option{
+		wrapper.WithClock(func() time.Time {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			return f.now
+		}),
+		wrapper.WithSleep(func(ctx context.Context, d time.Duration) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.sleeps = append(f.sleeps, d)
+			if advance {
+				f.now = f.now.Add(d)
+			}
+			return ctx.Err()
+		}),
+	}
+}
+
+func (f *fakeTime) recorded() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.sleeps)
+}
+
+func pacedClient(t *testing.T, server *gleaptest.Server, clock *fakeTime, advance bool, opts ...wrapper.Option) *wrapper.Client {
+	t.Helper()
+	all := append([]wrapper.Option{wrapper.WithBaseURL(server.URL)}, clock.options(advance)...)
+	client, err := wrapper.New(testKey, testProject, append(all, opts...)...)
+	require.NoError(t, err)
+	return client
+}
+
+func TestPacingIsSharedByEveryGoroutineOfAClient(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	clock := newFakeTime()
+	client := pacedClient(t, server, clock, false, wrapper.WithRateLimit(10, time.Second))
+
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			_, err := client.PostNote(context.Background(), ticketID, "paced")
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+
+	waits := clock.recorded()
+	slices.Sort(waits)
+	require.Len(t, waits, 19, "the first request goes at once")
+	for i, wait := range waits {
+		assert.InDelta(t, float64(time.Duration(i+1)*100*time.Millisecond), float64(wait), float64(time.Millisecond),
+			"one turn every 100 ms, whichever goroutine takes it")
+	}
+	assert.Len(t, server.Requests(), 20)
+}
+
+func TestTheDefaultPaceIsGleapsLimit(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	clock := newFakeTime()
+	client := pacedClient(t, server, clock, false)
+	for range 3 {
+		_, err := client.PostNote(context.Background(), ticketID, "paced")
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []time.Duration{60 * time.Millisecond, 120 * time.Millisecond}, clock.recorded(),
+		"1000 requests a minute: one every 60 ms")
+}
+
+func TestA429PausesTheWholeClient(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second}))
+	clock := newFakeTime()
+	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(0, 0))
+
+	_, err := client.PostNote(context.Background(), ticketID, "told to slow down", wrapper.WithMaxRetries(0))
+	require.Error(t, err)
+	require.Empty(t, clock.recorded(), "no retry, so no wait of its own")
+
+	_, err = client.PostNote(context.Background(), ticketID, "another caller")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{2 * time.Second}, clock.recorded(), "the next call waits out the Retry-After")
+
+	_, err = client.PostNote(context.Background(), ticketID, "after the pause")
+	require.NoError(t, err)
+	assert.Len(t, clock.recorded(), 1, "the pause is over")
+}
+
+func TestA429WithoutRetryAfterPausesForTheFirstBackoff(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests}))
+	clock := newFakeTime()
+	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(0, 0))
+	_, err := client.PostNote(context.Background(), ticketID, "x", wrapper.WithMaxRetries(0))
+	require.Error(t, err)
+	_, err = client.PostNote(context.Background(), ticketID, "y")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{wrapper.DefaultRetryPolicy().MinBackoff}, clock.recorded())
+}
+
+func TestAWaitForTheRateLimitThatCannotFitTheDeadlineFailsAtOnce(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	clock := newFakeTime()
+	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(1, time.Hour))
+	_, err := client.PostNote(context.Background(), ticketID, "first")
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = client.PostNote(ctx, ticketID, "second")
+
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	var requestErr *wrapper.RequestError
+	require.ErrorAs(t, err, &requestErr)
+	assert.Zero(t, requestErr.Attempts, "nothing was sent")
+	assert.Empty(t, clock.recorded(), "no wait was started")
+	assert.Len(t, server.Requests(), 1)
+
+	_, err = client.PostNote(context.Background(), ticketID, "third")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{time.Hour}, clock.recorded(), "the refused wait gave its turn back")
+}
+
+func TestWithRateLimitIsTheClientsOption(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL))
+	require.NoError(t, err)
+	_, err = client.PostNote(context.Background(), ticketID, "x", wrapper.WithRateLimit(0, 0))
+	var invalid *wrapper.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "rateLimit", invalid.Field)
+	for _, bad := range []wrapper.Option{wrapper.WithRateLimit(-1, time.Second), wrapper.WithRateLimit(5, 0)} {
+		_, err := wrapper.New(testKey, testProject, bad)
+		require.ErrorAs(t, err, &invalid)
+	}
+	assert.Empty(t, server.Requests())
+}
