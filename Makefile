@@ -10,7 +10,7 @@ BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 BENCH_COUNT := 6
 MIN_WRAPPER_COVERAGE := 85
 
-.PHONY: generate check-generated test vet fmt-check demo lint fuzz bench prism live
+.PHONY: generate check-generated test vet fmt-check demo inbox lint fuzz bench prism live
 
 ## generate: regenerate api/ from openapi.yaml (run after editing the spec, commit the result)
 generate:
@@ -57,6 +57,10 @@ bench:
 ## demo: the CLI against the local mock: a reply, a note and a bot message, validated against openapi.yaml
 demo:
 	@bash scripts/demo.sh
+
+## inbox: the demo, then its mock keeps running on 127.0.0.1:4010 with the messages: open the inbox it prints; Ctrl-C stops it
+inbox:
+	@bash scripts/demo.sh --serve
 
 ## prism: the CLI's list, update and delete against Prism serving Gleap's own document (needs Node.js)
 prism:

@@ -21,6 +21,10 @@
 // second document as well, such as Gleap's own published one. Faults (an error status, a Retry-After, a
 // slow answer, a dropped connection) can be scripted to test how code copes with Gleap failing.
 //
+// WithInbox serves a web page at the server's root that shows what was posted, as Gleap would, and
+// the requests the contract rejected; Server.Inbox is the same page for a server of your own, and
+// Server.Clear empties the server. `gleap mock` serves it at http://127.0.0.1:4010/.
+//
 // The server stays small whatever its clients do: it keeps the newest 10,000 messages and request
 // records (WithMaxMessages), answers a request body over 1 MiB with 413 Request Entity Too Large without
 // reading the rest of it, and closes a connection that takes over 30 seconds to send its request (10

@@ -18,6 +18,8 @@ type config struct {
 	timeouts         timeouts
 	reportViolation  func(error)
 	requestSpecs     []namedSpec
+	rateLimit        rateLimit
+	inbox            bool
 }
 
 // namedSpec is a document given to WithRequestsCheckedAgainst.
@@ -37,6 +39,9 @@ func newConfig(opts []Option) (config, error) {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.rateLimit.requests < 0 || c.rateLimit.requests > 0 && c.rateLimit.period <= 0 {
+		return c, fmt.Errorf("gleaptest: WithRateLimit(%d, %v): want a positive period, or 0 requests for no limit", c.rateLimit.requests, c.rateLimit.period)
 	}
 	return c, nil
 }

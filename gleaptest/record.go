@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 )
 
 // Request is the record of one request the server received, and of how it answered it.
@@ -31,6 +32,9 @@ type Request struct {
 	// when they conform, and for what is not checked: a body over the size cap, and with
 	// WithoutContractChecks everything openapi.yaml would check.
 	Violation error
+
+	seq      uint64    // the request's number, counted from 1 by the server: the inbox tells records apart by it
+	received time.Time // when the request arrived, by the wall clock: WithClock is for the messages only
 }
 
 // clone returns a copy of r that shares nothing with it. The caller holds the lock of the records r is
@@ -45,17 +49,23 @@ func (r *Request) clone() Request {
 
 // records keeps the records of the newest requests, at most max of them.
 type records struct {
-	max int
+	max     int
+	changes changes // bumped at every change to the records, and so to the store: the inbox follows it
 
-	mu   sync.Mutex
-	kept []*Request // oldest first
+	mu    sync.Mutex
+	kept  []*Request // oldest first
+	added uint64     // how many requests were recorded
 }
 
 // add records a request as it arrives, before it is answered, and returns its record.
 func (l *records) add(r *http.Request, body []byte) *Request {
-	record := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: r.Header.Clone(), Body: body}
+	record := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: r.Header.Clone(), Body: body,
+		received: time.Now()}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.added++
+	record.seq = l.added
+	l.changes.bump()
 	if len(l.kept) == l.max {
 		l.kept[0] = nil // the backing array outlives the slice's start: let the record go
 		l.kept = l.kept[1:]
@@ -69,6 +79,7 @@ func (l *records) answered(record *Request, status int, violation error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	record.Status, record.Violation = status, violation
+	l.changes.bump()
 }
 
 // copyOf returns a copy of record.

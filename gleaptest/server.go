@@ -19,12 +19,14 @@ type Server struct {
 	URL string
 
 	validator       *validator // nil with WithoutContractChecks
+	limiter         *limiter   // nil without WithRateLimit
 	requestSpecs    []requestSpec
 	store           *store
 	records         records
 	timeouts        timeouts
 	requestLog      func(Request)
 	reportViolation func(error)
+	withInbox       bool // WithInbox: the inbox is served at the root
 
 	http      *http.Server
 	fresh     freshConns
@@ -89,6 +91,7 @@ func configure(opts []Option) (*Server, string, error) {
 	}
 	s := &Server{
 		store:           newStore(c.now, c.maxMessages),
+		limiter:         newLimiter(c.rateLimit, c.now),
 		records:         records{max: c.maxMessages},
 		timeouts:        c.timeouts,
 		requestLog:      c.requestLog,
@@ -109,13 +112,14 @@ func configure(opts []Option) (*Server, string, error) {
 		}
 		s.requestSpecs = append(s.requestSpecs, spec)
 	}
+	s.withInbox = c.inbox
 	return s, c.addr, nil
 }
 
 // start serves on listener.
 func (s *Server) start(listener net.Listener) {
 	s.URL = "http://" + listener.Addr().String() + apiRoot
-	s.http = &http.Server{Handler: http.HandlerFunc(s.serve), ConnState: s.fresh.track}
+	s.http = &http.Server{Handler: s.rootHandler(s.withInbox), ConnState: s.fresh.track}
 	s.timeouts.apply(s.http)
 	s.http.RegisterOnShutdown(s.fresh.closeAll)
 	go func() {

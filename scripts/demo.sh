@@ -4,8 +4,23 @@
 # note and a bot message with `gleap send`, previews one with --dry-run, lists what the mock stored as
 # Gleap lists messages (with curl, when it is installed), and fails if the mock saw anything that
 # breaks the contract.
+#
+# make inbox (scripts/demo.sh --serve): the same, then the mock keeps running with the demo's messages,
+# on 127.0.0.1:4010 (or $GLEAP_MOCK_ADDR), until Ctrl-C: open the inbox it prints in a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+serve=false
+case "${1:-}" in
+"") ;;
+--serve) serve=true ;;
+*)
+	echo "usage: scripts/demo.sh [--serve]" >&2
+	exit 2
+	;;
+esac
+addr=127.0.0.1:0
+if $serve; then addr=${GLEAP_MOCK_ADDR:-127.0.0.1:4010}; fi
 
 work=$(mktemp -d)
 mock_pid=
@@ -16,10 +31,18 @@ cleanup() {
 trap cleanup EXIT
 
 go build -o "$work/gleap" ./cmd/gleap
-coproc MOCK { exec "$work/gleap" mock --addr 127.0.0.1:0 2>"$work/mock.log"; }
-mock_pid=$MOCK_PID
-read -r announcement <&"${MOCK[0]}" # printed once the mock is listening
+# The mock announces its API root, then its inbox, once it listens. A pipe rather than a coprocess: if
+# the mock cannot start (the address is taken), reading ends at once and its error is shown.
+mkfifo "$work/announcements"
+"$work/gleap" mock --addr "$addr" >"$work/announcements" 2>"$work/mock.log" &
+mock_pid=$!
+exec {announcements}<"$work/announcements"
+if ! read -r announcement <&"$announcements" || ! read -r inbox_line <&"$announcements"; then
+	cat "$work/mock.log" >&2
+	exit 1
+fi
 echo "$announcement"
+echo "$inbox_line"
 
 export GLEAP_BASE_URL=${announcement##* }
 export GLEAP_API_KEY=demo-secret-api-key-0001 GLEAP_PROJECT=64f1c2d3e4a5b6c7d8e9f999
@@ -51,3 +74,18 @@ if grep -q "contract violation" "$work/mock.log"; then
 	exit 1
 fi
 echo "Every request and answer matched openapi.yaml."
+
+if ! $serve; then
+	exit 0
+fi
+if command -v curl >/dev/null 2>&1; then
+	# One request that breaks the contract on purpose, so that the inbox has a rejection to show.
+	printf '\n$ curl -sS -X POST "$GLEAP_BASE_URL/messages" -d '"'"'{"ticket":"%s"}'"'"'   # no credentials: rejected on purpose\n' "$ticket"
+	curl -sS -X POST -H "Content-Type: application/json" -d "{\"ticket\":\"$ticket\"}" "$GLEAP_BASE_URL/messages"
+	echo
+fi
+inbox=${inbox_line##* }
+printf '\nThe mock keeps running with these messages. Open the inbox in a browser:\n\n    %s\n\n' "$inbox"
+echo "Point your own code at GLEAP_BASE_URL=$GLEAP_BASE_URL to see its messages there too. Ctrl-C stops the mock."
+trap 'echo; echo "Stopping the mock."; exit 0' INT TERM
+wait "$mock_pid"

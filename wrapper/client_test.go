@@ -278,7 +278,7 @@ func TestEveryDocumentedErrorStatusBecomesAnAPIError(t *testing.T) {
 			assert.Equal(t, body, string(apiErr.Body))
 			want := fmt.Sprintf("gleap: create message: %d %s: %s (1 attempt)", status, http.StatusText(status), example.Message)
 			if status >= 500 {
-				want = strings.Replace(want, ")", "; outcome unknown: the message may have been created)", 1)
+				want = strings.Replace(want, ")", "; outcome unknown: the call may have taken effect)", 1)
 			}
 			assert.Equal(t, want, err.Error())
 			assert.Equal(t, status >= 500, errors.Is(err, wrapper.ErrOutcomeUnknown))

@@ -15,11 +15,13 @@ import (
 // answer could not be read (not JSON, or larger than the client accepts). The call itself took effect.
 var ErrInvalidResponse = errors.New("invalid response")
 
-// ErrOutcomeUnknown is wrapped by the error returned when a call failed after its request may have
-// reached Gleap: a 5xx answer, a timeout or a connection broken after the request was sent. The message
-// may or may not exist. Check the ticket before posting it again, or opt in to retrying such failures with
-// RetryPolicy.RetryUnknownOutcome if a duplicate is harmless to you.
-var ErrOutcomeUnknown = errors.New("outcome unknown: the message may have been created")
+// ErrOutcomeUnknown is wrapped by the error returned when a call that changes something failed after its
+// request may have reached Gleap: a 5xx answer, a timeout or a connection broken after the request was
+// sent. For CreateMessage, the message may or may not exist: check the ticket before posting it again
+// (ListMessages, by its messageRef), or opt in to retrying such failures with
+// RetryPolicy.RetryUnknownOutcome if a duplicate is harmless to you. UpdateMessage and DeleteMessage are
+// retried after such failures; when they still fail, the change may or may not have been made.
+var ErrOutcomeUnknown = errors.New("outcome unknown: the call may have taken effect")
 
 // ValidationError reports input that was rejected before anything was sent. It names the field and the
 // problem but never repeats the value, which may be a secret.

@@ -117,5 +117,5 @@ func ExampleRequestError() {
 	// Output:
 	// attempts: 1 requests seen: 1
 	// the message may exist: check the ticket before posting again
-	// gleap: create message: 503 Service Unavailable: gleaptest: scripted fault (1 attempt; outcome unknown: the message may have been created)
+	// gleap: create message: 503 Service Unavailable: gleaptest: scripted fault (1 attempt; outcome unknown: the call may have taken effect)
 }

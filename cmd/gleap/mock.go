@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
@@ -15,7 +16,13 @@ const mockHelp = `Usage:
 
 Runs a stand-in for the Gleap API until interrupted. Every request and answer is validated against
 gleap-go's openapi.yaml; violations are reported on standard error and the request is refused as Gleap
-would refuse it. It prints its API root first, then one line per request on standard error.
+would refuse it. It prints its API root first and its inbox next, then one line per request on
+standard error.
+
+The inbox is a web page at the mock's root (http://127.0.0.1:4010/ by default) that shows what was
+posted, roughly as Gleap would: the tickets with their conversations (replies, internal notes and bot
+messages told apart), and every request the contract rejected with the reason. It follows new traffic
+without a reload, filters by ticket and can clear everything. Open it at an IP address or localhost.
 
 It serves Gleap's message routes: POST and GET /v3/messages (create, list), GET /v3/messages/search,
 PUT and DELETE /v3/messages/{messageId}. To list what it stored now, ask it as Gleap, with credentials:
@@ -30,6 +37,7 @@ Example:
   export GLEAP_BASE_URL=http://127.0.0.1:4010/v3 GLEAP_API_KEY=test GLEAP_PROJECT=test
   gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Hello from the mock"
   curl -s -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
+  # then open http://127.0.0.1:4010/ in a browser: the inbox
 
 Flags:
 `
@@ -53,16 +61,23 @@ func mock(ctx context.Context, args []string, std stdio) int {
 		return exitUsage
 	}
 	log := &lockedWriter{w: std.err}
-	server, err := gleaptest.Start(gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages),
+	server, err := gleaptest.Start(gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithInbox(),
 		gleaptest.WithRequestLog(func(req gleaptest.Request) { logRequest(log, req) }))
 	if err != nil {
 		fmt.Fprintln(std.err, "gleap mock:", err)
 		return exitFailure
 	}
 	fmt.Fprintf(std.out, "gleap mock: serving the Gleap API on %s\n", server.URL)
+	fmt.Fprintf(std.out, "gleap mock: the inbox shows what was posted at %s\n", inboxURL(server.URL))
 	<-ctx.Done()
 	server.Close() // graceful: the requests in flight are answered first
 	return exitOK
+}
+
+// inboxURL returns the address of the inbox of the mock whose API root is apiURL: the root of its
+// address, where WithInbox serves it.
+func inboxURL(apiURL string) string {
+	return strings.TrimSuffix(apiURL, "/v3") + "/"
 }
 
 // logRequest writes one line for req to log: method, path and status, never headers or bodies. A

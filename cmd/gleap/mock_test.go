@@ -36,17 +36,22 @@ func startMock(t *testing.T, args ...string) (baseURL string, stop func() (stder
 		exited <- mock(ctx, args, stdio{strings.NewReader(""), stdoutWriter, &stderr})
 		stdoutWriter.Close()
 	}()
-	line, err := bufio.NewReader(stdoutReader).ReadString('\n') // the mock announces itself once it listens
+	announcements := bufio.NewReader(stdoutReader)
+	line, err := announcements.ReadString('\n') // the mock announces itself once it listens
 	require.NoError(t, err)
-	go func() { _, _ = io.Copy(io.Discard, stdoutReader) }()
+	fields := strings.Fields(line)
+	baseURL = fields[len(fields)-1]
+	inbox, err := announcements.ReadString('\n') // and its inbox next
+	require.NoError(t, err)
+	require.Equal(t, "gleap mock: the inbox shows what was posted at "+strings.TrimSuffix(baseURL, "/v3")+"/\n", inbox)
+	go func() { _, _ = io.Copy(io.Discard, announcements) }()
 	stop = sync.OnceValue(func() string {
 		cancel()
 		assert.Equal(t, exitOK, <-exited)
 		return stderr.String()
 	})
 	t.Cleanup(func() { stop() })
-	fields := strings.Fields(line)
-	return fields[len(fields)-1], stop
+	return baseURL, stop
 }
 
 // mockRequest sends method baseURL+path to the mock with the credentials its help shows and body, and
@@ -217,4 +222,34 @@ func TestMockRefusesBadFlags(t *testing.T) {
 			assert.Contains(t, strings.SplitN(stderr.String(), "\n", 2)[0], tc.wantErr)
 		})
 	}
+}
+
+func TestMockServesTheInboxAtItsRoot(t *testing.T) {
+	t.Parallel()
+	baseURL, stop := startMock(t)
+	r := gleap(t, baseURL, "", nil, "send", "--ticket", ticketID, "--text", "Customer is <b>on</b> the enterprise plan.", "--note")
+	require.Equal(t, exitOK, r.code, r.stderr)
+
+	resp, err := http.Get(strings.TrimSuffix(baseURL, "/v3") + "/")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "script-src 'self'")
+	assert.Contains(t, string(page), "Customer is &lt;b&gt;on&lt;/b&gt; the enterprise plan.")
+	assert.Contains(t, string(page), `<span class="badge badge-note">Internal note</span>`)
+	assert.Len(t, listStored(t, baseURL), 1, "the API is where it was")
+
+	log := stop()
+	assert.NotContains(t, log, "GET / ", "the inbox's requests are not the API's, and are not logged")
+}
+
+func TestMockHelpShowsTheInbox(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"mock", "--help"}, stdio{strings.NewReader(""), &stdout, &stderr}, os.Getenv)
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout.String(), "The inbox is a web page at the mock's root (http://127.0.0.1:4010/ by default)")
 }

@@ -1,0 +1,183 @@
+package wrapper_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// A ticket of the examples, with a conversation posted in it first.
+const exampleTicket = "6752e9a8b7c6d5e4f3a21098"
+
+func ExampleClient_ListMessages() {
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, text := range []string{"My invoice is wrong.", "Sorry! A corrected one is attached.", "Thanks!"} {
+		if _, err := client.PostReply(ctx, exampleTicket, text); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	// Pages of two are fetched as the loop reaches them.
+	filter := wrapper.MessageFilter{Ticket: exampleTicket, Types: []string{wrapper.MessageTypeComment}, PageSize: 2}
+	for message, err := range client.ListMessages(ctx, filter) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		var doc struct {
+			Content []struct{ Content []struct{ Text string } }
+		}
+		if err := json.Unmarshal(message.Comment, &doc); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(*message.Index, doc.Content[0].Content[0].Text)
+	}
+	// Output:
+	// 0 My invoice is wrong.
+	// 1 Sorry! A corrected one is attached.
+	// 2 Thanks!
+}
+
+func ExampleClient_ListMessagesPage() {
+	gleap, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for range 3 {
+		if _, err := client.PostNote(ctx, exampleTicket, "Checked the logs."); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	// Keep the cursor yourself, for instance between two runs of a job.
+	filter := wrapper.MessageFilter{Ticket: exampleTicket, PageSize: 2}
+	cursor := ""
+	for {
+		page, err := client.ListMessagesPage(ctx, filter, cursor)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("page of", len(page.Messages), "last:", page.Next == "")
+		if page.Next == "" {
+			break
+		}
+		cursor = page.Next
+	}
+	// Output:
+	// page of 2 last: false
+	// page of 1 last: true
+}
+
+func ExampleClient_UpdateMessage() {
+	gleap, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	posted, err := client.PostNote(ctx, exampleTicket, "Refund: 12.05 €")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Only the fields that are set are sent, and only they change.
+	updated, err := client.UpdateMessage(ctx, *posted.ID, wrapper.UpdateMessageRequest{
+		Comment: wrapper.PlainTextDoc("Refund: 12.50 €"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(updated.Comment))
+	fmt.Println("still a note:", *updated.IsNote)
+	// Output:
+	// {"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Refund: 12.50 €"}]}]}
+	// still a note: true
+}
+
+func ExampleClient_DeleteMessage() {
+	gleap, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	posted, err := client.PostReply(ctx, exampleTicket, "Sent to the wrong ticket.")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	if err := client.DeleteMessage(ctx, *posted.ID); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("messages left:", len(gleap.Messages()))
+	// Output: messages left: 0
+}
+
+func ExampleClient_SearchMessages() {
+	gleap, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, text := range []string{"Your refund was issued.", "Welcome aboard!"} {
+		if _, err := client.PostReply(ctx, exampleTicket, text); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	result, err := client.SearchMessages(ctx, "refund")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Gleap does not document a hit's shape: decode what you need from the raw hits.
+	var hits []struct {
+		Ticket string `json:"ticket"`
+	}
+	if err := json.Unmarshal(result.Hits, &hits); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(hits), "hit in", hits[0].Ticket)
+	// Output: 1 hit in 6752e9a8b7c6d5e4f3a21098
+}
+
+func ExampleWithRateLimit() {
+	// A second process shares the project's budget of 1000 requests a minute: take half of it.
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithRateLimit(500, time.Minute))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(client != nil)
+	// Output: true
+}
