@@ -12,7 +12,7 @@ import (
 )
 
 const mockHelp = `Usage:
-  gleap mock [--addr HOST:PORT] [--max-messages N]
+  gleap mock [--addr HOST:PORT] [--max-messages N] [--rate-limit N/DURATION]
 
 Runs a stand-in for the Gleap API until interrupted. Every request and answer is validated against
 gleap-go's openapi.yaml; violations are reported on standard error and the request is refused as Gleap
@@ -27,6 +27,9 @@ without a reload, filters by ticket and can clear everything. Open it at an IP a
 It serves Gleap's message routes: POST and GET /v3/messages (create, list), GET /v3/messages/search,
 PUT and DELETE /v3/messages/{messageId}. To list what it stored now, ask it as Gleap, with credentials:
   curl -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
+
+Like Gleap, it answers 429 with a Retry-After header to a project's requests past --rate-limit (by
+default Gleap's 1000 per minute; 0 turns the limit off).
 
 It stays small whatever its clients do: it keeps the newest --max-messages messages and forgets the
 oldest, answers a request body over 1 MiB with 413 without reading the rest of it, and closes a
@@ -52,6 +55,8 @@ func mock(ctx context.Context, args []string, std stdio) int {
 	addr := flags.String("addr", "127.0.0.1:4010", "the address to listen on; port 0 picks a free one")
 	maxMessages := flags.Int("max-messages", defaultMaxMessages,
 		"keep at most `N` messages; each one past N evicts the oldest")
+	rate := gleapsRate
+	flags.Var(&rate, "rate-limit", "answer 429 to a project's requests past `N/DURATION`, such as 100/1s; 0 for no limit")
 	flags.Usage = helpFor(flags, mockHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
@@ -62,6 +67,7 @@ func mock(ctx context.Context, args []string, std stdio) int {
 	}
 	log := &lockedWriter{w: std.err}
 	server, err := gleaptest.Start(gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithInbox(),
+		gleaptest.WithRateLimit(rate.requests, rate.period),
 		gleaptest.WithRequestLog(func(req gleaptest.Request) { logRequest(log, req) }))
 	if err != nil {
 		fmt.Fprintln(std.err, "gleap mock:", err)
