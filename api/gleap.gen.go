@@ -21,7 +21,7 @@ import (
 const ServerURLGleapProductionAPI = "https://api.gleap.io/v3"
 
 // AnyValue Any JSON value (an object, an array, a string, a number, a boolean or null). gleap-go passes it
-// through byte for byte as a json.RawMessage.
+// through as a json.RawMessage: the same JSON value, compacted.
 type AnyValue = json.RawMessage
 
 // Attachment A file attached to a message, given by URL. Gleap's published document requires `name` and `url`.

@@ -91,25 +91,6 @@ func (s *Server) Clear() {
 	s.records.clear()
 }
 
-// clear forgets every message; the ids the store hands out go on.
-func (s *store) clear() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	clear(s.messages) // the backing array may outlive the slice: let the messages go
-	s.messages = s.messages[:0]
-	s.bytes = 0
-	clear(s.tickets)
-}
-
-// clear forgets every record.
-func (l *records) clear() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	clear(l.kept)
-	l.kept = l.kept[:0]
-	l.changes.bump()
-}
-
 // changes counts the changes to what the inbox shows, and wakes whoever waits for the next one. Every
 // change to the store comes with a change to a request record, so the records bump it.
 type changes struct {

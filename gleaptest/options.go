@@ -52,8 +52,9 @@ func WithAddr(addr string) Option {
 	return func(c *config) { c.addr = addr }
 }
 
-// WithClock makes the server stamp the messages it stores and changes with now instead of time.Now,
-// for reproducible answers.
+// WithClock makes the server stamp the messages it stores and changes with now instead of time.Now, for
+// reproducible answers. The rate limit of WithRateLimit counts by it too: with a clock that never moves,
+// a project past its limit stays past it.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }

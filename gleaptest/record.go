@@ -34,7 +34,7 @@ type Request struct {
 	Violation error
 
 	seq      uint64    // the request's number, counted from 1 by the server: the inbox tells records apart by it
-	received time.Time // when the request arrived, by the wall clock: WithClock is for the messages only
+	received time.Time // when the request arrived, by the wall clock: WithClock stamps messages and paces the rate limit
 }
 
 // clone returns a copy of r that shares nothing with it. The caller holds the lock of the records r is
@@ -47,14 +47,20 @@ func (r *Request) clone() Request {
 	return c
 }
 
-// records keeps the records of the newest requests, at most max of them.
+// maxRecordedBodyBytes bounds the bodies of the kept records together, as maxStoredBytes bounds the
+// stored messages: 10,000 records of bodies at the 1 MiB cap would otherwise hold gigabytes.
+const maxRecordedBodyBytes = 64 << 20
+
+// records keeps the records of the newest requests, at most max of them and at most
+// maxRecordedBodyBytes of their bodies together.
 type records struct {
 	max     int
 	changes changes // bumped at every change to the records, and so to the store: the inbox follows it
 
-	mu    sync.Mutex
-	kept  []*Request // oldest first
-	added uint64     // how many requests were recorded
+	mu        sync.Mutex
+	kept      []*Request // oldest first
+	bodyBytes int        // the kept records' bodies together
+	added     uint64     // how many requests were recorded
 }
 
 // add records a request as it arrives, before it is answered, and returns its record.
@@ -66,11 +72,13 @@ func (l *records) add(r *http.Request, body []byte) *Request {
 	l.added++
 	record.seq = l.added
 	l.changes.bump()
-	if len(l.kept) == l.max {
+	for len(l.kept) > 0 && (len(l.kept) == l.max || l.bodyBytes+len(body) > maxRecordedBodyBytes) {
+		l.bodyBytes -= len(l.kept[0].Body)
 		l.kept[0] = nil // the backing array outlives the slice's start: let the record go
 		l.kept = l.kept[1:]
 	}
 	l.kept = append(l.kept, record)
+	l.bodyBytes += len(body)
 	return record
 }
 
@@ -92,7 +100,7 @@ func (l *records) copyOf(record *Request) Request {
 // Requests returns the records of the requests that reached the server, oldest first, faulted and
 // invalid ones included: with Messages, they show what a client sent, how often it retried and what
 // broke the contract. Like the messages, only the newest records are kept: as many as WithMaxMessages
-// allows, 10,000 by default.
+// allows, 10,000 by default, and at most 64 MiB of bodies together.
 func (s *Server) Requests() []Request {
 	return s.records.all()
 }
@@ -106,4 +114,14 @@ func (l *records) all() []Request {
 		requests[i] = record.clone()
 	}
 	return requests
+}
+
+// clear forgets every record.
+func (l *records) clear() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	clear(l.kept)
+	l.kept = l.kept[:0]
+	l.bodyBytes = 0
+	l.changes.bump()
 }

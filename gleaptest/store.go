@@ -203,7 +203,7 @@ func (s *store) snapshot() []storedMessage {
 
 // inputFields decodes body, the fields of a message as a client writes them, into the fields of a
 // stored message. Decoding into the request type drops the fields a message does not have; encoding it
-// again gives the ones it has, and raw values keep each of them byte for byte, as Gleap stores them.
+// again gives the ones it has, and raw values keep each of them as the same JSON value, as Gleap stores them.
 // The answer is built as a JSON object rather than as an api.Message, whose encoder may write fields
 // nobody set: Gleap sends only the fields a message has.
 func inputFields(body []byte) (map[string]json.RawMessage, error) {
@@ -283,4 +283,14 @@ func (s *Server) Messages() []api.Message {
 		}
 	}
 	return messages
+}
+
+// clear forgets every message; the ids the store hands out go on.
+func (s *store) clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.messages) // the backing array may outlive the slice: let the messages go
+	s.messages = s.messages[:0]
+	s.bytes = 0
+	clear(s.tickets)
 }

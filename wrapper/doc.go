@@ -1,5 +1,6 @@
 // Package wrapper is the Go client for the Gleap customer-support REST API: post replies, internal notes
-// and bot messages into tickets with one call. It is the only package a program needs to import.
+// and bot messages into tickets with one call, list a ticket's conversation page by page, change, delete
+// and search messages. It is the only package a program needs to import.
 //
 //	client, err := wrapper.New(os.Getenv("GLEAP_API_KEY"), os.Getenv("GLEAP_PROJECT"))
 //	if err != nil {
@@ -20,9 +21,11 @@
 // to a method it applies to that call only (WithTimeout, WithMaxRetries, WithHeader, WithResponseInto,
 // ...). Names that start with With are always such options.
 //
-// Failed calls are retried only when the message provably was not created (a 429 answer, or a request
-// that never reached the server); any other failure is returned at once as a *RequestError, wrapping
-// ErrOutcomeUnknown when the message may exist anyway. See RetryPolicy. Each attempt has a timeout (30
+// Listing, searching, changing and deleting are idempotent and retried after 5xx answers and network
+// failures too. Creating a message is retried only when it provably was not created (a 429 answer, or a
+// request that never reached the server); any other failure is returned at once as a *RequestError,
+// wrapping ErrOutcomeUnknown when the message may exist anyway. See RetryPolicy. The client paces itself
+// to Gleap's rate limit (WithRateLimit). Each attempt has a timeout (30
 // seconds unless the context sets one) and success answers are read up to a size cap.
 //
 // Everything is generated from, and tested against, the OpenAPI document openapi.yaml at the root of the

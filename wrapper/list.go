@@ -56,8 +56,9 @@ type MessagePage struct {
 
 // ListMessages returns every message that filter keeps, page by page (GET /messages in cursor mode): the
 // next page is asked for only when the loop reaches it, and breaking out of the loop asks for no more.
-// A failure is yielded once, as the last item, with a nil message: a *RequestError, or an error wrapping
-// ErrInvalidResponse when the server hands out a cursor it gave before. Requests are retried as the
+// A failure is yielded once, as the last item, with a nil message: a *ValidationError for a bad filter,
+// else a *RequestError (wrapping ErrInvalidResponse when the server hands out a cursor it gave before,
+// its Attempts then counting the pages asked for). Requests are retried as the
 // RetryPolicy says, 5xx answers and timeouts included: listing changes nothing.
 //
 //	for message, err := range client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticketID}) {
@@ -79,6 +80,7 @@ func (c *Client) ListMessages(ctx context.Context, filter MessageFilter, opts ..
 				yield(nil, err)
 				return
 			}
+			pages := len(seen) + 1
 			for i := range page.Messages {
 				if !yield(&page.Messages[i], nil) {
 					return
@@ -88,7 +90,8 @@ func (c *Client) ListMessages(ctx context.Context, filter MessageFilter, opts ..
 				return
 			}
 			if seen[page.Next] {
-				yield(nil, fmt.Errorf("gleap: list messages: %w: the server gave the cursor %q twice", ErrInvalidResponse, page.Next))
+				yield(nil, &RequestError{Op: "list messages", Attempts: pages,
+					Err: fmt.Errorf("%w: the server gave the cursor %q twice", ErrInvalidResponse, page.Next)})
 				return
 			}
 			seen[page.Next] = true
@@ -201,7 +204,7 @@ func cursorOf(nextBefore json.RawMessage) (string, error) {
 		return text, nil
 	}
 	var number json.Number
-	if json.Unmarshal(nextBefore, &number) == nil {
+	if json.Unmarshal(nextBefore, &number) == nil && number != "" { // null decodes to "" without an error
 		return number.String(), nil
 	}
 	return "", fmt.Errorf("the page says more follow but its nextBefore (%.40s) is no cursor", nextBefore)

@@ -225,3 +225,49 @@ func TestBadFiltersAreRefusedBeforeSending(t *testing.T) {
 	}
 	assert.Empty(t, server.Requests())
 }
+
+func TestAPageSayingMoreFollowWithoutACursorIsAnError(t *testing.T) {
+	t.Parallel()
+	server, client := resourceServer(t)
+	server.QueueFaults(gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"items":[{"_id":"6752f0c1a4b3c2d1e0f98765"}],"hasMore":true,"nextBefore":null}`)
+	})})
+	var failure error
+	count := 0
+	for message, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+		if err != nil {
+			failure = err
+			continue
+		}
+		assert.NotNil(t, message)
+		count++
+	}
+	assert.ErrorIs(t, failure, wrapper.ErrInvalidResponse, "a silent end would drop the pages that follow")
+	assert.Zero(t, count)
+}
+
+func TestOnlyCallsThatChangeSomethingReportAnUnknownOutcome(t *testing.T) {
+	t.Parallel()
+	server, client := resourceServer(t)
+	id := postNotes(t, client, ticketID, 1)[0]
+	failing := wrapper.WithRetryPolicy(wrapper.RetryPolicy{MaxRetries: 0})
+	outcomeUnknown := func(err error) bool {
+		var requestErr *wrapper.RequestError
+		require.ErrorAs(t, err, &requestErr)
+		return requestErr.OutcomeUnknown
+	}
+
+	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
+	_, err := client.ListMessagesPage(context.Background(), wrapper.MessageFilter{}, "", failing)
+	assert.False(t, outcomeUnknown(err), "a GET changes nothing")
+
+	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
+	_, err = client.UpdateMessage(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("1")}, failing)
+	assert.True(t, outcomeUnknown(err), "the change may have been made")
+
+	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
+	err = client.DeleteMessage(context.Background(), id, failing)
+	assert.True(t, outcomeUnknown(err))
+	assert.ErrorIs(t, err, wrapper.ErrOutcomeUnknown)
+}

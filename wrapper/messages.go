@@ -14,7 +14,9 @@ import (
 // CreateMessage posts req into a ticket (POST /messages) and returns the message Gleap stored. Fields of
 // req left nil are not sent. The helpers PostReply, PostNote and PostBotMessage cover the common cases.
 //
-// req is checked before anything is sent (see the README's table): a problem is a *ValidationError. Every
+// req is checked before anything is sent: something is set, the body is at most MaxRequestBytes, a set
+// id is not blank, every string is UTF-8, attachments have a name and an http(s) URL, a channel has an
+// id. A problem is a *ValidationError. Every
 // other failure is a *RequestError: its cause is an *APIError for a non-2xx answer, wraps
 // ErrInvalidResponse for a success answer that cannot be read, and it wraps ErrOutcomeUnknown when the
 // message may exist anyway. Retries follow the RetryPolicy and re-send the identical body.
@@ -78,7 +80,7 @@ func (c *Client) UpdateMessage(ctx context.Context, messageID string, req Update
 
 // DeleteMessage removes the message messageID from its ticket (DELETE /messages/{messageId}). The call is
 // idempotent and retried like UpdateMessage. A 404 answer to a retry, after an attempt whose outcome was
-// unknown, means that attempt deleted the message: DeleteMessage then returns nil.
+// unknown, means the message is gone, most likely deleted by that attempt: DeleteMessage then returns nil.
 //
 // Gleap's API reference: Messages, "Delete a message".
 func (c *Client) DeleteMessage(ctx context.Context, messageID string, opts ...Option) error {

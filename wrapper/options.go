@@ -127,7 +127,7 @@ func isLoopback(host string) bool {
 // WithBaseURL points the client at another Gleap API root, such as a regional deployment or a local test
 // server. The URL must be absolute and include the version path, as in "https://api.gleap.io/v3"; it must
 // not carry credentials, a query or a fragment (not even an empty "?" or "#", which would cut the version
-// path off every request). Plain http:// is accepted for loopback hosts (localhost, 127.0.0.1, ::1) only,
+// path off every request). Plain http:// is accepted for loopback hosts (localhost, 127.0.0.0/8, ::1) only,
 // unless WithInsecureHTTP is given too. The host is used in lower case.
 func WithBaseURL(baseURL string) Option {
 	return func(s *settings) error {

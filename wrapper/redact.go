@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -82,6 +83,11 @@ func (r redactor) body(body []byte) []byte {
 	clean := []byte(r.text(string(body)))
 	var decoded any
 	if json.Unmarshal(clean, &decoded) != nil {
+		// Not JSON, or JSON cut short (an error body is read only so far): its strings can still spell
+		// the key with escapes, and a cut-short document cannot be encoded again, so it is withheld.
+		if r.spelledInJSON(clean) {
+			return []byte(redacted)
+		}
 		return clean
 	}
 	changed := false
@@ -94,6 +100,20 @@ func (r redactor) body(body []byte) []byte {
 		return []byte(redacted)
 	}
 	return reencoded
+}
+
+// spelledInJSON reports whether a string of text, read as JSON as far as it goes, decodes to the key.
+func (r redactor) spelledInJSON(text []byte) bool {
+	decoder := json.NewDecoder(bytes.NewReader(text))
+	for {
+		token, err := decoder.Token()
+		if err != nil {
+			return false
+		}
+		if s, ok := token.(string); ok && r.text(s) != s {
+			return true
+		}
+	}
 }
 
 // walk redacts every string (object keys included) in a decoded JSON value, noting whether one changed.

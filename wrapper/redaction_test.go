@@ -218,3 +218,18 @@ func TestABadTLSRecordAfterTheRequestIsNotTakenForNeverSent(t *testing.T) {
 	assert.ErrorIs(t, err, wrapper.ErrOutcomeUnknown)
 	assert.Equal(t, int32(1), requests.Load(), "the request reached the server once and is not sent again")
 }
+
+func TestTheKeySpelledWithEscapesInALongErrorBodyIsWithheld(t *testing.T) {
+	t.Parallel()
+	client := answeringWith(t, testKey, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		// The escaped key comes first; the body goes on far past the 4 KiB an error keeps.
+		fmt.Fprintf(w, `{"message":"Invalid API key \u%04x%s","padding":"%s"}`, testKey[0], testKey[1:], strings.Repeat("x", 64<<10))
+	})
+	_, err := client.PostReply(context.Background(), ticketID, "hello")
+	var apiErr *wrapper.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.NotContains(t, string(apiErr.Body), testKey[1:], "not even spelled with a JSON escape")
+	assertNowhere(t, err, testKey, testKey[1:])
+}

@@ -29,8 +29,8 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 	// RetryUnknownOutcome also retries the failures of CreateMessage (and the Post helpers) after which
 	// the message may exist already: 5xx answers, and timeouts or broken connections after the request
-	// was sent. It trades lost messages for
-	// possible duplicates; leave it off unless a duplicate is harmless to you.
+	// was sent. It trades lost messages for possible duplicates; leave it off unless a duplicate is
+	// harmless to you.
 	RetryUnknownOutcome bool
 }
 
