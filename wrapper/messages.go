@@ -27,13 +27,10 @@ func (c *Client) CreateMessage(ctx context.Context, req CreateMessageRequest, op
 	if err != nil {
 		return nil, err
 	}
-	// Encoding checks every json.RawMessage field; the body is encoded once and sent as it is.
-	encoded, err := encodeJSON(req)
+	// The body is encoded once, checked, and sent as it is on every attempt.
+	encoded, err := encodeChecked(req)
 	if err != nil {
-		return nil, invalidJSONField(req)
-	}
-	if invalid := checkMessageInput(&req, encoded); invalid != nil {
-		return nil, invalid
+		return nil, err
 	}
 	message := new(Message)
 	create := endpoint{op: "create message", method: http.MethodPost, path: "/messages",
@@ -60,12 +57,9 @@ func (c *Client) UpdateMessage(ctx context.Context, messageID string, req Update
 	if err := checkID("messageID", messageID); err != nil {
 		return nil, err
 	}
-	encoded, err := encodeJSON(req)
+	encoded, err := encodeChecked(req)
 	if err != nil {
-		return nil, invalidJSONField(req)
-	}
-	if invalid := checkMessageInput(&req, encoded); invalid != nil {
-		return nil, invalid
+		return nil, err
 	}
 	message := new(Message)
 	update := endpoint{op: "update message", method: http.MethodPut, path: "/messages/{messageId}", idempotent: true,

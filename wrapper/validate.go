@@ -17,6 +17,29 @@ import (
 // such as a whole file pasted into Data, rather than a message.
 const MaxRequestBytes = 1 << 20
 
+// CheckMessage reports what CreateMessage (or UpdateMessage) would refuse in req before sending it: a
+// *ValidationError, or nil. It sends nothing. Use it to check many messages before sending the first, as
+// `gleap send --batch` does.
+func CheckMessage(req CreateMessageRequest) error {
+	if _, err := encodeChecked(req); err != nil {
+		return err
+	}
+	return nil
+}
+
+// encodeChecked encodes req as it is sent and checks it (checkMessageInput); a problem is a
+// *ValidationError. Encoding checks every json.RawMessage field.
+func encodeChecked(req CreateMessageRequest) ([]byte, error) {
+	encoded, err := encodeJSON(req)
+	if err != nil {
+		return nil, invalidJSONField(req)
+	}
+	if invalid := checkMessageInput(&req, encoded); invalid != nil {
+		return nil, invalid
+	}
+	return encoded, nil
+}
+
 // checkMessageInput checks what can be checked of a new or changed message without guessing Gleap's
 // rules: something is set, the body is not over MaxRequestBytes, an id that is set is not blank, every attachment has a
 // name and a URL and a channel has an id (Gleap's published document requires both), and every string is

@@ -135,3 +135,21 @@ func TestListUpdateAndDeleteErrors(t *testing.T) {
 		assert.NotEqual(t, http.StatusBadRequest, request.Status, "nothing the contract refuses was sent")
 	}
 }
+
+func TestSendRefusesWhatTheClientRefusesWithExitTwo(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	for name, args := range map[string][]string{
+		"sending":   {"send", "--json", "-"},
+		"a dry run": {"send", "--json", "-", "--dry-run"},
+	} {
+		r := gleap(t, server.URL, `{"ticket":"`+ticketID+`","user":"  "}`, nil, args...)
+		assert.Equal(t, exitUsage, r.code, "%s: %s", name, r.stderr)
+		assert.Contains(t, r.stderr, "gleap: invalid user", name)
+	}
+	assert.Empty(t, server.Requests(), "nothing was sent")
+
+	r := gleap(t, server.URL, `{"ticket":"`+ticketID+`","data":"<b>&"}`, nil, "send", "--json", "-", "--dry-run")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"data": "<b>&"`, "the dry run shows the body as it would be sent")
+}

@@ -32,6 +32,7 @@ const usage = `gleap posts messages into Gleap tickets and runs a local, spec-va
 Usage:
   gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
   gleap send --json FILE|-
+  gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION]
   gleap list [--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]
   gleap update MESSAGE_ID --json FILE|-
   gleap delete MESSAGE_ID
@@ -88,8 +89,9 @@ func run(ctx context.Context, args []string, std stdio, getenv func(string) stri
 // code to stop with, or -1 to go on.
 func parseFlags(flags *flag.FlagSet, args []string, std stdio) int {
 	help := flags.Usage
-	// A mistyped flag gets its error and a pointer to the help, not the whole help.
-	flags.Usage = func() { fmt.Fprintf(flags.Output(), "run \"gleap %s --help\" for the flags\n", flags.Name()) }
+	// flag calls Usage for --help too, before it returns ErrHelp: the pointer to the help is printed
+	// below, for a mistyped flag only, which gets its error and the pointer rather than the whole help.
+	flags.Usage = func() {}
 	flags.SetOutput(std.err)
 	err := flags.Parse(args)
 	switch {
@@ -98,6 +100,7 @@ func parseFlags(flags *flag.FlagSet, args []string, std stdio) int {
 		help()
 		return exitOK
 	case err != nil:
+		fmt.Fprintf(std.err, "run \"gleap %s --help\" for the flags\n", flags.Name())
 		return exitUsage
 	case flags.NArg() > 0:
 		fmt.Fprintf(std.err, "gleap %s: unexpected argument %q\n", flags.Name(), flags.Arg(0))

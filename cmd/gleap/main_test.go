@@ -185,6 +185,13 @@ func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 		assert.Equal(t, exitOK, r.code, args)
 		assert.Contains(t, r.stdout, "gleap send --ticket", args)
 	}
+	for _, command := range []string{"send", "list", "update", "delete", "mock"} {
+		r := gleap(t, "", "", nil, command, "--help")
+		assert.Empty(t, r.stderr, "--help of %s writes its help to stdout only", command)
+		r = gleap(t, "", "", nil, command, "--no-such-flag")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, `run "gleap `+command+` --help" for the flags`)
+	}
 	for command, example := range map[string]string{"list": "gleap list --ticket", "update": "gleap update 6752", "delete": "gleap delete 6752"} {
 		r := gleap(t, "", "", nil, command, "--help")
 		assert.Equal(t, exitOK, r.code, command)

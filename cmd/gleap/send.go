@@ -18,15 +18,37 @@ import (
 const sendHelp = `Usage:
   gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
   gleap send --json FILE|-
+  gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION] [--resend-unknown]
 
 Posts a message into a ticket and prints the message Gleap stored, as JSON. The key and the project come
 from GLEAP_API_KEY and GLEAP_PROJECT, the API root from GLEAP_BASE_URL; the flags below override them.
+
+With --batch it posts many: the input is JSON Lines, one CreateMessageRequest per line, ticket included
+(blank lines are skipped but counted). Every line is checked before the first is sent; a bad one is
+named on stderr, with its line number, and nothing is sent (exit 2). Then --concurrency lines are sent at
+once, paced to --rate-limit, and stdout gets one JSON line per input line, in the order they finish:
+  {"line":12,"status":"sent","id":"6752…"}     also "failed" (refused: not posted), "unknown" (it may
+                                                have been posted: a 5xx, a timeout) and "skipped"
+stderr gets a progress bar when it is a terminal, and a summary at the end. Exit 0 when every line was
+sent (now or by an earlier run), 1 when some were not, 2 when the input or the journal is refused and
+nothing was sent. Ctrl-C stops taking lines, lets those in flight finish, and exits 1.
+
+--journal FILE records each line's outcome durably (JSON Lines, synced). Run the same command again,
+after a failure, Ctrl-C or a crash, and it skips the lines sent before ("skipped"), sends the failed ones
+again, and settles the lines whose outcome is unknown before it sends anything: one with a messageRef is
+looked for in its ticket, found means sent, not found means send it now. So a line with a messageRef is
+posted exactly once. A line without messageRef stays "unknown", sent again only with --resend-unknown.
+A journal belongs to one input (its SHA-256), one project and one API root; with one, a messageRef may
+appear only once per ticket.
 
 Examples:
   gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix, please try again."
   gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Customer called about it." --note
   gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Your invoice:" --attach invoice.pdf=https://files.example.com/i.pdf
   gleap send --json message.json --dry-run
+  gleap send --batch notes.jsonl --journal notes.journal    # again after a crash: sends only the rest
+  gleap send --batch big.jsonl --rate-limit 100/1s --concurrency 8 --journal j.jsonl > outcomes.jsonl
+  gleap send --batch notes.jsonl --dry-run                  # check every line, send nothing
 
 Flags:
 `
@@ -40,7 +62,10 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	var attachments attachFlag
 	flags.Var(&attachments, "attach", "attach the file downloadable at `NAME=URL`; repeat for more files")
 	jsonFile := flags.String("json", "", "send the whole CreateMessageRequest in `FILE` (- for standard input) instead of --text")
-	dryRun := flags.Bool("dry-run", false, "print the request that would be sent, key masked, and send nothing")
+	dryRun := flags.Bool("dry-run", false, "print the request that would be sent, key masked, and send nothing; with --batch, check every line")
+	batch := addBatchFlags(flags)
+	rate := gleapsRate
+	flags.Var(&rate, "rate-limit", "send at most `N/DURATION` requests, such as 100/1s, shared by all of --concurrency; 0 for no limit")
 	conn := addConnectionFlags(flags)
 	flags.Usage = helpFor(flags, sendHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
@@ -49,6 +74,12 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	fail := func(code int, err error) int {
 		fmt.Fprintln(std.err, err)
 		return code
+	}
+	if err := checkBatchFlags(flags, batch); err != nil {
+		return fail(exitUsage, err)
+	}
+	if *batch.file != "" {
+		return sendBatch(ctx, batch, conn, rate, *dryRun, std, getenv)
 	}
 
 	var req wrapper.CreateMessageRequest
@@ -65,11 +96,14 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		return fail(exitUsage, err)
 	}
 
-	client, resolved, err := conn.resolve(getenv)
+	client, resolved, err := newClient(conn, getenv, rate)
 	if err != nil {
 		return fail(exitUsage, err)
 	}
 	if *dryRun {
+		if err := wrapper.CheckMessage(req); err != nil {
+			return fail(exitUsage, err)
+		}
 		if err := printDryRun(std.out, resolved, req); err != nil {
 			return fail(exitFailure, err)
 		}
@@ -77,7 +111,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	}
 	var answer wrapper.Response
 	if _, err := client.CreateMessage(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
-		return fail(exitFailure, err)
+		return fail(failureCode(err), err)
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {
 		return fail(exitFailure, err)
@@ -117,12 +151,15 @@ func readRequest(file, ticketID string, in io.Reader) (wrapper.CreateMessageRequ
 
 // printDryRun shows the request that send would make, with the key masked.
 func printDryRun(out io.Writer, resolved settings, req wrapper.CreateMessageRequest) error {
-	body, err := json.MarshalIndent(req, "", "  ")
-	if err != nil {
+	var body bytes.Buffer
+	encoder := json.NewEncoder(&body)
+	encoder.SetEscapeHTML(false) // as the client sends it
+	encoder.SetIndent("", "  ")
+	if err := encoder.Encode(req); err != nil {
 		return fmt.Errorf("gleap: encoding the message: %w", err)
 	}
-	_, err = fmt.Fprintf(out, "POST %s/messages\nAuthorization: Bearer %s\nproject: %s\nContent-Type: application/json\n\n%s\n",
-		strings.TrimSuffix(resolved.baseURL, "/"), maskKey(resolved.apiKey), resolved.project, body)
+	_, err := fmt.Fprintf(out, "POST %s/messages\nAuthorization: Bearer %s\nproject: %s\nContent-Type: application/json\n\n%s",
+		strings.TrimSuffix(resolved.baseURL, "/"), maskKey(resolved.apiKey), resolved.project, body.Bytes())
 	return err
 }
 

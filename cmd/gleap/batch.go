@@ -1,0 +1,393 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// batchAttemptTimeout limits each attempt of a batch's requests, and how long the lines in flight may
+// take to finish after Ctrl-C: the client's default per-attempt timeout, given explicitly so that both
+// are the same.
+const batchAttemptTimeout = 30 * time.Second
+
+// reconcilePageSize is the page size of the listings that look for lines of unknown outcome: a ticket is
+// read in few requests, each well under the client's answer size cap.
+const reconcilePageSize = 1000
+
+// batchFlags are the flags of send that go with --batch.
+type batchFlags struct {
+	file          *string
+	concurrency   *int
+	journal       *string
+	resendUnknown *bool
+}
+
+func addBatchFlags(flags *flag.FlagSet) *batchFlags {
+	return &batchFlags{
+		file: flags.String("batch", "", "send every line of `FILE` (- for standard input): JSON Lines, one CreateMessageRequest per line"),
+		concurrency: flags.Int("concurrency", 4,
+			"with --batch: send up to `N` lines at once (the rate limit still holds)"),
+		journal: flags.String("journal", "", "with --batch: record each line's outcome in `FILE`; run the same command again to resume, exactly once"),
+		resendUnknown: flags.Bool("resend-unknown", false,
+			"with --journal: send again the lines without messageRef whose outcome is unknown (they may be posted twice)"),
+	}
+}
+
+// checkBatchFlags refuses flags that make no sense with, or without, --batch.
+func checkBatchFlags(flags *flag.FlagSet, b *batchFlags) error {
+	set := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *b.file == "" {
+		for _, name := range []string{"concurrency", "journal", "resend-unknown"} {
+			if set[name] {
+				return fmt.Errorf("gleap send: --%s goes with --batch", name)
+			}
+		}
+		return nil
+	}
+	for _, name := range []string{"ticket", "text", "note", "bot", "attach", "json"} {
+		if set[name] {
+			return fmt.Errorf("gleap send: --batch cannot be combined with --%s: each line of the input is a whole message, ticket included", name)
+		}
+	}
+	switch {
+	case *b.concurrency < 1:
+		return fmt.Errorf("gleap send: --concurrency must be at least 1, got %d", *b.concurrency)
+	case *b.resendUnknown && *b.journal == "":
+		return errors.New("gleap send: --resend-unknown goes with --journal: without a journal no outcome is unknown from an earlier run")
+	}
+	return nil
+}
+
+// newClient is connection.resolve, with the rate limit of --rate-limit.
+func newClient(conn *connection, getenv func(string) string, rate rateFlag) (*wrapper.Client, settings, error) {
+	_, resolved, err := conn.resolve(getenv)
+	if err != nil {
+		return nil, resolved, err
+	}
+	client, err := wrapper.New(resolved.apiKey, resolved.project, wrapper.WithBaseURL(resolved.baseURL),
+		wrapper.WithMaxRetries(*conn.maxRetries), wrapper.WithUserAgent("gleap-cli/"+wrapper.Version),
+		wrapper.WithRateLimit(rate.requests, rate.period))
+	return client, resolved, err
+}
+
+// batch is one run of send --batch.
+type batch struct {
+	client *wrapper.Client
+	input  *batchInput
+	report *batchReport
+	// journal and states are nil without --journal.
+	journal       *journal
+	states        []lineState
+	concurrency   int
+	resendUnknown bool
+}
+
+// sendBatch runs send --batch: it checks every line, then, with a journal, skips the lines sent before
+// and reconciles those of unknown outcome, then sends the rest, concurrency lines at a time.
+func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate rateFlag, dryRun bool, std stdio, getenv func(string) string) int {
+	fail := func(code int, err error) int {
+		fmt.Fprintln(std.err, err)
+		return code
+	}
+	input, bad, badCount, err := openBatchInput(ctx, *flags.file, std.in, *flags.journal != "")
+	switch {
+	case ctx.Err() != nil:
+		return fail(exitFailure, errors.New("gleap send: interrupted while checking the input; nothing was sent"))
+	case err != nil:
+		return fail(exitUsage, err)
+	}
+	if badCount > 0 {
+		reportBadLines(std.err, bad, badCount)
+		return exitUsage
+	}
+	defer input.close()
+	if dryRun {
+		fmt.Fprintf(std.err, "gleap send: --batch: the %d messages on %d lines are valid; nothing was sent (--dry-run)\n", input.messages, input.lines)
+		return exitOK
+	}
+	client, resolved, err := newClient(conn, getenv, rate)
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	b := &batch{client: client, input: input, concurrency: *flags.concurrency, resendUnknown: *flags.resendUnknown,
+		report: newBatchReport(std.out, std.err, input.messages, terminal(std.err))}
+	if *flags.journal != "" {
+		header := journalHeader{Input: input.digest, Lines: input.lines, Project: resolved.project, BaseURL: strings.TrimSuffix(resolved.baseURL, "/")}
+		b.journal, b.states, err = openJournal(*flags.journal, header, func(line int, id string) {
+			b.report.line(lineOutcome{Line: line, Status: statusSkipped, ID: id})
+		})
+		if err != nil {
+			return fail(exitUsage, err)
+		}
+		defer b.journal.close()
+	}
+
+	err = b.reconcile(ctx)
+	if err == nil {
+		err = b.sendAll(ctx)
+	}
+	return b.finish(ctx, std.err, err, *flags.journal != "")
+}
+
+// reportBadLines names the first bad lines on w, and counts them all.
+func reportBadLines(w io.Writer, bad []badLine, count int) {
+	noun := "lines"
+	if count == 1 {
+		noun = "line"
+	}
+	numbers := make([]string, len(bad))
+	for i, line := range bad {
+		numbers[i] = fmt.Sprint(line.number)
+	}
+	more := ""
+	if count > len(bad) {
+		more = fmt.Sprintf(" and %d more", count-len(bad))
+	}
+	fmt.Fprintf(w, "gleap send: --batch: %d bad %s (%s%s); nothing was sent\n", count, noun, strings.Join(numbers, ", "), more)
+	for _, line := range bad {
+		fmt.Fprintf(w, "  line %d: %v\n", line.number, line.err)
+	}
+}
+
+// finish writes the summary and returns the exit code: 0 when every line was sent, now or before.
+func (b *batch) finish(ctx context.Context, errOut io.Writer, runErr error, journaled bool) int {
+	summary := b.report.summary()
+	if runErr != nil {
+		fmt.Fprintln(errOut, runErr)
+	}
+	if b.report.failed != nil {
+		fmt.Fprintln(errOut, b.report.failed)
+	}
+	notReported := b.input.messages - b.report.reported()
+	if notReported > 0 {
+		summary += fmt.Sprintf(", not sent %d", notReported)
+	}
+	fmt.Fprintln(errOut, "gleap send:", summary)
+	if ctx.Err() != nil {
+		advice := ""
+		if journaled {
+			advice = "; run the same command again to send the rest"
+		}
+		fmt.Fprintf(errOut, "gleap send: interrupted: the lines in flight were finished, %d lines were not started%s\n", notReported, advice)
+	}
+	done := b.report.count(statusSent) + b.report.count(statusSkipped)
+	if runErr != nil || b.report.failed != nil || done != b.input.messages {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// reconcile settles the lines an earlier run started without learning their outcome, before anything is
+// sent: a line with a messageRef that its ticket holds was sent (skipped now); one that it does not hold
+// is sent again. A line without messageRef stays unknown, unless --resend-unknown.
+func (b *batch) reconcile(ctx context.Context) error {
+	if b.journal == nil || !slices.ContainsFunc(b.states, uncertain) {
+		return nil
+	}
+	wanted := map[string]map[string]int{} // ticket → messageRef → line
+	err := b.input.each(func(number int, line []byte) error {
+		if !uncertain(b.states[number]) {
+			return nil
+		}
+		req, err := parseBatchLine(line)
+		switch {
+		case err != nil:
+			return fmt.Errorf("gleap send: --batch: line %d changed since it was validated: %v", number, err)
+		case hasRef(req):
+			if wanted[*req.Ticket] == nil {
+				wanted[*req.Ticket] = map[string]int{}
+			}
+			wanted[*req.Ticket][*req.MessageRef] = number
+			return nil
+		case b.resendUnknown:
+			b.states[number] = stateNew
+			return nil
+		}
+		b.states[number] = stateHeld
+		return b.settle(number, lineOutcome{Line: number, Status: statusUnknown,
+			Error: "an earlier run sent it without learning the outcome, and it has no messageRef to look for: --resend-unknown sends it again"}, false)
+	})
+	if err != nil {
+		return err
+	}
+	for _, ticket := range slices.Sorted(maps.Keys(wanted)) {
+		refs := wanted[ticket]
+		for message, err := range b.client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticket, PageSize: reconcilePageSize}) {
+			if err != nil {
+				return fmt.Errorf("gleap send: looking in ticket %s for the lines whose outcome is unknown, before sending anything: %w", ticket, err)
+			}
+			if message.MessageRef == nil {
+				continue
+			}
+			number, ok := refs[*message.MessageRef]
+			if !ok {
+				continue
+			}
+			delete(refs, *message.MessageRef)
+			if err := b.settle(number, lineOutcome{Line: number, Status: statusSent, ID: messageID(message)}, true); err != nil {
+				return err
+			}
+			if len(refs) == 0 {
+				break
+			}
+		}
+		for _, number := range refs {
+			b.states[number] = stateNew // not on the server: provably not posted
+		}
+	}
+	return nil
+}
+
+// settle records the outcome reconcile found for a line and reports it: a message found on the server
+// is reported skipped, as it was not sent by this run.
+func (b *batch) settle(number int, outcome lineOutcome, found bool) error {
+	if err := b.journal.record(journalRecord{lineOutcome: outcome, Found: found}); err != nil {
+		return err
+	}
+	if found {
+		b.states[number] = stateSent
+		outcome.Status = statusSkipped
+	}
+	b.report.line(outcome)
+	return nil
+}
+
+func uncertain(state lineState) bool {
+	return state == stateStarted || state == stateUnknown
+}
+
+// pendingLine is a line on its way to a worker.
+type pendingLine struct {
+	number int
+	req    wrapper.CreateMessageRequest
+}
+
+// errStopped ends the reading of the input once the run is stopped.
+var errStopped = errors.New("stopped")
+
+// sendAll sends every line still to be sent, b.concurrency at a time, in input order. Ctrl-C (ctx ending)
+// or a failing journal stops the reading of new lines; the lines in flight are finished with a context
+// of their own, so that Ctrl-C does not cut a request off midway and leave its outcome unknown. Should one
+// hang, it is cut off batchAttemptTimeout after the stop.
+func (b *batch) sendAll(ctx context.Context) error {
+	run, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	inFlight, cutOff := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutOff()
+	var timer *time.Timer
+	var timerMu sync.Mutex
+	unwatch := context.AfterFunc(run, func() {
+		timerMu.Lock()
+		defer timerMu.Unlock()
+		timer = time.AfterFunc(batchAttemptTimeout, cutOff)
+	})
+	defer func() {
+		unwatch()
+		timerMu.Lock()
+		defer timerMu.Unlock()
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+
+	lines := make(chan pendingLine)
+	var workers sync.WaitGroup
+	for range b.concurrency {
+		workers.Go(func() {
+			for line := range lines {
+				b.sendLine(run, inFlight, stop, line)
+			}
+		})
+	}
+	err := b.input.each(func(number int, line []byte) error {
+		if b.states != nil && b.states[number] != stateNew {
+			return nil
+		}
+		req, err := parseBatchLine(line)
+		if err != nil {
+			return fmt.Errorf("gleap send: --batch: line %d changed since it was validated: %v", number, err)
+		}
+		select {
+		case lines <- pendingLine{number: number, req: req}:
+			return nil
+		case <-run.Done():
+			return errStopped
+		}
+	})
+	close(lines)
+	workers.Wait()
+	if errors.Is(err, errStopped) {
+		err = nil
+	}
+	if err == nil && ctx.Err() == nil {
+		err = context.Cause(run) // the journal failed, or nil
+	}
+	return err
+}
+
+// sendLine sends one line: "started" goes to the journal, on disk, before the request, and the outcome
+// after it, before the line is reported. A line taken after the stop is left for the next run.
+func (b *batch) sendLine(run, inFlight context.Context, stop context.CancelCauseFunc, line pendingLine) {
+	if run.Err() != nil {
+		return
+	}
+	if b.journal != nil {
+		if err := b.journal.record(journalRecord{lineOutcome: lineOutcome{Line: line.number, Status: statusStarted}}); err != nil {
+			stop(err)
+			return
+		}
+	}
+	message, err := b.client.CreateMessage(inFlight, line.req, wrapper.WithTimeout(batchAttemptTimeout))
+	outcome := outcomeOf(line.number, message, err)
+	if b.journal != nil {
+		if err := b.journal.record(journalRecord{lineOutcome: outcome}); err != nil {
+			stop(err) // the journal says "started": the next run looks for the message
+		}
+	}
+	b.report.line(outcome)
+}
+
+// outcomeOf tells what sending a line did.
+func outcomeOf(number int, message *wrapper.Message, err error) lineOutcome {
+	outcome := lineOutcome{Line: number}
+	switch {
+	case err == nil:
+		outcome.Status, outcome.ID = statusSent, messageID(message)
+	case errors.Is(err, wrapper.ErrInvalidResponse):
+		// Gleap answered with success: the message exists, only its id is not known.
+		outcome.Status, outcome.Error = statusSent, err.Error()
+	case errors.Is(err, wrapper.ErrOutcomeUnknown):
+		outcome.Status, outcome.Error = statusUnknown, err.Error()
+	default:
+		// Refused (a 4xx, a 429 past the retries) or never sent: provably not posted, so a next run with
+		// the journal sends it again.
+		outcome.Status, outcome.Error = statusFailed, err.Error()
+	}
+	return outcome
+}
+
+// messageID is the id of a stored message.
+func messageID(message *wrapper.Message) string {
+	if message.ID != nil {
+		return *message.ID
+	}
+	return ptrValue(message.DocumentID)
+}
+
+func ptrValue(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gleap-community/gleap-go/gleaptest"
+)
+
+// crashHelperEnv makes TestBatchCrashHelperProcess run the CLI with the arguments after "--", as the
+// gleap binary would: TestBatchSurvivesKill9 runs this test binary as a subprocess to kill it.
+const crashHelperEnv = "GLEAP_TEST_RUN_CLI"
+
+func TestBatchCrashHelperProcess(t *testing.T) {
+	if os.Getenv(crashHelperEnv) != "1" {
+		t.Skip("the subprocess of TestBatchSurvivesKill9")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, flag.Args(), stdio{os.Stdin, os.Stdout, os.Stderr}, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// TestBatchSurvivesKill9 runs send --batch --journal in a real process, kills it with SIGKILL after a
+// random number of requests five times, then lets a run finish: the server holds exactly one message
+// per line, each with its messageRef.
+func TestBatchSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI six times in a subprocess")
+	}
+	t.Parallel()
+	const lines, kills = 100, 5
+	var child atomic.Pointer[os.Process]
+	var requests, killAt atomic.Int64
+	server := gleaptest.NewServer(t, gleaptest.WithRequestLog(func(gleaptest.Request) {
+		// Killed right after the server answered: the child may not have read the answer, nor journaled
+		// it, so that the next run has to look the line up.
+		if requests.Add(1) == killAt.Load() {
+			if process := child.Load(); process != nil {
+				_ = process.Kill()
+			}
+		}
+	}))
+	dir := t.TempDir()
+	input := writeInput(t, dir, batchInputOf(lines, nil, nil))
+	journalPath := filepath.Join(dir, "journal.jsonl")
+
+	killed := 0
+	for runs := 1; ; runs++ {
+		require.LessOrEqual(t, runs, kills+1, "a run that is not killed finishes")
+		requests.Store(0)
+		killAt.Store(-1)
+		if killed < kills {
+			// At most 10 requests a run, so that 5 kills happen before 100 lines are sent.
+			killAt.Store(1 + rand.Int64N(10))
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestBatchCrashHelperProcess$", "--",
+			"send", "--batch", input, "--journal", journalPath, "--concurrency", "4", "--rate-limit", "0")
+		cmd.Env = append(os.Environ(), crashHelperEnv+"=1", "GLEAP_BASE_URL="+server.URL,
+			"GLEAP_API_KEY="+testKey, "GLEAP_PROJECT="+testProject)
+		output, err := os.Create(filepath.Join(dir, fmt.Sprintf("stdout-%d.jsonl", runs)))
+		require.NoError(t, err)
+		cmd.Stdout, cmd.Stderr = output, output
+		require.NoError(t, cmd.Start())
+		child.Store(cmd.Process)
+		err = cmd.Wait()
+		child.Store(nil)
+		require.NoError(t, output.Close())
+		if status, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && status.Signaled() && status.Signal() == syscall.SIGKILL {
+			killed++
+			// A request the child had sent when it died may still be on its way through the server:
+			// the next run must find it stored, as it would find it at Gleap a while later.
+			require.Eventually(t, func() bool { return allAnswered(server) }, defaultWait, waitTick)
+			continue
+		}
+		require.NoError(t, err, "the run that is not killed sends every line left")
+		break
+	}
+
+	assert.Equal(t, kills, killed)
+	stored := storedByRef(t, server)
+	assert.Len(t, stored, lines, "every line is stored once")
+	assert.Len(t, server.Messages(), lines)
+	for number := 1; number <= lines; number++ {
+		assert.Contains(t, stored, fmt.Sprintf("ref-%d", number))
+	}
+	assertJournalSettled(t, journalPath)
+	journal, err := os.ReadFile(journalPath)
+	require.NoError(t, err)
+	t.Logf("%d kills; %d lines were found on the server by a resumed run", killed, bytes.Count(journal, []byte(`"found":true`)))
+}
+
+// How long a test waits for the server to answer the requests of a killed child, and how often it looks.
+const (
+	defaultWait = 5 * time.Second
+	waitTick    = 5 * time.Millisecond
+)
+
+// allAnswered reports whether server has answered every request it received.
+func allAnswered(server *gleaptest.Server) bool {
+	for _, request := range server.Requests() {
+		if request.Status == 0 {
+			return false
+		}
+	}
+	return true
+}

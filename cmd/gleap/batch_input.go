@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// maxBatchLineBytes caps one line of --batch, as maxJSONInputBytes caps --json: a message is a few KiB,
+// and the client refuses a body over wrapper.MaxRequestBytes anyway.
+const maxBatchLineBytes = maxJSONInputBytes
+
+// batchInput is the input of --batch, read from its start once per pass: the file itself, or, for
+// standard input, the temporary file it was copied to while it was validated. Nothing of it stays in
+// memory but the line being read.
+type batchInput struct {
+	file *os.File
+	// spooled: file is the copy of standard input, removed by close.
+	spooled bool
+	// digest is "sha256:" and the hex SHA-256 of the whole input: what binds a journal to it.
+	digest string
+	// lines counts every line, blank ones included; messages only the others.
+	lines, messages int
+}
+
+// badLine is a line that cannot be sent, and why.
+type badLine struct {
+	number int
+	err    error
+}
+
+// maxBadLinesShown is how many bad lines are named on stderr; the rest are counted.
+const maxBadLinesShown = 10
+
+// openBatchInput opens name ("-" is in) and validates every line with parseBatchLine before anything is
+// sent, hashing the input on the way. uniqueRefs also refuses two lines with the same messageRef in the
+// same ticket, which --journal needs to tell them apart on the server. bad holds the first
+// maxBadLinesShown bad lines and badCount counts them all; then the input is closed and nil. When ctx
+// ends (Ctrl-C), it stops with ctx's error.
+func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs bool) (_ *batchInput, bad []badLine, badCount int, err error) {
+	input := &batchInput{}
+	var source io.Reader
+	if name == "-" {
+		if input.file, err = os.CreateTemp("", "gleap-batch-*.jsonl"); err != nil {
+			return nil, nil, 0, fmt.Errorf("gleap send: --batch -: spooling standard input: %w", err)
+		}
+		input.spooled = true
+		source = io.TeeReader(in, input.file)
+	} else {
+		if input.file, err = os.Open(name); err != nil {
+			return nil, nil, 0, fmt.Errorf("gleap send: --batch: %w", err)
+		}
+		source = input.file
+	}
+	defer func() {
+		if err != nil || badCount > 0 {
+			input.close()
+		}
+	}()
+
+	digest := sha256.New()
+	// refs holds a 64-bit hash of each (ticket, messageRef): 8 bytes a line, where the lines themselves
+	// may be KiB. Equal hashes are checked against the text in a second pass. (32 bits would collide
+	// some hundred times in a million lines, and so read the input once more.)
+	var refs []uint64
+	err = eachLine(io.TeeReader(source, digest), func(number int, line []byte, tooLong bool) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		input.lines = number
+		if tooLong {
+			badCount++
+			if len(bad) < maxBadLinesShown {
+				bad = append(bad, badLine{number, fmt.Errorf("longer than %d MiB", maxBatchLineBytes>>20)})
+			}
+			return nil
+		}
+		if isBlankLine(line) {
+			return nil
+		}
+		input.messages++
+		req, err := parseBatchLine(line)
+		if err != nil {
+			badCount++
+			if len(bad) < maxBadLinesShown {
+				bad = append(bad, badLine{number, err})
+			}
+			return nil
+		}
+		if uniqueRefs && hasRef(req) {
+			refs = append(refs, refHash(req))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("gleap send: --batch: reading the input: %w", err)
+	}
+	input.digest = "sha256:" + hex.EncodeToString(digest.Sum(nil))
+	if uniqueRefs && badCount == 0 {
+		repeats, err := input.repeatedRefs(refs)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		badCount = len(repeats)
+		bad = repeats[:min(len(repeats), maxBadLinesShown)]
+	}
+	if badCount > 0 {
+		return nil, bad, badCount, nil
+	}
+	return input, nil, 0, nil
+}
+
+// repeatedRefs returns the lines whose ticket and messageRef an earlier line has, given the hashes of
+// every line's pair. Only pairs whose hash repeats are looked at again, by their text.
+func (in *batchInput) repeatedRefs(refs []uint64) ([]badLine, error) {
+	slices.Sort(refs)
+	suspects := make(map[uint64]bool)
+	for i := 1; i < len(refs); i++ {
+		if refs[i] == refs[i-1] {
+			suspects[refs[i]] = true
+		}
+	}
+	if len(suspects) == 0 {
+		return nil, nil
+	}
+	firstLine := make(map[[2]string]int)
+	var repeats []badLine
+	err := in.each(func(number int, line []byte) error {
+		req, err := parseBatchLine(line)
+		if err != nil || !hasRef(req) || !suspects[refHash(req)] {
+			return nil
+		}
+		key := [2]string{*req.Ticket, *req.MessageRef}
+		if first, seen := firstLine[key]; seen {
+			repeats = append(repeats, badLine{number, fmt.Errorf("messageRef %q repeats line %d in ticket %s: with --journal a messageRef must name one message of its ticket", *req.MessageRef, first, *req.Ticket)})
+		} else {
+			firstLine[key] = number
+		}
+		return nil
+	})
+	return repeats, err
+}
+
+// each calls fn with every line that is not blank, from the start of the input, with its number
+// (counted from 1, blank lines included). An error of fn stops it and is returned.
+func (in *batchInput) each(fn func(number int, line []byte) error) error {
+	if _, err := in.file.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("gleap send: --batch: rewinding the input: %w", err)
+	}
+	return eachLine(in.file, func(number int, line []byte, tooLong bool) error {
+		if tooLong {
+			return fmt.Errorf("gleap send: --batch: line %d changed since it was validated", number)
+		}
+		if isBlankLine(line) {
+			return nil
+		}
+		return fn(number, line)
+	})
+}
+
+// close closes the input and removes the copy of standard input.
+func (in *batchInput) close() {
+	_ = in.file.Close()
+	if in.spooled {
+		_ = os.Remove(in.file.Name())
+	}
+}
+
+// eachLine calls fn with every line of r, numbered from 1, without its line break. A line longer than
+// maxBatchLineBytes is read to its end but not kept: fn gets tooLong and no bytes. The line passed to fn
+// is valid only until fn returns.
+func eachLine(r io.Reader, fn func(number int, line []byte, tooLong bool) error) error {
+	reader := bufio.NewReaderSize(r, 64<<10)
+	var long []byte // a line longer than the reader's buffer, collected here
+	number := 0
+	for {
+		chunk, err := reader.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if len(long) <= maxBatchLineBytes {
+				long = append(long, chunk...)
+			}
+			continue
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if len(chunk) == 0 && len(long) == 0 && err != nil {
+			return nil // the input ended with a line break, or is empty
+		}
+		number++
+		line := chunk
+		if len(long) > 0 {
+			line = append(long, chunk...)
+		}
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		tooLong := len(line) > maxBatchLineBytes
+		if tooLong {
+			line = nil
+		}
+		if fnErr := fn(number, line, tooLong); fnErr != nil {
+			return fnErr
+		}
+		long = long[:0]
+		if cap(long) > 1<<20 {
+			long = nil // one huge line does not keep its buffer for the rest of the input
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+func isBlankLine(line []byte) bool {
+	return len(bytes.TrimSpace(line)) == 0
+}
+
+// parseBatchLine reads one line of --batch as --json reads its file (one JSON object, unknown fields
+// refused, nothing after it, a ticket required) and checks it as CreateMessage does
+// (wrapper.CheckMessage). Both passes over the input use it, so a line that was valid when it was checked
+// is sent as it was checked.
+func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
+	var req wrapper.CreateMessageRequest
+	decoder := json.NewDecoder(bytes.NewReader(line))
+	decoder.DisallowUnknownFields()
+	err := decoder.Decode(&req)
+	if err == nil {
+		err = endOfInput(decoder)
+	}
+	switch {
+	case errors.Is(err, errDataAfterObject):
+		return req, errors.New("there is data after the message: give exactly one JSON object per line")
+	case err != nil:
+		return req, fmt.Errorf("not a message: %w", err)
+	case req.Ticket == nil || strings.TrimSpace(*req.Ticket) == "":
+		return req, &wrapper.ValidationError{Field: "ticket", Problem: "must be set on every line"}
+	}
+	return req, wrapper.CheckMessage(req)
+}
+
+// hasRef reports whether req has a messageRef to find it by on the server.
+func hasRef(req wrapper.CreateMessageRequest) bool {
+	return req.MessageRef != nil && strings.TrimSpace(*req.MessageRef) != ""
+}
+
+// refHash is a 64-bit hash of req's ticket and messageRef.
+func refHash(req wrapper.CreateMessageRequest) uint64 {
+	h := fnv.New64a()
+	_, _ = io.WriteString(h, *req.Ticket)
+	_, _ = h.Write([]byte{0})
+	_, _ = io.WriteString(h, *req.MessageRef)
+	return h.Sum64()
+}

@@ -1,0 +1,329 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// The journal of --batch is a JSON Lines file, only ever appended to. Its first line binds it to one input,
+// one project and one API root:
+//
+//	{"journal":"gleap send --batch","version":1,"input":"sha256:…","lines":3,"project":"…","baseURL":"…"}
+//
+// and every other line records a step of one input line:
+//
+//	{"line":2,"status":"started"}                      written and synced before the line is sent
+//	{"line":2,"status":"sent","id":"6752…"}            after the answer; synced before stdout says so
+//	{"line":2,"status":"failed","error":"…"}           Gleap refused it: provably not posted
+//	{"line":2,"status":"unknown","error":"…"}          it may have been posted (a 5xx, a timeout)
+//	{"line":2,"status":"sent","id":"6752…","found":true}  reconciled: found on the server by its messageRef
+//
+// A line's last record says where it is, except that "sent" is final. A crash can tear only the last
+// record, which was not yet synced and so not yet acted on: it is dropped when the journal is opened.
+const (
+	journalName    = "gleap send --batch"
+	journalVersion = 1
+)
+
+// journalHeader is the first line of a journal.
+type journalHeader struct {
+	Journal string `json:"journal"`
+	Version int    `json:"version"`
+	// Input is the SHA-256 of the whole input, as "sha256:<hex>".
+	Input   string `json:"input"`
+	Lines   int    `json:"lines"`
+	Project string `json:"project"`
+	BaseURL string `json:"baseURL"`
+}
+
+// lineOutcome is what happened to one line: a line of the output, and of the journal.
+type lineOutcome struct {
+	Line   int    `json:"line"`
+	Status string `json:"status"`
+	ID     string `json:"id,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// The statuses of a line.
+const (
+	statusStarted = "started" // journal only
+	statusSent    = "sent"
+	statusFailed  = "failed"
+	statusUnknown = "unknown"
+	statusSkipped = "skipped" // output only: sent before, by an earlier run
+)
+
+// journalRecord is one line of the journal after its header.
+type journalRecord struct {
+	lineOutcome
+	// Found: the line's message was found on the server by its messageRef, after a run that did not
+	// learn the outcome of sending it.
+	Found bool `json:"found,omitempty"`
+}
+
+// lineState is where a line stands before a run sends anything: one byte a line of the input.
+type lineState byte
+
+const (
+	stateNew     lineState = iota // never started, or failed: to be sent
+	stateStarted                  // started by a run that stopped before its outcome: to reconcile
+	stateUnknown                  // sent with an unknown outcome: to reconcile
+	stateSent                     // confirmed: skipped
+	stateHeld                     // unknown and without a messageRef: reported, not sent again
+)
+
+// journal appends records to the journal file and syncs them. Records written by several goroutines at
+// once share one sync (a group commit).
+type journal struct {
+	file  *os.File
+	queue chan journalWrite
+	done  chan struct{}
+}
+
+type journalWrite struct {
+	record  journalRecord
+	written chan error
+}
+
+// errJournalMismatch wraps the error of a journal made for another input, project or API root.
+var errJournalMismatch = errors.New("the journal belongs to another run")
+
+// openJournal opens the journal at path, or creates it with header, and returns where each line of the
+// input stands after the runs it records (indexed by line number). onSent is called once with each line
+// already sent, and its id. A journal whose header differs from header is refused, wrapping
+// errJournalMismatch.
+func openJournal(path string, header journalHeader, onSent func(line int, id string)) (*journal, []lineState, error) {
+	file, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("gleap send: --journal: %w", err)
+	}
+	states := make([]lineState, header.Lines+1)
+	end, err := readJournal(file, header, states, onSent)
+	if err == nil {
+		err = startJournal(file, path, end, header)
+	}
+	if err != nil {
+		_ = file.Close()
+		return nil, nil, fmt.Errorf("gleap send: --journal %s: %w", path, err)
+	}
+	j := &journal{file: file, queue: make(chan journalWrite), done: make(chan struct{})}
+	go j.commit()
+	return j, states, nil
+}
+
+// readJournal applies the records of file to states and returns where the last whole record ends. Only
+// the last line may be torn (it has no line break: a crash cut its write short), and it is dropped; any
+// other damage is an error, so that a file that is not a journal is never cut. An empty file gives 0.
+// Once every record has been read without error, onSent is called with the lines sent before.
+func readJournal(file *os.File, want journalHeader, states []lineState, onSent func(int, string)) (int64, error) {
+	end, err := applyJournal(file, want, states)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := file.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	// A second reading, rather than the ids of a million lines kept in memory.
+	const reported = lineState(255)
+	reader := bufio.NewReader(io.LimitReader(file, end))
+	for number := 1; ; number++ {
+		line, err := reader.ReadBytes('\n')
+		if number > 1 && bytes.Contains(line, []byte(statusSent)) {
+			var record journalRecord
+			if json.Unmarshal(line, &record) == nil && record.Status == statusSent && states[record.Line] == stateSent {
+				states[record.Line] = reported
+				onSent(record.Line, record.ID)
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	for i, state := range states {
+		if state == reported {
+			states[i] = stateSent
+		}
+	}
+	return end, nil
+}
+
+// applyJournal is the first reading of readJournal: it checks the header and applies every record.
+func applyJournal(file *os.File, want journalHeader, states []lineState) (int64, error) {
+	reader := bufio.NewReader(file)
+	var end int64 // the offset after the last whole line
+	for number := 1; ; number++ {
+		line, err := reader.ReadBytes('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return 0, err
+		}
+		if !bytes.HasSuffix(line, []byte("\n")) { // the end: nothing, or a torn last line
+			if number == 1 && len(line) > 0 && !isTornHeader(line) {
+				return 0, errors.New("it is not a journal of gleap send --batch: its first line is not a journal header")
+			}
+			return end, nil
+		}
+		if number == 1 {
+			if err := checkHeader(line, want); err != nil {
+				return 0, err
+			}
+		} else if err := applyRecord(line, states); err != nil {
+			return 0, fmt.Errorf("line %d is damaged (%v): not a journal this command can trust", number, err)
+		}
+		end += int64(len(line))
+	}
+}
+
+// journalStart is how every journal header begins.
+var journalStart = `{"journal":"` + journalName + `",`
+
+// isTornHeader reports whether line, without a line break, is the start of a journal header that a crash
+// cut short.
+func isTornHeader(line []byte) bool {
+	return bytes.HasPrefix(line, []byte(journalStart)) || bytes.HasPrefix([]byte(journalStart), line)
+}
+
+// checkHeader compares the journal's first line with the header of this run.
+func checkHeader(line []byte, want journalHeader) error {
+	var got journalHeader
+	if err := json.Unmarshal(line, &got); err != nil || got.Journal != journalName {
+		return errors.New("it is not a journal of gleap send --batch: its first line is not a journal header")
+	}
+	switch {
+	case got.Version != journalVersion:
+		return fmt.Errorf("%w: it is of version %d, this gleap writes version %d", errJournalMismatch, got.Version, journalVersion)
+	case got.Input != want.Input || got.Lines != want.Lines:
+		return fmt.Errorf("%w: it records an input of %d lines with %s, this input has %d lines with %s; give a new journal file for a new input",
+			errJournalMismatch, got.Lines, got.Input, want.Lines, want.Input)
+	case got.Project != want.Project || got.BaseURL != want.BaseURL:
+		return fmt.Errorf("%w: it records sending to project %s at %s, not to project %s at %s",
+			errJournalMismatch, got.Project, got.BaseURL, want.Project, want.BaseURL)
+	}
+	return nil
+}
+
+// applyRecord moves the line of one record to its new state.
+func applyRecord(line []byte, states []lineState) error {
+	var record journalRecord
+	decoder := json.NewDecoder(bytes.NewReader(line))
+	decoder.DisallowUnknownFields()
+	if err := decoder.Decode(&record); err != nil {
+		return err
+	}
+	if record.Line < 1 || record.Line >= len(states) {
+		return fmt.Errorf("line %d is not a line of the input", record.Line)
+	}
+	state := &states[record.Line]
+	if *state == stateSent {
+		return nil // final
+	}
+	switch record.Status {
+	case statusStarted:
+		*state = stateStarted
+	case statusSent:
+		*state = stateSent
+	case statusFailed:
+		*state = stateNew
+	case statusUnknown:
+		*state = stateUnknown
+	default:
+		return fmt.Errorf("unknown status %q", record.Status)
+	}
+	return nil
+}
+
+// startJournal cuts file after its last good record and, when that leaves it empty, writes the header.
+// A new journal's directory entry is synced too, so that a crash cannot lose the file itself.
+func startJournal(file *os.File, path string, end int64, header journalHeader) error {
+	info, err := file.Stat()
+	if err != nil {
+		return err
+	}
+	if info.Size() != end {
+		if err := file.Truncate(end); err != nil {
+			return fmt.Errorf("dropping a torn last record: %w", err)
+		}
+	}
+	if end > 0 {
+		return nil
+	}
+	header.Journal, header.Version = journalName, journalVersion
+	encoded, err := json.Marshal(header)
+	if err != nil {
+		return err
+	}
+	if _, err := file.Write(append(encoded, '\n')); err != nil {
+		return err
+	}
+	if err := file.Sync(); err != nil {
+		return err
+	}
+	dir, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return dir.Sync()
+}
+
+// record appends record to the journal and returns once it is on disk. After a failed write every
+// record fails: what the file holds then is not known.
+func (j *journal) record(record journalRecord) error {
+	written := make(chan error, 1)
+	j.queue <- journalWrite{record: record, written: written}
+	return <-written
+}
+
+// commit writes the records queued, as many at once as are waiting, with one sync for all of them.
+func (j *journal) commit() {
+	defer close(j.done)
+	var failed error
+	var batch []journalWrite
+	var buf bytes.Buffer
+	for first := range j.queue {
+		batch, buf = append(batch[:0], first), bytes.Buffer{}
+	gather:
+		for {
+			select {
+			case next, ok := <-j.queue:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, next)
+			default:
+				break gather
+			}
+		}
+		err := failed
+		if err == nil {
+			for _, w := range batch {
+				encoded, _ := json.Marshal(w.record) // strings and ints only: it cannot fail
+				buf.Write(encoded)
+				buf.WriteByte('\n')
+			}
+			if _, err = j.file.Write(buf.Bytes()); err == nil {
+				err = j.file.Sync()
+			}
+			if err != nil {
+				failed = fmt.Errorf("gleap send: --journal: %w", err)
+				err = failed
+			}
+		}
+		for _, w := range batch {
+			w.written <- err
+		}
+	}
+}
+
+// close stops the journal once the records being written are on disk, and closes the file. No record may
+// be written after it.
+func (j *journal) close() error {
+	close(j.queue)
+	<-j.done
+	return j.file.Close()
+}
