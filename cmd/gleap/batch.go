@@ -69,18 +69,6 @@ func checkBatchFlags(flags *flag.FlagSet, b *batchFlags) error {
 	return nil
 }
 
-// newClient is connection.resolve, with the rate limit of --rate-limit.
-func newClient(conn *connection, getenv func(string) string, rate rateFlag) (*wrapper.Client, settings, error) {
-	_, resolved, err := conn.resolve(getenv)
-	if err != nil {
-		return nil, resolved, err
-	}
-	client, err := wrapper.New(resolved.apiKey, resolved.project, wrapper.WithBaseURL(resolved.baseURL),
-		wrapper.WithMaxRetries(*conn.maxRetries), wrapper.WithUserAgent("gleap-cli/"+wrapper.Version),
-		wrapper.WithRateLimit(rate.requests, rate.period))
-	return client, resolved, err
-}
-
 // batch is one run of send --batch.
 type batch struct {
 	client *wrapper.Client
@@ -116,7 +104,7 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 		fmt.Fprintf(std.err, "gleap send: --batch: the %d messages on %d lines are valid; nothing was sent (--dry-run)\n", input.messages, input.lines)
 		return exitOK
 	}
-	client, resolved, err := newClient(conn, getenv, rate)
+	client, resolved, err := conn.resolve(getenv, rate.option())
 	if err != nil {
 		return fail(exitUsage, err)
 	}

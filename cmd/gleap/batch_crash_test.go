@@ -2,13 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"sync/atomic"
 	"syscall"
@@ -29,7 +28,7 @@ func TestBatchCrashHelperProcess(t *testing.T) {
 	if os.Getenv(crashHelperEnv) != "1" {
 		t.Skip("the subprocess of TestBatchSurvivesKill9")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	code := run(ctx, flag.Args(), stdio{os.Stdin, os.Stdout, os.Stderr}, os.Getenv)
 	stop()
 	os.Exit(code)
@@ -118,4 +117,49 @@ func allAnswered(server *gleaptest.Server) bool {
 		}
 	}
 	return true
+}
+
+// TestASecondCtrlCStopsAtOnce interrupts a batch whose request the server holds: the first SIGINT waits
+// for it, as it should; a second one ends the process without waiting.
+func TestASecondCtrlCStopsAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI in a subprocess")
+	}
+	t.Parallel()
+	arrived, release := make(chan struct{}, 1), make(chan struct{})
+	defer close(release)
+	hold := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		arrived <- struct{}{}
+		<-release
+	})
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Handler: hold}))
+	input := writeInput(t, t.TempDir(), batchInputOf(3, nil, nil))
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBatchCrashHelperProcess$", "--",
+		"send", "--batch", input, "--concurrency", "1", "--rate-limit", "0")
+	cmd.Env = append(os.Environ(), crashHelperEnv+"=1", "GLEAP_BASE_URL="+server.URL,
+		"GLEAP_API_KEY="+testKey, "GLEAP_PROJECT="+testProject)
+	require.NoError(t, cmd.Start())
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	<-arrived
+
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	// The first SIGINT may still be on its way when the next is sent, and would then swallow it: send
+	// one until the process is gone. Without the second-signal rule it lives until the server answers.
+	require.Eventually(t, func() bool {
+		select {
+		case <-exited:
+			return true
+		default:
+			_ = cmd.Process.Signal(os.Interrupt)
+			return false
+		}
+	}, defaultWait, 20*time.Millisecond, "a second Ctrl-C ends the process")
+	status, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	require.True(t, ok)
+	assert.True(t, status.Signaled() && status.Signal() == syscall.SIGINT, "killed by the second SIGINT, not exited: %v", cmd.ProcessState)
+	assert.Len(t, server.Messages(), 0)
 }

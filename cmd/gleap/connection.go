@@ -28,9 +28,9 @@ type settings struct {
 	apiKey, project, baseURL string
 }
 
-// resolve fills in the connection from the environment and makes its client. Every error means nothing
-// was sent: the caller exits with exitUsage.
-func (c *connection) resolve(getenv func(string) string) (*wrapper.Client, settings, error) {
+// resolve fills in the connection from the environment and makes its client, with extra options after
+// the connection's own. Every error means nothing was sent: the caller exits with exitUsage.
+func (c *connection) resolve(getenv func(string) string, extra ...wrapper.Option) (*wrapper.Client, settings, error) {
 	resolved := settings{
 		apiKey:  firstSet(*c.apiKey, getenv("GLEAP_API_KEY")),
 		project: firstSet(*c.project, getenv("GLEAP_PROJECT")),
@@ -42,8 +42,9 @@ func (c *connection) resolve(getenv func(string) string) (*wrapper.Client, setti
 	case resolved.project == "":
 		return nil, resolved, errors.New("gleap: no project: set GLEAP_PROJECT (or pass --project)")
 	}
-	client, err := wrapper.New(resolved.apiKey, resolved.project, wrapper.WithBaseURL(resolved.baseURL),
-		wrapper.WithMaxRetries(*c.maxRetries), wrapper.WithUserAgent("gleap-cli/"+wrapper.Version))
+	opts := []wrapper.Option{wrapper.WithBaseURL(resolved.baseURL), wrapper.WithMaxRetries(*c.maxRetries),
+		wrapper.WithUserAgent("gleap-cli/" + wrapper.Version)}
+	client, err := wrapper.New(resolved.apiKey, resolved.project, append(opts, extra...)...)
 	return client, resolved, err
 }
 

@@ -53,10 +53,21 @@ type stdio struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	code := run(ctx, os.Args[1:], stdio{os.Stdin, os.Stdout, os.Stderr}, os.Getenv)
 	stop()
 	os.Exit(code)
+}
+
+// interruptible returns a context that the first Ctrl-C (or SIGTERM) cancels, so that the command winds
+// down; after it, signals are handled as by default again, so a second Ctrl-C stops the process at once.
+func interruptible() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
 }
 
 // run carries out one command line and returns the exit code.

@@ -50,3 +50,8 @@ func (r *rateFlag) Set(value string) error {
 	*r = rateFlag{requests: requests, period: period}
 	return nil
 }
+
+// option is the client's pace under this limit.
+func (r rateFlag) option() wrapper.Option {
+	return wrapper.WithRateLimit(r.requests, r.period)
+}

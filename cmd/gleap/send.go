@@ -31,7 +31,8 @@ once, paced to --rate-limit, and stdout gets one JSON line per input line, in th
                                                 have been posted: a 5xx, a timeout) and "skipped"
 stderr gets a progress bar when it is a terminal, and a summary at the end. Exit 0 when every line was
 sent (now or by an earlier run), 1 when some were not, 2 when the input or the journal is refused and
-nothing was sent. Ctrl-C stops taking lines, lets those in flight finish, and exits 1.
+nothing was sent. Ctrl-C stops taking lines, lets those in flight finish, and exits 1; a second Ctrl-C
+stops at once (the journal is then as after a crash).
 
 --journal FILE records each line's outcome durably (JSON Lines, synced). Run the same command again,
 after a failure, Ctrl-C or a crash, and it skips the lines sent before ("skipped"), sends the failed ones
@@ -96,7 +97,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		return fail(exitUsage, err)
 	}
 
-	client, resolved, err := newClient(conn, getenv, rate)
+	client, resolved, err := conn.resolve(getenv, rate.option())
 	if err != nil {
 		return fail(exitUsage, err)
 	}
