@@ -10,7 +10,7 @@ BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 BENCH_COUNT := 6
 MIN_WRAPPER_COVERAGE := 85
 
-.PHONY: generate check-generated test vet fmt-check demo inbox lint fuzz bench prism live
+.PHONY: generate check-generated test vet fmt-check demo inbox lint fuzz bench bench-bulk prism live
 
 ## generate: regenerate api/ from openapi.yaml (run after editing the spec, commit the result)
 generate:
@@ -53,6 +53,10 @@ bench:
 	echo "go test -run='^$$' -bench=. -benchtime=500ms -count=$(BENCH_COUNT) ./wrapper"; \
 	go test -run='^$$' -bench=. -benchtime=500ms -count=$(BENCH_COUNT) ./wrapper | tee "$$out"; \
 	go run $(BENCHSTAT) -col /impl "$$out"
+
+## bench-bulk: gleap send --batch against gleap mock at a scaled limit (100/s): rate, 429s, duplicates, two processes, kill -9 and resume, peak memory for 1,000,000 lines (about 15 minutes)
+bench-bulk:
+	@bash scripts/bulk-bench.sh
 
 ## demo: the CLI against the local mock: a reply, a note and a bot message, validated against openapi.yaml
 demo:

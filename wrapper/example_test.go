@@ -6,6 +6,7 @@ package wrapper_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -194,6 +195,23 @@ func ExampleTextMessage() {
 	// Output:
 	// COMMENT true true escalation-17
 	// gleap: invalid ticketID: must not be blank
+}
+
+func ExampleCheckMessage() {
+	// Check a whole batch before sending the first message, so that a bad one sends nothing.
+	batch := []wrapper.CreateMessageRequest{
+		{Ticket: wrapper.Ptr("6752e9a8b7c6d5e4f3a21098"), Comment: wrapper.PlainTextDoc("Maintenance tonight.")},
+		{Ticket: wrapper.Ptr("6752e9a8b7c6d5e4f3a21099"), Data: json.RawMessage(`{"broken":`)},
+		{Ticket: wrapper.Ptr("  ")},
+	}
+	for i, req := range batch {
+		if err := wrapper.CheckMessage(req); err != nil {
+			fmt.Printf("message %d: %v\n", i+1, err)
+		}
+	}
+	// Output:
+	// message 2: gleap: invalid data: is not valid JSON
+	// message 3: gleap: invalid ticket: must not be blank when it is set
 }
 
 func ExampleAsNote() {
