@@ -10,24 +10,16 @@ cd "$(dirname "$0")/.."
 LIMIT=${LIMIT:-100}      # requests per second, on the mock and on the client
 LINES=${LINES:-1000}     # lines of the single-process run
 MEMORY_LINES=${MEMORY_LINES:-1000000} # lines of the peak-memory runs, sent as fast as the mock answers
-work=$(mktemp -d)
-mock_pid=
-cleanup() {
-	if [ -n "$mock_pid" ]; then kill "$mock_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/gleap" ./cmd/gleap
+source scripts/workdir.sh
 export GLEAP_API_KEY=bulk-bench-key-0001 GLEAP_PROJECT=64f1c2d3e4a5b6c7d8e9f999
 
 # start_mock starts a fresh mock enforcing LIMIT per second (0: no limit) and sets GLEAP_BASE_URL.
 start_mock() {
 	local mock_limit=$LIMIT/1s
 	if [ "$LIMIT" = 0 ]; then mock_limit=0; fi
-	if [ -n "$mock_pid" ]; then kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true; fi
+	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
 	coproc MOCK { exec "$work/gleap" mock --addr 127.0.0.1:0 --rate-limit "$mock_limit" --max-messages 1000000 2>"$work/mock.log"; }
-	mock_pid=$MOCK_PID
+	server_pid=$MOCK_PID
 	read -r announcement <&"${MOCK[0]}"
 	export GLEAP_BASE_URL=${announcement##* }
 	: >"$work/mock.log"
@@ -100,7 +92,7 @@ start_mock
 lines "$LINES" crash >"$work/crash.jsonl"
 "$work/gleap" send --batch "$work/crash.jsonl" --journal "$work/journal" --rate-limit "$LIMIT/1s" --concurrency 8 >/dev/null 2>&1 &
 victim=$!
-sleep 3 # let it get well into the run; the kill lands wherever the run is
+sleep "$(python3 -c "print($LINES / $LIMIT * 0.3)")" # about a third into the run; it lands wherever the run is
 kill -9 "$victim"
 wait "$victim" 2>/dev/null || true
 echo "killed after $(grep -c '^gleap mock: POST /v3/messages 200' "$work/mock.log") messages were stored"

@@ -22,20 +22,12 @@ esac
 addr=127.0.0.1:0
 if $serve; then addr=${GLEAP_MOCK_ADDR:-127.0.0.1:4010}; fi
 
-work=$(mktemp -d)
-mock_pid=
-cleanup() {
-	if [ -n "$mock_pid" ]; then kill "$mock_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/gleap" ./cmd/gleap
+source scripts/workdir.sh
 # The mock announces its API root, then its inbox, once it listens. A pipe rather than a coprocess: if
 # the mock cannot start (the address is taken), reading ends at once and its error is shown.
 mkfifo "$work/announcements"
 "$work/gleap" mock --addr "$addr" >"$work/announcements" 2>"$work/mock.log" &
-mock_pid=$!
+server_pid=$!
 exec {announcements}<"$work/announcements"
 if ! read -r announcement <&"$announcements" || ! read -r inbox_line <&"$announcements"; then
 	cat "$work/mock.log" >&2
@@ -88,4 +80,4 @@ inbox=${inbox_line##* }
 printf '\nThe mock keeps running with these messages. Open the inbox in a browser:\n\n    %s\n\n' "$inbox"
 echo "Point your own code at GLEAP_BASE_URL=$GLEAP_BASE_URL to see its messages there too. Ctrl-C stops the mock."
 trap 'echo; echo "Stopping the mock."; exit 0' INT TERM
-wait "$mock_pid"
+wait "$server_pid"

@@ -6,21 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PRISM=@stoplight/prism-cli@5.16.0
-work=$(mktemp -d)
-prism_pid=
-cleanup() {
-	if [ -n "$prism_pid" ]; then kill "$prism_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/gleap" ./cmd/gleap
+source scripts/workdir.sh
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 npx --yes "$PRISM" mock --errors -h 127.0.0.1 -p "$port" testdata/gleap-published-openapi-messages.yaml >"$work/prism.log" 2>&1 &
-prism_pid=$!
+server_pid=$!
 for _ in $(seq 1 240); do # Prism is fetched on first use: allow it two minutes
 	if grep -q "Prism is listening" "$work/prism.log"; then break; fi
-	if ! kill -0 "$prism_pid" 2>/dev/null; then cat "$work/prism.log" >&2; exit 1; fi
+	if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/prism.log" >&2; exit 1; fi
 	sleep 0.5
 done
 grep -q "Prism is listening" "$work/prism.log" || { echo "Prism did not start" >&2; exit 1; }
