@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gleap-community/gleap-go/wrapper"
@@ -20,9 +22,14 @@ import (
 // are the same.
 const batchAttemptTimeout = 30 * time.Second
 
-// reconcilePageSize is the page size of the listings that look for lines of unknown outcome: a ticket is
-// read in few requests, each well under the client's answer size cap.
-const reconcilePageSize = 1000
+// The listings that look for lines of unknown outcome read a ticket reconcilePageSize messages a page,
+// and accept a page of up to reconcileMaxPageBytes: a message may be up to 1 MiB
+// (wrapper.MaxRequestBytes), so a page of large ones is far over the client's default cap of 4 MiB, and
+// a resume must not fail on a ticket of long messages.
+const (
+	reconcilePageSize     = 100
+	reconcileMaxPageBytes = 128 << 20
+)
 
 // batchFlags are the flags of send that go with --batch.
 type batchFlags struct {
@@ -112,20 +119,26 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 		report: newBatchReport(std.out, std.err, input.messages, terminal(std.err))}
 	if *flags.journal != "" {
 		header := journalHeader{Input: input.digest, Lines: input.lines, Project: resolved.project, BaseURL: strings.TrimSuffix(resolved.baseURL, "/")}
+		var reportErr error
 		b.journal, b.states, err = openJournal(*flags.journal, header, func(line int, id string) {
-			b.report.line(lineOutcome{Line: line, Status: statusSkipped, ID: id})
+			if err := b.report.line(lineOutcome{Line: line, Status: statusSkipped, ID: id}); err != nil && reportErr == nil {
+				reportErr = err
+			}
 		})
 		if err != nil {
 			return fail(exitUsage, err)
 		}
 		defer b.journal.close()
+		if reportErr != nil {
+			return b.finish(ctx, std.err, reportErr)
+		}
 	}
 
 	err = b.reconcile(ctx)
 	if err == nil {
 		err = b.sendAll(ctx)
 	}
-	return b.finish(ctx, std.err, err, *flags.journal != "")
+	return b.finish(ctx, std.err, err)
 }
 
 // reportBadLines names the first bad lines on w, and counts them all.
@@ -149,12 +162,12 @@ func reportBadLines(w io.Writer, bad []badLine, count int) {
 }
 
 // finish writes the summary and returns the exit code: 0 when every line was sent, now or before.
-func (b *batch) finish(ctx context.Context, errOut io.Writer, runErr error, journaled bool) int {
+func (b *batch) finish(ctx context.Context, errOut io.Writer, runErr error) int {
 	summary := b.report.summary()
 	if runErr != nil {
 		fmt.Fprintln(errOut, runErr)
 	}
-	if b.report.failed != nil {
+	if b.report.failed != nil && !errors.Is(runErr, b.report.failed) {
 		fmt.Fprintln(errOut, b.report.failed)
 	}
 	notReported := b.input.messages - b.report.reported()
@@ -164,7 +177,7 @@ func (b *batch) finish(ctx context.Context, errOut io.Writer, runErr error, jour
 	fmt.Fprintln(errOut, "gleap send:", summary)
 	if ctx.Err() != nil {
 		advice := ""
-		if journaled {
+		if b.journal != nil {
 			advice = "; run the same command again to send the rest"
 		}
 		fmt.Fprintf(errOut, "gleap send: interrupted: the lines in flight were finished, %d lines were not started%s\n", notReported, advice)
@@ -191,7 +204,7 @@ func (b *batch) reconcile(ctx context.Context) error {
 		req, err := parseBatchLine(line)
 		switch {
 		case err != nil:
-			return fmt.Errorf("gleap send: --batch: line %d changed since it was validated: %v", number, err)
+			return changedLine(number, err)
 		case hasRef(req):
 			if wanted[*req.Ticket] == nil {
 				wanted[*req.Ticket] = map[string]int{}
@@ -211,7 +224,9 @@ func (b *batch) reconcile(ctx context.Context) error {
 	}
 	for _, ticket := range slices.Sorted(maps.Keys(wanted)) {
 		refs := wanted[ticket]
-		for message, err := range b.client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticket, PageSize: reconcilePageSize}) {
+		listing := b.client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticket, PageSize: reconcilePageSize},
+			wrapper.WithMaxResponseBytes(reconcileMaxPageBytes))
+		for message, err := range listing {
 			if err != nil {
 				return fmt.Errorf("gleap send: looking in ticket %s for the lines whose outcome is unknown, before sending anything: %w", ticket, err)
 			}
@@ -247,8 +262,7 @@ func (b *batch) settle(number int, outcome lineOutcome, found bool) error {
 		b.states[number] = stateSent
 		outcome.Status = statusSkipped
 	}
-	b.report.line(outcome)
-	return nil
+	return b.report.line(outcome)
 }
 
 func uncertain(state lineState) bool {
@@ -304,7 +318,7 @@ func (b *batch) sendAll(ctx context.Context) error {
 		}
 		req, err := parseBatchLine(line)
 		if err != nil {
-			return fmt.Errorf("gleap send: --batch: line %d changed since it was validated: %v", number, err)
+			return changedLine(number, err)
 		}
 		select {
 		case lines <- pendingLine{number: number, req: req}:
@@ -318,14 +332,15 @@ func (b *batch) sendAll(ctx context.Context) error {
 	if errors.Is(err, errStopped) {
 		err = nil
 	}
-	if err == nil && ctx.Err() == nil {
-		err = context.Cause(run) // the journal failed, or nil
+	if cause := context.Cause(run); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause // the journal or stdout failed, with or without a Ctrl-C as well
 	}
 	return err
 }
 
 // sendLine sends one line: "started" goes to the journal, on disk, before the request, and the outcome
-// after it, before the line is reported. A line taken after the stop is left for the next run.
+// after it, before the line is reported. A line taken after the stop is left for the next run, and so is
+// one that was still waiting for its turn under the rate limit when the run stopped.
 func (b *batch) sendLine(run, inFlight context.Context, stop context.CancelCauseFunc, line pendingLine) {
 	if run.Err() != nil {
 		return
@@ -336,14 +351,50 @@ func (b *batch) sendLine(run, inFlight context.Context, stop context.CancelCause
 			return
 		}
 	}
-	message, err := b.client.CreateMessage(inFlight, line.req, wrapper.WithTimeout(batchAttemptTimeout))
+	call, dropped, done := lineContext(run, inFlight)
+	message, err := b.client.CreateMessage(call, line.req, wrapper.WithTimeout(batchAttemptTimeout))
+	done()
 	outcome := outcomeOf(line.number, message, err)
+	notSent := dropped() && outcome.Status == statusFailed
+	if notSent {
+		// As a line never taken: not reported, and the journal says it is to be sent.
+		outcome.Error = "interrupted before it was sent"
+	}
 	if b.journal != nil {
 		if err := b.journal.record(journalRecord{lineOutcome: outcome}); err != nil {
 			stop(err) // the journal says "started": the next run looks for the message
 		}
 	}
-	b.report.line(outcome)
+	if notSent {
+		return
+	}
+	if err := b.report.line(outcome); err != nil {
+		stop(err)
+	}
+}
+
+// lineContext returns the context of one line's request: inFlight, which Ctrl-C does not end, except that
+// the end of run drops the request while it has not started on its way (it waits for its turn under the
+// rate limit, or for a pause after a 429). It starts when the transport asks for a connection; from then
+// on it is in flight and finishes. dropped reports whether run's end dropped it; done releases the
+// context once the call has returned.
+func lineContext(run, inFlight context.Context) (call context.Context, dropped func() bool, done func()) {
+	const waiting, started, stopped = 0, 1, 2
+	var state atomic.Int32
+	call, cancel := context.WithCancel(inFlight)
+	unwatch := context.AfterFunc(run, func() {
+		if state.CompareAndSwap(waiting, stopped) {
+			cancel()
+		}
+	})
+	// The wrapper adds its own trace on top: both are called.
+	call = httptrace.WithClientTrace(call, &httptrace.ClientTrace{GetConn: func(string) {
+		state.CompareAndSwap(waiting, started)
+	}})
+	return call, func() bool { return state.Load() == stopped }, func() {
+		unwatch()
+		cancel()
+	}
 }
 
 // outcomeOf tells what sending a line did.

@@ -22,6 +22,9 @@ import (
 // and the client refuses a body over wrapper.MaxRequestBytes anyway.
 const maxBatchLineBytes = maxJSONInputBytes
 
+// errLineTooLong is the problem of a line over maxBatchLineBytes.
+var errLineTooLong = fmt.Errorf("longer than %d MiB", maxBatchLineBytes>>20)
+
 // batchInput is the input of --batch, read from its start once per pass: the file itself, or, for
 // standard input, the temporary file it was copied to while it was validated. Nothing of it stays in
 // memory but the line being read.
@@ -53,16 +56,24 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	input := &batchInput{}
 	var source io.Reader
 	if name == "-" {
-		if input.file, err = os.CreateTemp("", "gleap-batch-*.jsonl"); err != nil {
-			return nil, nil, 0, fmt.Errorf("gleap send: --batch -: spooling standard input: %w", err)
-		}
-		input.spooled = true
-		source = io.TeeReader(in, input.file)
+		source = in
 	} else {
 		if input.file, err = os.Open(name); err != nil {
 			return nil, nil, 0, fmt.Errorf("gleap send: --batch: %w", err)
 		}
 		source = input.file
+		if info, err := input.file.Stat(); err != nil || !info.Mode().IsRegular() {
+			// A pipe, <(command) or a device: read once, copied to be read again.
+			defer input.file.Close()
+			input.file = nil
+		}
+	}
+	if input.file == nil {
+		if input.file, err = spool(); err != nil {
+			return nil, nil, 0, fmt.Errorf("gleap send: --batch %s: copying the input, which cannot be read twice: %w", name, err)
+		}
+		input.spooled = true
+		source = io.TeeReader(source, input.file)
 	}
 	defer func() {
 		if err != nil || badCount > 0 {
@@ -75,16 +86,19 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	// may be KiB. Equal hashes are checked against the text in a second pass. (32 bits would collide
 	// some hundred times in a million lines, and so read the input once more.)
 	var refs []uint64
+	refuse := func(number int, problem error) {
+		badCount++
+		if len(bad) < maxBadLinesShown {
+			bad = append(bad, badLine{number, problem})
+		}
+	}
 	err = eachLine(io.TeeReader(source, digest), func(number int, line []byte, tooLong bool) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		input.lines = number
 		if tooLong {
-			badCount++
-			if len(bad) < maxBadLinesShown {
-				bad = append(bad, badLine{number, fmt.Errorf("longer than %d MiB", maxBatchLineBytes>>20)})
-			}
+			refuse(number, errLineTooLong)
 			return nil
 		}
 		if isBlankLine(line) {
@@ -93,10 +107,7 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 		input.messages++
 		req, err := parseBatchLine(line)
 		if err != nil {
-			badCount++
-			if len(bad) < maxBadLinesShown {
-				bad = append(bad, badLine{number, err})
-			}
+			refuse(number, err)
 			return nil
 		}
 		if uniqueRefs && hasRef(req) {
@@ -160,22 +171,42 @@ func (in *batchInput) each(fn func(number int, line []byte) error) error {
 		return fmt.Errorf("gleap send: --batch: rewinding the input: %w", err)
 	}
 	return eachLine(in.file, func(number int, line []byte, tooLong bool) error {
-		if tooLong {
-			return fmt.Errorf("gleap send: --batch: line %d changed since it was validated", number)
-		}
-		if isBlankLine(line) {
+		switch {
+		case number > in.lines:
+			return fmt.Errorf("gleap send: --batch: the input grew since it was validated: it has more than %d lines", in.lines)
+		case tooLong:
+			return changedLine(number, errLineTooLong)
+		case isBlankLine(line):
 			return nil
 		}
 		return fn(number, line)
 	})
 }
 
-// close closes the input and removes the copy of standard input.
+// changedLine is the error of a line that was valid when the input was checked and is no longer, when it
+// is read again to be sent: the file was changed during the run.
+func changedLine(number int, problem error) error {
+	return fmt.Errorf("gleap send: --batch: line %d changed since it was validated: %w", number, problem)
+}
+
+// close closes the input and removes the copy of standard input, where spool could not.
 func (in *batchInput) close() {
 	_ = in.file.Close()
 	if in.spooled {
 		_ = os.Remove(in.file.Name())
 	}
+}
+
+// spool returns an empty temporary file for a copy of an input that cannot be read twice. Where the
+// system allows it, the file is removed at once and lives on only as long as it is open, so that no copy
+// of the customers' messages is left behind, even after a kill -9.
+func spool() (*os.File, error) {
+	file, err := os.CreateTemp("", "gleap-batch-*.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	_ = os.Remove(file.Name()) // fails on Windows while the file is open: close removes it there
+	return file, nil
 }
 
 // eachLine calls fn with every line of r, numbered from 1, without its line break. A line longer than

@@ -24,8 +24,10 @@ import (
 //	{"line":2,"status":"unknown","error":"…"}          it may have been posted (a 5xx, a timeout)
 //	{"line":2,"status":"sent","id":"6752…","found":true}  reconciled: found on the server by its messageRef
 //
-// A line's last record says where it is, except that "sent" is final. A crash can tear only the last
-// record, which was not yet synced and so not yet acted on: it is dropped when the journal is opened.
+// A line's last record says where it is, except that "sent" is final. A crash can tear only the end of
+// the file: the last write, which may hold several records, none of them synced and so none acted on
+// yet. The whole records of it are kept and a torn last line is dropped when the journal is opened. One
+// run at a time holds the journal (lockJournal).
 const (
 	journalName    = "gleap send --batch"
 	journalVersion = 1
@@ -94,6 +96,10 @@ type journalWrite struct {
 // errJournalMismatch wraps the error of a journal made for another input, project or API root.
 var errJournalMismatch = errors.New("the journal belongs to another run")
 
+// errJournalInUse is the error of a journal that another run is using now: two runs sharing one would
+// both send every line.
+var errJournalInUse = errors.New("another gleap send is using this journal now; wait for it to end")
+
 // openJournal opens the journal at path, or creates it with header, and returns where each line of the
 // input stands after the runs it records (indexed by line number). onSent is called once with each line
 // already sent, and its id. A journal whose header differs from header is refused, wrapping
@@ -102,6 +108,10 @@ func openJournal(path string, header journalHeader, onSent func(line int, id str
 	file, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("gleap send: --journal: %w", err)
+	}
+	if err := lockJournal(file); err != nil {
+		_ = file.Close()
+		return nil, nil, fmt.Errorf("gleap send: --journal %s: %w", path, err)
 	}
 	states := make([]lineState, header.Lines+1)
 	end, err := readJournal(file, header, states, onSent)

@@ -48,8 +48,9 @@ func terminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 
-// line reports one line's outcome.
-func (r *batchReport) line(outcome lineOutcome) {
+// line reports one line's outcome. It returns the first error writing stdout, then and on every later
+// call: the run cannot report, so it stops.
+func (r *batchReport) line(outcome lineOutcome) error {
 	encoded, err := json.Marshal(outcome)
 	if err != nil {
 		panic(err) // strings and ints only
@@ -66,6 +67,7 @@ func (r *batchReport) line(outcome lineOutcome) {
 	if r.bar != nil {
 		_ = r.bar.Add(1)
 	}
+	return r.failed
 }
 
 // count returns how many lines were reported with status.

@@ -32,7 +32,7 @@ const usage = `gleap posts messages into Gleap tickets and runs a local, spec-va
 Usage:
   gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
   gleap send --json FILE|-
-  gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION]
+  gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION] [--resend-unknown]
   gleap list [--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]
   gleap update MESSAGE_ID --json FILE|-
   gleap delete MESSAGE_ID

@@ -31,12 +31,18 @@ type result struct {
 // (env entries override them; an empty value unsets one). The key must never be printed.
 func gleap(t *testing.T, baseURL, stdin string, env map[string]string, args ...string) result {
 	t.Helper()
-	vars := map[string]string{"GLEAP_API_KEY": testKey, "GLEAP_PROJECT": "64f1c2d3e4a5b6c7d8e9f999", "GLEAP_BASE_URL": baseURL}
+	return gleapContext(context.Background(), t, baseURL, stdin, env, args...)
+}
+
+// gleapContext is gleap with a context: Ctrl-C is ctx ending.
+func gleapContext(ctx context.Context, t *testing.T, baseURL, stdin string, env map[string]string, args ...string) result {
+	t.Helper()
+	vars := map[string]string{"GLEAP_API_KEY": testKey, "GLEAP_PROJECT": testProject, "GLEAP_BASE_URL": baseURL}
 	for name, value := range env {
 		vars[name] = value
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, stdio{strings.NewReader(stdin), &stdout, &stderr}, func(name string) string { return vars[name] })
+	code := run(ctx, args, stdio{strings.NewReader(stdin), &stdout, &stderr}, func(name string) string { return vars[name] })
 	r := result{code, stdout.String(), stderr.String()}
 	assert.NotContains(t, r.stdout+r.stderr, testKey, "the key must never be printed")
 	return r

@@ -24,23 +24,26 @@ Posts a message into a ticket and prints the message Gleap stored, as JSON. The 
 from GLEAP_API_KEY and GLEAP_PROJECT, the API root from GLEAP_BASE_URL; the flags below override them.
 
 With --batch it posts many: the input is JSON Lines, one CreateMessageRequest per line, ticket included
-(blank lines are skipped but counted). Every line is checked before the first is sent; a bad one is
-named on stderr, with its line number, and nothing is sent (exit 2). Then --concurrency lines are sent at
+(blank lines are skipped but counted); a pipe is copied to a temporary file first, as it is read twice.
+Every line is checked before the first is sent; the bad ones are counted and the first 10 named on
+stderr, with their line numbers, and nothing is sent (exit 2). Then --concurrency lines are sent at
 once, paced to --rate-limit, and stdout gets one JSON line per input line, in the order they finish:
   {"line":12,"status":"sent","id":"6752…"}     also "failed" (refused: not posted), "unknown" (it may
                                                 have been posted: a 5xx, a timeout) and "skipped"
 stderr gets a progress bar when it is a terminal, and a summary at the end. Exit 0 when every line was
 sent (now or by an earlier run), 1 when some were not, 2 when the input or the journal is refused and
-nothing was sent. Ctrl-C stops taking lines, lets those in flight finish, and exits 1; a second Ctrl-C
-stops at once (the journal is then as after a crash).
+nothing was sent. Ctrl-C stops taking lines, drops those still waiting for their turn, lets those in
+flight finish, and exits 1 unless every line was sent by then; a second Ctrl-C stops at once (the journal
+is then as after a crash).
 
 --journal FILE records each line's outcome durably (JSON Lines, synced). Run the same command again,
 after a failure, Ctrl-C or a crash, and it skips the lines sent before ("skipped"), sends the failed ones
 again, and settles the lines whose outcome is unknown before it sends anything: one with a messageRef is
 looked for in its ticket, found means sent, not found means send it now. So a line with a messageRef is
 posted exactly once. A line without messageRef stays "unknown", sent again only with --resend-unknown.
-A journal belongs to one input (its SHA-256), one project and one API root; with one, a messageRef may
-appear only once per ticket.
+A journal belongs to one input (its SHA-256), one project and one API root, and to one run at a time.
+With one, a messageRef may appear only once per ticket, and must not name a message posted otherwise:
+any message of the ticket with the line's messageRef counts as the line's.
 
 Examples:
   gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix, please try again."

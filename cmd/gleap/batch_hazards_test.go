@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/wrapper"
+)
+
+// What a batch run survives besides crashes: a second run on its journal, an input that changes or
+// cannot be read twice, a ticket of long messages, Ctrl-C while lines wait for their turn, a broken
+// stdout.
+
+func TestBatchJournalIsRefusedWhileAnotherRunUsesIt(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	header := journalHeader{Input: "sha256:00", Lines: 1, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
+	first, _, err := openJournal(path, header, func(int, string) {})
+	require.NoError(t, err)
+
+	_, _, err = openJournal(path, header, func(int, string) {})
+	require.ErrorIs(t, err, errJournalInUse, "two runs on one journal would both send every line")
+
+	require.NoError(t, first.close())
+	again, _, err := openJournal(path, header, func(int, string) {})
+	require.NoError(t, err, "the journal is free once the run that held it ends")
+	require.NoError(t, again.close())
+}
+
+func TestBatchStopsWhenTheInputGrowsDuringTheRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	input := writeInput(t, dir, batchInputOf(3, nil, nil))
+	var appended atomic.Bool
+	server := gleaptest.NewServer(t, gleaptest.WithRequestLog(func(gleaptest.Request) {
+		if appended.CompareAndSwap(false, true) {
+			file, err := os.OpenFile(input, os.O_APPEND|os.O_WRONLY, 0)
+			if assert.NoError(t, err) {
+				_, err = file.WriteString(batchInputOf(6, nil, nil)[len(batchInputOf(3, nil, nil)):])
+				assert.NoError(t, err)
+				assert.NoError(t, file.Close())
+			}
+		}
+	}))
+
+	r := gleap(t, server.URL, "", nil, "send", "--batch", input, "--concurrency", "1", "--rate-limit", "0",
+		"--journal", filepath.Join(dir, "journal.jsonl"))
+
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "the input grew since it was validated")
+	assert.Len(t, server.Messages(), 3, "the lines added after the check are not sent")
+}
+
+func TestBatchReadsAPipeOnceAndLeavesNoCopy(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where the copy of the pipe goes
+	server := gleaptest.NewServer(t)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "input.fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	go func() {
+		// As <(command) does: the input is written once, into a pipe.
+		if file, err := os.OpenFile(fifo, os.O_WRONLY, 0); assert.NoError(t, err) {
+			_, err = file.WriteString(batchInputOf(3, nil, nil))
+			assert.NoError(t, err)
+			assert.NoError(t, file.Close())
+		}
+	}()
+
+	r := gleap(t, server.URL, "", nil, "send", "--batch", fifo, "--rate-limit", "0",
+		"--journal", filepath.Join(dir, "journal.jsonl"))
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Len(t, storedByRef(t, server), 3)
+	entries, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "the copy of the input is gone")
+}
+
+func TestBatchResumesInATicketOfLongMessages(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithRateLimit(0, 0))
+	require.NoError(t, err)
+	// 120 messages of 50 KB: a page of 100 is about 5 MB, over the client's default cap of 4 MiB.
+	long := strings.Repeat("long ", 10_000)
+	for range 120 {
+		_, err := client.PostNote(context.Background(), batchTickets[1], long)
+		require.NoError(t, err)
+	}
+	dir := t.TempDir()
+	text := batchInputOf(1, nil, nil) // line 1 goes into batchTickets[1]
+	journalPath := filepath.Join(dir, "journal.jsonl")
+	writeJournal(t, journalPath, text, server, `{"line":1,"status":"started"}`)
+
+	r := gleap(t, server.URL, "", nil, "send", "--batch", writeInput(t, dir, text), "--rate-limit", "0", "--journal", journalPath)
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, map[int]string{1: statusSent}, statuses(outcomes(t, r.stdout)), "looked for in every page, not found, sent")
+	assert.Len(t, storedByRef(t, server), 1)
+}
+
+func TestBatchCtrlCDropsTheLinesWaitingForTheirTurn(t *testing.T) {
+	t.Parallel()
+	ctx, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	server := gleaptest.NewServer(t, gleaptest.WithRequestLog(func(request gleaptest.Request) {
+		if request.Method == http.MethodPost {
+			interrupt() // Ctrl-C once the first message is stored: the other lines wait for an hour
+		}
+	}))
+	dir := t.TempDir()
+	journalPath := filepath.Join(dir, "journal.jsonl")
+	args := []string{"send", "--batch", writeInput(t, dir, batchInputOf(4, nil, nil)), "--concurrency", "4",
+		"--rate-limit", "1/1h", "--journal", journalPath}
+
+	r := gleapContext(ctx, t, server.URL, "", nil, args...)
+
+	assert.Equal(t, exitFailure, r.code)
+	assert.Equal(t, map[int]string{1: statusSent}, statuses(outcomes(t, r.stdout)), "the lines waiting were not sent, nor reported")
+	assert.Contains(t, r.stderr, "3 lines were not started; run the same command again to send the rest")
+	assert.Len(t, server.Messages(), 1)
+
+	rest := gleap(t, server.URL, "", nil, append(args[:len(args)-4], "--rate-limit", "0", "--journal", journalPath)...)
+
+	require.Equal(t, exitOK, rest.code, rest.stderr)
+	assert.Len(t, storedByRef(t, server), 4)
+	assert.Zero(t, getRequests(server), "the dropped lines are journaled as not sent: nothing is looked for")
+}
+
+func TestBatchStopsWhenStdoutFails(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	vars := map[string]string{"GLEAP_API_KEY": testKey, "GLEAP_PROJECT": testProject, "GLEAP_BASE_URL": server.URL}
+	var stderr strings.Builder
+	code := run(context.Background(), []string{"send", "--batch", writeInput(t, t.TempDir(), batchInputOf(20, nil, nil)), "--rate-limit", "0", "--concurrency", "1"},
+		stdio{strings.NewReader(""), failingWriter{}, &stderr}, func(name string) string { return vars[name] })
+
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr.String(), "writing the outcome of line 1: disk full")
+	assert.Less(t, len(server.Messages()), 3, "a run that cannot report stops")
+}
+
+// failingWriter fails every write, as a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// getRequests counts the GET requests server received.
+func getRequests(server *gleaptest.Server) int {
+	n := 0
+	for _, request := range server.Requests() {
+		if request.Method == http.MethodGet {
+			n++
+		}
+	}
+	return n
+}
