@@ -91,16 +91,12 @@ type batch struct {
 // sendBatch runs send --batch: it checks every line, then, with a journal, skips the lines sent before
 // and reconciles those of unknown outcome, then sends the rest, concurrency lines at a time.
 func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate rateFlag, dryRun bool, std stdio, getenv func(string) string) int {
-	fail := func(code int, err error) int {
-		fmt.Fprintln(std.err, err)
-		return code
-	}
 	input, bad, badCount, err := openBatchInput(ctx, *flags.file, std.in, *flags.journal != "")
 	switch {
 	case ctx.Err() != nil:
-		return fail(exitFailure, errors.New("gleap send: interrupted while checking the input; nothing was sent"))
+		return std.fail(exitFailure, errors.New("gleap send: interrupted while checking the input; nothing was sent"))
 	case err != nil:
-		return fail(exitUsage, err)
+		return std.fail(exitUsage, err)
 	}
 	if badCount > 0 {
 		reportBadLines(std.err, bad, badCount)
@@ -113,7 +109,7 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 	}
 	client, resolved, err := conn.resolve(getenv, rate.option())
 	if err != nil {
-		return fail(exitUsage, err)
+		return std.fail(exitUsage, err)
 	}
 	b := &batch{client: client, input: input, concurrency: *flags.concurrency, resendUnknown: *flags.resendUnknown,
 		report: newBatchReport(std.out, std.err, input.messages, terminal(std.err))}
@@ -126,7 +122,7 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 			}
 		})
 		if err != nil {
-			return fail(exitUsage, err)
+			return std.fail(exitUsage, err)
 		}
 		defer b.journal.close()
 		if reportErr != nil {
@@ -278,28 +274,27 @@ type pendingLine struct {
 // errStopped ends the reading of the input once the run is stopped.
 var errStopped = errors.New("stopped")
 
-// sendAll sends every line still to be sent, b.concurrency at a time, in input order. Ctrl-C (ctx ending)
-// or a failing journal stops the reading of new lines; the lines in flight are finished with a context
-// of their own, so that Ctrl-C does not cut a request off midway and leave its outcome unknown. Should one
-// hang, it is cut off batchAttemptTimeout after the stop.
+// sendAll sends every line still to be sent, b.concurrency at a time, in input order. Lines are taken
+// until taking ends: Ctrl-C (ctx ending), or a journal or stdout that cannot be written. The lines in
+// flight are finished with a context of their own, inFlight, so that Ctrl-C does not cut a request off
+// midway and leave its outcome unknown; should one hang, it is cut off batchAttemptTimeout after the stop.
 func (b *batch) sendAll(ctx context.Context) error {
-	run, stop := context.WithCancelCause(ctx)
+	taking, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	inFlight, cutOff := context.WithCancel(context.WithoutCancel(ctx))
 	defer cutOff()
-	var timer *time.Timer
-	var timerMu sync.Mutex
-	unwatch := context.AfterFunc(run, func() {
-		timerMu.Lock()
-		defer timerMu.Unlock()
-		timer = time.AfterFunc(batchAttemptTimeout, cutOff)
-	})
-	defer func() {
-		unwatch()
-		timerMu.Lock()
-		defer timerMu.Unlock()
-		if timer != nil {
-			timer.Stop()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-taking.Done():
+		case <-finished:
+			return
+		}
+		select {
+		case <-time.After(batchAttemptTimeout):
+			cutOff()
+		case <-finished:
 		}
 	}()
 
@@ -308,7 +303,7 @@ func (b *batch) sendAll(ctx context.Context) error {
 	for range b.concurrency {
 		workers.Go(func() {
 			for line := range lines {
-				b.sendLine(run, inFlight, stop, line)
+				b.sendLine(taking, inFlight, stop, line)
 			}
 		})
 	}
@@ -323,7 +318,7 @@ func (b *batch) sendAll(ctx context.Context) error {
 		select {
 		case lines <- pendingLine{number: number, req: req}:
 			return nil
-		case <-run.Done():
+		case <-taking.Done():
 			return errStopped
 		}
 	})
@@ -332,7 +327,7 @@ func (b *batch) sendAll(ctx context.Context) error {
 	if errors.Is(err, errStopped) {
 		err = nil
 	}
-	if cause := context.Cause(run); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
+	if cause := context.Cause(taking); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		err = cause // the journal or stdout failed, with or without a Ctrl-C as well
 	}
 	return err
@@ -341,8 +336,8 @@ func (b *batch) sendAll(ctx context.Context) error {
 // sendLine sends one line: "started" goes to the journal, on disk, before the request, and the outcome
 // after it, before the line is reported. A line taken after the stop is left for the next run, and so is
 // one that was still waiting for its turn under the rate limit when the run stopped.
-func (b *batch) sendLine(run, inFlight context.Context, stop context.CancelCauseFunc, line pendingLine) {
-	if run.Err() != nil {
+func (b *batch) sendLine(taking, inFlight context.Context, stop context.CancelCauseFunc, line pendingLine) {
+	if taking.Err() != nil {
 		return
 	}
 	if b.journal != nil {
@@ -351,7 +346,7 @@ func (b *batch) sendLine(run, inFlight context.Context, stop context.CancelCause
 			return
 		}
 	}
-	call, dropped, done := lineContext(run, inFlight)
+	call, dropped, done := lineContext(taking, inFlight)
 	message, err := b.client.CreateMessage(call, line.req, wrapper.WithTimeout(batchAttemptTimeout))
 	done()
 	outcome := outcomeOf(line.number, message, err)
@@ -374,15 +369,15 @@ func (b *batch) sendLine(run, inFlight context.Context, stop context.CancelCause
 }
 
 // lineContext returns the context of one line's request: inFlight, which Ctrl-C does not end, except that
-// the end of run drops the request while it has not started on its way (it waits for its turn under the
-// rate limit, or for a pause after a 429). It starts when the transport asks for a connection; from then
-// on it is in flight and finishes. dropped reports whether run's end dropped it; done releases the
-// context once the call has returned.
-func lineContext(run, inFlight context.Context) (call context.Context, dropped func() bool, done func()) {
+// the end of taking drops the request while it has not started on its way (it waits for its turn under
+// the rate limit, or for a pause after a 429). It starts when the transport asks for a connection; from
+// then on it is in flight and finishes. dropped reports whether taking's end dropped it; done releases
+// the context once the call has returned.
+func lineContext(taking, inFlight context.Context) (call context.Context, dropped func() bool, done func()) {
 	const waiting, started, stopped = 0, 1, 2
 	var state atomic.Int32
 	call, cancel := context.WithCancel(inFlight)
-	unwatch := context.AfterFunc(run, func() {
+	unwatch := context.AfterFunc(taking, func() {
 		if state.CompareAndSwap(waiting, stopped) {
 			cancel()
 		}

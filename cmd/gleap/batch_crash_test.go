@@ -34,6 +34,14 @@ func TestBatchCrashHelperProcess(t *testing.T) {
 	os.Exit(code)
 }
 
+// cliProcess is the command that runs the CLI with args, against server, in a process of its own.
+func cliProcess(server *gleaptest.Server, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestBatchCrashHelperProcess$", "--"}, args...)...)
+	cmd.Env = append(os.Environ(), crashHelperEnv+"=1", "GLEAP_BASE_URL="+server.URL,
+		"GLEAP_API_KEY="+testKey, "GLEAP_PROJECT="+testProject)
+	return cmd
+}
+
 // TestBatchSurvivesKill9 runs send --batch --journal in a real process, kills it with SIGKILL after a
 // random number of requests five times, then lets a run finish: the server holds exactly one message
 // per line, each with its messageRef.
@@ -67,10 +75,7 @@ func TestBatchSurvivesKill9(t *testing.T) {
 			// At most 10 requests a run, so that 5 kills happen before 100 lines are sent.
 			killAt.Store(1 + rand.Int64N(10))
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestBatchCrashHelperProcess$", "--",
-			"send", "--batch", input, "--journal", journalPath, "--concurrency", "4", "--rate-limit", "0")
-		cmd.Env = append(os.Environ(), crashHelperEnv+"=1", "GLEAP_BASE_URL="+server.URL,
-			"GLEAP_API_KEY="+testKey, "GLEAP_PROJECT="+testProject)
+		cmd := cliProcess(server, "send", "--batch", input, "--journal", journalPath, "--concurrency", "4", "--rate-limit", "0")
 		output, err := os.Create(filepath.Join(dir, fmt.Sprintf("stdout-%d.jsonl", runs)))
 		require.NoError(t, err)
 		cmd.Stdout, cmd.Stderr = output, output
@@ -134,10 +139,7 @@ func TestASecondCtrlCStopsAtOnce(t *testing.T) {
 	})
 	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Handler: hold}))
 	input := writeInput(t, t.TempDir(), batchInputOf(3, nil, nil))
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBatchCrashHelperProcess$", "--",
-		"send", "--batch", input, "--concurrency", "1", "--rate-limit", "0")
-	cmd.Env = append(os.Environ(), crashHelperEnv+"=1", "GLEAP_BASE_URL="+server.URL,
-		"GLEAP_API_KEY="+testKey, "GLEAP_PROJECT="+testProject)
+	cmd := cliProcess(server, "send", "--batch", input, "--concurrency", "1", "--rate-limit", "0")
 	require.NoError(t, cmd.Start())
 	exited := make(chan struct{})
 	go func() {

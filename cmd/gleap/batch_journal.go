@@ -293,10 +293,10 @@ func (j *journal) record(record journalRecord) error {
 func (j *journal) commit() {
 	defer close(j.done)
 	var failed error
-	var batch []journalWrite
+	var group []journalWrite
 	var buf bytes.Buffer
 	for first := range j.queue {
-		batch, buf = append(batch[:0], first), bytes.Buffer{}
+		group, buf = append(group[:0], first), bytes.Buffer{}
 	gather:
 		for {
 			select {
@@ -304,14 +304,14 @@ func (j *journal) commit() {
 				if !ok {
 					break gather
 				}
-				batch = append(batch, next)
+				group = append(group, next)
 			default:
 				break gather
 			}
 		}
 		err := failed
 		if err == nil {
-			for _, w := range batch {
+			for _, w := range group {
 				encoded, _ := json.Marshal(w.record) // strings and ints only: it cannot fail
 				buf.Write(encoded)
 				buf.WriteByte('\n')
@@ -324,7 +324,7 @@ func (j *journal) commit() {
 				err = failed
 			}
 		}
-		for _, w := range batch {
+		for _, w := range group {
 			w.written <- err
 		}
 	}

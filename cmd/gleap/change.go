@@ -45,27 +45,23 @@ func update(ctx context.Context, args []string, std stdio, getenv func(string) s
 	if code >= 0 {
 		return code
 	}
-	fail := func(code int, err error) int {
-		fmt.Fprintln(std.err, err)
-		return code
-	}
 	if *jsonFile == "" {
-		return fail(exitUsage, fmt.Errorf("gleap update: --json is required: the fields to change"))
+		return std.fail(exitUsage, fmt.Errorf("gleap update: --json is required: the fields to change"))
 	}
 	var req wrapper.UpdateMessageRequest
 	if err := readJSON(*jsonFile, std.in, &req, "a change of a message"); err != nil {
-		return fail(exitUsage, err)
+		return std.fail(exitUsage, err)
 	}
 	client, _, err := conn.resolve(getenv)
 	if err != nil {
-		return fail(exitUsage, err)
+		return std.fail(exitUsage, err)
 	}
 	var answer wrapper.Response
 	if _, err := client.UpdateMessage(ctx, messageID, req, wrapper.WithResponseInto(&answer)); err != nil {
-		return fail(failureCode(err), err)
+		return std.fail(failureCode(err), err)
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {
-		return fail(exitFailure, err)
+		return std.fail(exitFailure, err)
 	}
 	return exitOK
 }

@@ -37,10 +37,6 @@ func list(ctx context.Context, args []string, std stdio, getenv func(string) str
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
 	}
-	fail := func(code int, err error) int {
-		fmt.Fprintln(std.err, err)
-		return code
-	}
 	filter := wrapper.MessageFilter{Ticket: *ticket}
 	if *types != "" {
 		filter.Types = strings.Split(*types, ",")
@@ -48,29 +44,29 @@ func list(ctx context.Context, args []string, std stdio, getenv func(string) str
 	if *since != "" {
 		from, err := parseDate(*since)
 		if err != nil {
-			return fail(exitUsage, err)
+			return std.fail(exitUsage, err)
 		}
 		filter.CreatedFrom = from
 	}
 	switch {
 	case *limit < 0:
-		return fail(exitUsage, fmt.Errorf("gleap list: --limit must not be negative, got %d", *limit))
+		return std.fail(exitUsage, fmt.Errorf("gleap list: --limit must not be negative, got %d", *limit))
 	case *limit > 0:
 		filter.PageSize = min(*limit, wrapper.DefaultPageSize)
 	}
 	client, _, err := conn.resolve(getenv)
 	if err != nil {
-		return fail(exitUsage, err)
+		return std.fail(exitUsage, err)
 	}
 	lines := json.NewEncoder(std.out)
 	lines.SetEscapeHTML(false)
 	printed := 0
 	for message, err := range client.ListMessages(ctx, filter) {
 		if err != nil {
-			return fail(failureCode(err), err)
+			return std.fail(failureCode(err), err)
 		}
 		if err := lines.Encode(message); err != nil {
-			return fail(exitFailure, fmt.Errorf("gleap list: writing a message: %w", err))
+			return std.fail(exitFailure, fmt.Errorf("gleap list: writing a message: %w", err))
 		}
 		if printed++; printed == *limit {
 			break

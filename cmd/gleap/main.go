@@ -52,6 +52,12 @@ type stdio struct {
 	out, err io.Writer
 }
 
+// fail writes err, one line, on stderr and returns code, the exit code.
+func (std stdio) fail(code int, err error) int {
+	fmt.Fprintln(std.err, err)
+	return code
+}
+
 func main() {
 	ctx, stop := interruptible()
 	code := run(ctx, os.Args[1:], stdio{os.Stdin, os.Stdout, os.Stderr}, os.Getenv)

@@ -67,7 +67,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	flags.Var(&attachments, "attach", "attach the file downloadable at `NAME=URL`; repeat for more files")
 	jsonFile := flags.String("json", "", "send the whole CreateMessageRequest in `FILE` (- for standard input) instead of --text")
 	dryRun := flags.Bool("dry-run", false, "print the request that would be sent, key masked, and send nothing; with --batch, check every line")
-	batch := addBatchFlags(flags)
+	batchOpts := addBatchFlags(flags)
 	rate := gleapsRate
 	flags.Var(&rate, "rate-limit", "send at most `N/DURATION` requests, such as 100/1s, shared by all of --concurrency; 0 for no limit")
 	conn := addConnectionFlags(flags)
@@ -75,50 +75,46 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
 	}
-	fail := func(code int, err error) int {
-		fmt.Fprintln(std.err, err)
-		return code
+	if err := checkBatchFlags(flags, batchOpts); err != nil {
+		return std.fail(exitUsage, err)
 	}
-	if err := checkBatchFlags(flags, batch); err != nil {
-		return fail(exitUsage, err)
-	}
-	if *batch.file != "" {
-		return sendBatch(ctx, batch, conn, rate, *dryRun, std, getenv)
+	if *batchOpts.file != "" {
+		return sendBatch(ctx, batchOpts, conn, rate, *dryRun, std, getenv)
 	}
 
 	var req wrapper.CreateMessageRequest
 	var err error
 	if *jsonFile != "" {
 		if *text != "" || *note || *bot || len(attachments) > 0 {
-			return fail(exitUsage, errors.New("gleap: --json cannot be combined with --text, --note, --bot or --attach"))
+			return std.fail(exitUsage, errors.New("gleap: --json cannot be combined with --text, --note, --bot or --attach"))
 		}
 		req, err = readRequest(*jsonFile, *ticket, std.in)
 	} else {
 		req, err = wrapper.TextMessage(*ticket, *text, messageOptions(*note, *bot, attachments)...)
 	}
 	if err != nil {
-		return fail(exitUsage, err)
+		return std.fail(exitUsage, err)
 	}
 
 	client, resolved, err := conn.resolve(getenv, rate.option())
 	if err != nil {
-		return fail(exitUsage, err)
+		return std.fail(exitUsage, err)
 	}
 	if *dryRun {
 		if err := wrapper.CheckMessage(req); err != nil {
-			return fail(exitUsage, err)
+			return std.fail(exitUsage, err)
 		}
 		if err := printDryRun(std.out, resolved, req); err != nil {
-			return fail(exitFailure, err)
+			return std.fail(exitFailure, err)
 		}
 		return exitOK
 	}
 	var answer wrapper.Response
 	if _, err := client.CreateMessage(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
-		return fail(failureCode(err), err)
+		return std.fail(failureCode(err), err)
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {
-		return fail(exitFailure, err)
+		return std.fail(exitFailure, err)
 	}
 	return exitOK
 }
