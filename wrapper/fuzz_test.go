@@ -19,8 +19,8 @@ import (
 // FuzzCreateMessageAnswer feeds arbitrary answers (status and body) to CreateMessage through an in-memory
 // transport. Whatever arrives, the call must not panic, must agree with encoding/json about whether a
 // success answer is a message, must turn any other status into an *APIError holding the start of the
-// body (the key taken out), and must never put the key in its error. The seed corpus runs in every go test; make fuzz runs it
-// briefly with new inputs.
+// body (the key taken out), and must never put the key in its error. The seed corpus runs in every go
+// test; make fuzz runs it briefly with new inputs.
 func FuzzCreateMessageAnswer(f *testing.F) {
 	for _, status := range []int{200, 201, 400, 401, 404, 429, 500, 502} {
 		f.Add(status, []byte(`{"statusCode":401,"error":"Unauthorized","message":"Invalid API key."}`))

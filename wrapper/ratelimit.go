@@ -23,10 +23,11 @@ type rateLimit struct {
 }
 
 // WithRateLimit paces the client to at most requests per period, evenly spread, shared by every goroutine
-// that uses the client; 0 turns pacing off. The turns are spaced 2 % wider than period/requests, so that
-// requests delayed unevenly on their way do not arrive closer together than the server allows. The default is Gleap's documented limit, 1000 per minute. A
-// call waits for its turn as long as its context allows: a wait that cannot end before the context's
-// deadline fails at once. It is an option of the client: a call given it is refused.
+// that uses the client; 0 turns pacing off. The default is Gleap's documented limit, 1000 per minute.
+// The turns are spaced 2 % wider than period/requests, so that requests delayed unevenly on their way do
+// not arrive closer together than the server allows. A call waits for its turn as long as its context
+// allows: a wait that cannot end before the context's deadline fails at once. It is an option of the
+// client: a call given it is refused.
 func WithRateLimit(requests int, period time.Duration) Option {
 	return func(s *settings) error {
 		switch {

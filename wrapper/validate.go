@@ -41,10 +41,10 @@ func encodeChecked(req CreateMessageRequest) ([]byte, error) {
 }
 
 // checkMessageInput checks what can be checked of a new or changed message without guessing Gleap's
-// rules: something is set, the body is not over MaxRequestBytes, an id that is set is not blank, every attachment has a
-// name and a URL and a channel has an id (Gleap's published document requires both), and every string is
-// valid UTF-8 (encoding/json would otherwise send U+FFFD in place of the caller's bytes). encoded is req
-// as it will be sent.
+// rules: something is set, the body is not over MaxRequestBytes, an id that is set is not blank, every
+// attachment has a name and a URL and a channel has an id (Gleap's published document requires both), and
+// every string is valid UTF-8 (encoding/json would otherwise send U+FFFD in place of the caller's bytes).
+// encoded is req as it will be sent.
 func checkMessageInput(req *api.MessageInput, encoded []byte) *ValidationError {
 	if len(encoded) > MaxRequestBytes {
 		return &ValidationError{Field: "request", Problem: fmt.Sprintf("encodes to %d bytes, more than the %d accepted", len(encoded), MaxRequestBytes)}
