@@ -31,6 +31,10 @@ const (
 	reconcileMaxPageBytes = 128 << 20
 )
 
+// maxConcurrency bounds --concurrency: Gleap allows 17 requests a second, so more lines at once only
+// wait, each with a goroutine and a connection.
+const maxConcurrency = 64
+
 // batchFlags are the flags of send that go with --batch.
 type batchFlags struct {
 	file          *string
@@ -68,8 +72,8 @@ func checkBatchFlags(flags *flag.FlagSet, b *batchFlags) error {
 		}
 	}
 	switch {
-	case *b.concurrency < 1:
-		return fmt.Errorf("gleap send: --concurrency must be at least 1, got %d", *b.concurrency)
+	case *b.concurrency < 1 || *b.concurrency > maxConcurrency:
+		return fmt.Errorf("gleap send: --concurrency must be from 1 to %d, got %d", maxConcurrency, *b.concurrency)
 	case *b.resendUnknown && *b.journal == "":
 		return errors.New("gleap send: --resend-unknown goes with --journal: without a journal no outcome is unknown from an earlier run")
 	}
@@ -79,6 +83,7 @@ func checkBatchFlags(flags *flag.FlagSet, b *batchFlags) error {
 // batch is one run of send --batch.
 type batch struct {
 	client *wrapper.Client
+	apiKey string // only to keep it out of what the batch writes
 	input  *batchInput
 	report *batchReport
 	// journal and states are nil without --journal.
@@ -111,7 +116,7 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
-	b := &batch{client: client, input: input, concurrency: *flags.concurrency, resendUnknown: *flags.resendUnknown,
+	b := &batch{client: client, apiKey: resolved.apiKey, input: input, concurrency: *flags.concurrency, resendUnknown: *flags.resendUnknown,
 		report: newBatchReport(std.out, std.err, input.messages, terminal(std.err))}
 	if *flags.journal != "" {
 		header := journalHeader{Input: input.digest, Lines: input.lines, Project: resolved.project, BaseURL: strings.TrimSuffix(resolved.baseURL, "/")}
@@ -234,7 +239,7 @@ func (b *batch) reconcile(ctx context.Context) error {
 				continue
 			}
 			delete(refs, *message.MessageRef)
-			if err := b.settle(number, lineOutcome{Line: number, Status: statusSent, ID: messageID(message)}, true); err != nil {
+			if err := b.settle(number, lineOutcome{Line: number, Status: statusSent, ID: b.idOf(message)}, true); err != nil {
 				return err
 			}
 			if len(refs) == 0 {
@@ -349,7 +354,7 @@ func (b *batch) sendLine(taking, inFlight context.Context, stop context.CancelCa
 	call, dropped, done := lineContext(taking, inFlight)
 	message, err := b.client.CreateMessage(call, line.req, wrapper.WithTimeout(batchAttemptTimeout))
 	done()
-	outcome := outcomeOf(line.number, message, err)
+	outcome := outcomeOf(line.number, b.idOf(message), err)
 	notSent := dropped() && outcome.Status == statusFailed
 	if notSent {
 		// As a line never taken: not reported, and the journal says it is to be sent.
@@ -392,12 +397,12 @@ func lineContext(taking, inFlight context.Context) (call context.Context, droppe
 	}
 }
 
-// outcomeOf tells what sending a line did.
-func outcomeOf(number int, message *wrapper.Message, err error) lineOutcome {
+// outcomeOf tells what sending a line did: id is the stored message's, when err is nil.
+func outcomeOf(number int, id string, err error) lineOutcome {
 	outcome := lineOutcome{Line: number}
 	switch {
 	case err == nil:
-		outcome.Status, outcome.ID = statusSent, messageID(message)
+		outcome.Status, outcome.ID = statusSent, id
 	case errors.Is(err, wrapper.ErrInvalidResponse):
 		// Gleap answered with success: the message exists, only its id is not known.
 		outcome.Status, outcome.Error = statusSent, err.Error()
@@ -411,17 +416,20 @@ func outcomeOf(number int, message *wrapper.Message, err error) lineOutcome {
 	return outcome
 }
 
-// messageID is the id of a stored message.
-func messageID(message *wrapper.Message) string {
-	if message.ID != nil {
-		return *message.ID
-	}
-	return ptrValue(message.DocumentID)
-}
-
-func ptrValue(s *string) string {
-	if s == nil {
+// idOf is the id of a stored message (nil: none), as the batch reports and journals it. The key is taken
+// out: the client redacts what a server's errors say, but an id is the server's to choose.
+func (b *batch) idOf(message *wrapper.Message) string {
+	var id string
+	switch {
+	case message == nil:
 		return ""
+	case message.ID != nil:
+		id = *message.ID
+	case message.DocumentID != nil:
+		id = *message.DocumentID
 	}
-	return *s
+	if b.apiKey == "" {
+		return id
+	}
+	return strings.ReplaceAll(id, b.apiKey, "[REDACTED]")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -170,4 +171,68 @@ func getRequests(server *gleaptest.Server) int {
 		}
 	}
 	return n
+}
+
+func TestBatchNeverWritesTheKeyAServerSendsAsAnID(t *testing.T) {
+	t.Parallel()
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"id":%q}`, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	})
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Handler: echo}))
+	dir := t.TempDir()
+	journalPath := filepath.Join(dir, "journal.jsonl")
+	args := []string{"send", "--batch", writeInput(t, dir, batchInputOf(2, nil, nil)), "--rate-limit", "0", "--concurrency", "1", "--journal", journalPath}
+
+	r := gleap(t, server.URL, "", nil, args...) // gleap fails t if the key is on stdout or stderr
+	require.Equal(t, exitOK, r.code, r.stderr)
+	again := gleap(t, server.URL, "", nil, args...) // the lines sent are reported again, as skipped
+
+	assert.Contains(t, r.stdout, `"id":"[REDACTED]"`)
+	assert.Contains(t, again.stdout, `"status":"skipped","id":"[REDACTED]"`)
+	journal, err := os.ReadFile(journalPath)
+	require.NoError(t, err)
+	assert.NotContains(t, string(journal), testKey)
+}
+
+func TestBatchAcceptsAByteOrderMarkOnTheFirstLine(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+
+	r := gleap(t, server.URL, "", nil, "send", "--batch", writeInput(t, t.TempDir(), "\ufeff"+batchInputOf(2, nil, nil)), "--rate-limit", "0")
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Len(t, storedByRef(t, server), 2)
+}
+
+func TestBatchCtrlCStopsTheCheckInsideAnEndlessLine(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	ctx, interrupt := context.WithCancel(context.Background())
+	// An input with no line break that never ends, as /dev/zero: Ctrl-C once the check is well into it.
+	endless := &interruptingReader{after: 64 << 20, interrupt: interrupt}
+
+	var stdout, stderr strings.Builder
+	vars := map[string]string{"GLEAP_API_KEY": testKey, "GLEAP_PROJECT": testProject, "GLEAP_BASE_URL": server.URL}
+	code := run(ctx, []string{"send", "--batch", "-"}, stdio{endless, &stdout, &stderr}, func(name string) string { return vars[name] })
+
+	assert.Equal(t, exitFailure, code)
+	assert.Equal(t, "gleap send: interrupted while checking the input; nothing was sent\n", stderr.String())
+	assert.Less(t, endless.read, int64(80<<20), "reading stopped soon after Ctrl-C")
+	assert.Empty(t, server.Requests())
+}
+
+// interruptingReader reads as endless zeros and calls interrupt once it has given after bytes.
+type interruptingReader struct {
+	after, read int64
+	interrupt   func()
+}
+
+func (r *interruptingReader) Read(p []byte) (int, error) {
+	clear(p)
+	r.read += int64(len(p))
+	if r.read >= r.after {
+		r.interrupt()
+	}
+	return len(p), nil
 }

@@ -92,10 +92,7 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 			bad = append(bad, badLine{number, problem})
 		}
 	}
-	err = eachLine(io.TeeReader(source, digest), func(number int, line []byte, tooLong bool) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	err = eachLine(io.TeeReader(contextReader{ctx, source}, digest), func(number int, line []byte, tooLong bool) error {
 		input.lines = number
 		if tooLong {
 			refuse(number, errLineTooLong)
@@ -183,6 +180,20 @@ func (in *batchInput) each(fn func(number int, line []byte) error) error {
 	})
 }
 
+// contextReader reads r until ctx ends, then fails with ctx's error: Ctrl-C stops the check of an input
+// even in the middle of an endless line.
+type contextReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
 // changedLine is the error of a line that was valid when the input was checked and is no longer, when it
 // is read again to be sent: the file was changed during the run.
 func changedLine(number int, problem error) error {
@@ -236,6 +247,9 @@ func eachLine(r io.Reader, fn func(number int, line []byte, tooLong bool) error)
 			line = append(long, chunk...)
 		}
 		line = bytes.TrimSuffix(line, []byte("\n"))
+		if number == 1 {
+			line = bytes.TrimPrefix(line, []byte("\ufeff")) // the byte order mark some Windows editors write
+		}
 		tooLong := len(line) > maxBatchLineBytes
 		if tooLong {
 			line = nil
