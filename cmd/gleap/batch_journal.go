@@ -109,6 +109,10 @@ func openJournal(path string, header journalHeader, onSent func(line int, id str
 	if err != nil {
 		return nil, nil, fmt.Errorf("gleap send: --journal: %w", err)
 	}
+	if info, err := file.Stat(); err != nil || !info.Mode().IsRegular() {
+		_ = file.Close()
+		return nil, nil, fmt.Errorf("gleap send: --journal %s: not a regular file", path)
+	}
 	if err := lockJournal(file); err != nil {
 		_ = file.Close()
 		return nil, nil, fmt.Errorf("gleap send: --journal %s: %w", path, err)

@@ -100,3 +100,10 @@ func BenchmarkJournalRecord(b *testing.B) {
 		})
 	}
 }
+
+func TestJournalMustBeARegularFile(t *testing.T) {
+	t.Parallel()
+	header := journalHeader{Input: "sha256:00", Lines: 1, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
+	_, _, err := openJournal(os.DevNull, header, func(int, string) {}) // or /dev/zero, which never ends
+	assert.ErrorContains(t, err, "not a regular file")
+}
