@@ -8,10 +8,12 @@ import (
 	"io"
 	"maps"
 	"net/http/httptrace"
+	"os/signal"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gleap-community/gleap-go/wrapper"
@@ -135,6 +137,9 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 		}
 	}
 
+	// A reader of stdout that goes away (gleap send --batch … | head) would otherwise kill the process
+	// with SIGPIPE, requests in flight and no summary: a failed write stops the run like any other.
+	signal.Ignore(syscall.SIGPIPE)
 	err = b.reconcile(ctx)
 	if err == nil {
 		err = b.sendAll(ctx)
@@ -375,8 +380,9 @@ func (b *batch) sendLine(taking, inFlight context.Context, stop context.CancelCa
 
 // lineContext returns the context of one line's request: inFlight, which Ctrl-C does not end, except that
 // the end of taking drops the request while it has not started on its way (it waits for its turn under
-// the rate limit, or for a pause after a 429). It starts when the transport asks for a connection; from
-// then on it is in flight and finishes. dropped reports whether taking's end dropped it; done releases
+// the rate limit, or for the pause another line's 429 started). It starts when the transport asks for a
+// connection; from then on it is in flight and finishes, retries included: a line answered 429 itself
+// waits out its Retry-After, up to the cut-off, and is then reported failed. dropped reports whether taking's end dropped it; done releases
 // the context once the call has returned.
 func lineContext(taking, inFlight context.Context) (call context.Context, dropped func() bool, done func()) {
 	const waiting, started, stopped = 0, 1, 2

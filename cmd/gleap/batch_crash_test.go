@@ -165,3 +165,32 @@ func TestASecondCtrlCStopsAtOnce(t *testing.T) {
 	assert.True(t, status.Signaled() && status.Signal() == syscall.SIGINT, "killed by the second SIGINT, not exited: %v", cmd.ProcessState)
 	assert.Len(t, server.Messages(), 0)
 }
+
+// TestBatchSurvivesItsStdoutReaderGoingAway runs a batch whose stdout is a pipe nobody reads any more, as
+// in `gleap send --batch … | head -1`: it stops like any run that cannot report, with its summary and
+// exit 1, instead of dying of SIGPIPE.
+func TestBatchSurvivesItsStdoutReaderGoingAway(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI in a subprocess")
+	}
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	cmd := cliProcess(server, "send", "--batch", writeInput(t, t.TempDir(), batchInputOf(20, nil, nil)),
+		"--rate-limit", "0", "--concurrency", "1")
+	reader, writer, err := os.Pipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = writer, &stderr
+	require.NoError(t, cmd.Start())
+	require.NoError(t, writer.Close())
+	require.NoError(t, reader.Close()) // the reader is gone before the first outcome is written
+
+	err = cmd.Wait()
+
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "it exits, and is not killed: %s", stderr.String())
+	assert.Equal(t, exitFailure, exit.ExitCode(), stderr.String())
+	assert.Contains(t, stderr.String(), "broken pipe")
+	assert.Contains(t, stderr.String(), "gleap send: sent ")
+	assert.Less(t, len(server.Messages()), 3, "a run that cannot report stops")
+}

@@ -236,3 +236,32 @@ func (r *interruptingReader) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+func TestBatchNeverSendsALineChangedDuringTheRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// Lines 2 and 3 are long, so that line 4 is past what the run has read ahead when line 1 is posted.
+	long := func(number int) string {
+		ref := fmt.Sprintf("ref-%d", number)
+		return strings.Replace(batchLine(number, ref), fmt.Sprintf("line %d", number), strings.Repeat("x", 100_000), 1)
+	}
+	original := batchLine(1, "ref-1") + "\n" + long(2) + "\n" + long(3) + "\n" + batchLine(4, "ref-4") + "\n"
+	input := writeInput(t, dir, original)
+	var changed atomic.Bool
+	server := gleaptest.NewServer(t, gleaptest.WithRequestLog(func(gleaptest.Request) {
+		if changed.CompareAndSwap(false, true) {
+			// Another valid line in place of line 4, as an editor saving the file would leave it.
+			edited := strings.Replace(original, batchLine(4, "ref-4"), batchLine(4, "ref-edited"), 1)
+			assert.NoError(t, os.WriteFile(input, []byte(edited), 0o600))
+		}
+	}))
+
+	r := gleap(t, server.URL, "", nil, "send", "--batch", input, "--concurrency", "1", "--rate-limit", "0",
+		"--journal", filepath.Join(dir, "journal.jsonl"))
+
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "line 4 changed since it was validated: its text is not what was checked")
+	stored := storedByRef(t, server)
+	assert.Len(t, stored, 3)
+	assert.NotContains(t, stored, "ref-edited", "text that was never checked is never sent")
+}

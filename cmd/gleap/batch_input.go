@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"hash/maphash"
 	"io"
 	"os"
 	"slices"
@@ -36,6 +37,10 @@ type batchInput struct {
 	digest string
 	// lines counts every line, blank ones included; messages only the others.
 	lines, messages int
+	// lineHashes holds a hash of each line as it was checked (index 0 unused): every later pass compares
+	// the line it reads with it, so that a line changed during the run is never sent. 8 bytes a line.
+	lineHashes []uint64
+	seed       maphash.Seed
 }
 
 // badLine is a line that cannot be sent, and why.
@@ -53,7 +58,7 @@ const maxBadLinesShown = 10
 // maxBadLinesShown bad lines and badCount counts them all; then the input is closed and nil. When ctx
 // ends (Ctrl-C), it stops with ctx's error.
 func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs bool) (_ *batchInput, bad []badLine, badCount int, err error) {
-	input := &batchInput{}
+	input := &batchInput{seed: maphash.MakeSeed(), lineHashes: []uint64{0}}
 	var source io.Reader
 	if name == "-" {
 		source = in
@@ -94,6 +99,7 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	}
 	err = eachLine(io.TeeReader(contextReader{ctx, source}, digest), func(number int, line []byte, tooLong bool) error {
 		input.lines = number
+		input.lineHashes = append(input.lineHashes, maphash.Bytes(input.seed, line))
 		if tooLong {
 			refuse(number, errLineTooLong)
 			return nil
@@ -173,6 +179,8 @@ func (in *batchInput) each(fn func(number int, line []byte) error) error {
 			return fmt.Errorf("gleap send: --batch: the input grew since it was validated: it has more than %d lines", in.lines)
 		case tooLong:
 			return changedLine(number, errLineTooLong)
+		case maphash.Bytes(in.seed, line) != in.lineHashes[number]:
+			return changedLine(number, errors.New("its text is not what was checked"))
 		case isBlankLine(line):
 			return nil
 		}
