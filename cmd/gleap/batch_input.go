@@ -10,11 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"hash/maphash"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gleap-community/gleap-go/wrapper"
 )
@@ -37,10 +37,9 @@ type batchInput struct {
 	digest string
 	// lines counts every line, blank ones included; messages only the others.
 	lines, messages int
-	// lineHashes holds a hash of each line as it was checked (index 0 unused): every later pass compares
-	// the line it reads with it, so that a line changed during the run is never sent. 8 bytes a line.
-	lineHashes []uint64
-	seed       maphash.Seed
+	// checked is the size and modification time of the file when it was checked; zero for a copy of
+	// standard input or a pipe, which nothing else writes.
+	checked fileVersion
 }
 
 // badLine is a line that cannot be sent, and why.
@@ -58,7 +57,7 @@ const maxBadLinesShown = 10
 // maxBadLinesShown bad lines and badCount counts them all; then the input is closed and nil. When ctx
 // ends (Ctrl-C), it stops with ctx's error.
 func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs bool) (_ *batchInput, bad []badLine, badCount int, err error) {
-	input := &batchInput{seed: maphash.MakeSeed(), lineHashes: []uint64{0}}
+	input := &batchInput{}
 	var source io.Reader
 	if name == "-" {
 		source = in
@@ -71,6 +70,9 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 			// A pipe, <(command) or a device: read once, copied to be read again.
 			defer input.file.Close()
 			input.file = nil
+		} else {
+			input.checked = versionOf(info)
+			source = input.unchanged()
 		}
 	}
 	if input.file == nil {
@@ -99,7 +101,6 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	}
 	err = eachLine(io.TeeReader(contextReader{ctx, source}, digest), func(number int, line []byte, tooLong bool) error {
 		input.lines = number
-		input.lineHashes = append(input.lineHashes, maphash.Bytes(input.seed, line))
 		if tooLong {
 			refuse(number, errLineTooLong)
 			return nil
@@ -168,24 +169,67 @@ func (in *batchInput) repeatedRefs(refs []uint64) ([]badLine, error) {
 }
 
 // each calls fn with every line that is not blank, from the start of the input, with its number
-// (counted from 1, blank lines included). An error of fn stops it and is returned.
+// (counted from 1, blank lines included). An error of fn stops it and is returned; so does a change to
+// the input file since it was checked.
 func (in *batchInput) each(fn func(number int, line []byte) error) error {
 	if _, err := in.file.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("gleap send: --batch: rewinding the input: %w", err)
 	}
-	return eachLine(in.file, func(number int, line []byte, tooLong bool) error {
+	err := eachLine(in.unchanged(), func(number int, line []byte, tooLong bool) error {
 		switch {
 		case number > in.lines:
 			return fmt.Errorf("gleap send: --batch: the input grew since it was validated: it has more than %d lines", in.lines)
 		case tooLong:
 			return changedLine(number, errLineTooLong)
-		case maphash.Bytes(in.seed, line) != in.lineHashes[number]:
-			return changedLine(number, errors.New("its text is not what was checked"))
 		case isBlankLine(line):
 			return nil
 		}
 		return fn(number, line)
 	})
+	if errors.Is(err, errInputChanged) {
+		return fmt.Errorf("gleap send: --batch: %w; the lines read before were sent as they were checked, no later one", err)
+	}
+	return err
+}
+
+// fileVersion tells one state of a file from another: a write changes its size or its modification time.
+type fileVersion struct {
+	size  int64
+	mtime time.Time
+}
+
+func versionOf(info os.FileInfo) fileVersion {
+	return fileVersion{size: info.Size(), mtime: info.ModTime()}
+}
+
+// errInputChanged is the error of reading an input file that was written to after it was opened.
+var errInputChanged = errors.New("the input file was written to during the run: its size or modification time changed")
+
+// unchanged reads the input file, failing with errInputChanged as soon as the file is no longer the
+// version that was checked. Each read is followed by a look at the file: bytes that a write changed
+// were read before that look, which sees the write, so a changed line is never passed on. A copy of
+// standard input is read as it is.
+func (in *batchInput) unchanged() io.Reader {
+	if in.spooled {
+		return in.file
+	}
+	return unchangedReader{in.file, in.checked}
+}
+
+type unchangedReader struct {
+	file    *os.File
+	version fileVersion
+}
+
+func (u unchangedReader) Read(p []byte) (int, error) {
+	n, err := u.file.Read(p)
+	if n > 0 {
+		info, statErr := u.file.Stat()
+		if statErr != nil || info.Size() != u.version.size || !info.ModTime().Equal(u.version.mtime) {
+			return 0, errInputChanged
+		}
+	}
+	return n, err
 }
 
 // contextReader reads r until ctx ends, then fails with ctx's error: Ctrl-C stops the check of an input
