@@ -24,10 +24,11 @@ Posts a message into a ticket and prints the message Gleap stored, as JSON. The 
 from GLEAP_API_KEY and GLEAP_PROJECT, the API root from GLEAP_BASE_URL; the flags below override them.
 
 With --batch it posts many: the input is JSON Lines, one CreateMessageRequest per line, ticket included
-(blank lines are skipped but counted); a pipe is copied to a temporary file first, as it is read twice.
+(blank lines are skipped but counted). It is read twice: a pipe is copied to a temporary file first, and
+a write to the file during the run stops the run before anything written is sent.
 Every line is checked before the first is sent; the bad ones are counted and the first 10 named on
 stderr, with their line numbers, and nothing is sent (exit 2). Then --concurrency lines are sent at
-once, paced to --rate-limit, and stdout gets one JSON line per input line, in the order they finish:
+once, paced to --rate-limit, and stdout gets one JSON line per message line, in the order they finish:
   {"line":12,"status":"sent","id":"6752…"}     also "failed" (refused: not posted), "unknown" (it may
                                                 have been posted: a 5xx, a timeout) and "skipped"
 stderr gets a progress bar when it is a terminal, and a summary at the end. Exit 0 when every line was
