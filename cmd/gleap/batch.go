@@ -99,6 +99,9 @@ type batch struct {
 // and reconciles those of unknown outcome, then sends the rest, concurrency lines at a time.
 func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate rateFlag, dryRun bool, std stdio, getenv func(string) string) int {
 	input, bad, badCount, err := openBatchInput(ctx, *flags.file, std.in, *flags.journal != "")
+	if input != nil {
+		defer input.close()
+	}
 	switch {
 	case ctx.Err() != nil:
 		return std.fail(exitFailure, errors.New("gleap send: interrupted while checking the input; nothing was sent"))
@@ -109,7 +112,6 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 		reportBadLines(std.err, bad, badCount)
 		return exitUsage
 	}
-	defer input.close()
 	if dryRun {
 		fmt.Fprintf(std.err, "gleap send: --batch: the %d messages on %d lines are valid; nothing was sent (--dry-run)\n", input.messages, input.lines)
 		return exitOK
