@@ -340,3 +340,38 @@ func ExampleFault() {
 	// Output:
 	// true 0
 }
+
+// Code that must stay under Gleap's rate limit, tested against a server that enforces one: past 2
+// requests a minute for the project, it answers 429 with a Retry-After.
+func ExampleWithRateLimit() {
+	// A clock that stands still, so that the wait the server announces is exact.
+	now := func() time.Time { return time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC) }
+	server, err := gleaptest.Start(gleaptest.WithRateLimit(2, time.Minute), gleaptest.WithClock(now))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	// The client's own pacing is off, and so are its retries, to show what the server does.
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL),
+		wrapper.WithRateLimit(0, 0), wrapper.WithMaxRetries(0))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	for i := 1; i <= 3; i++ {
+		_, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat")
+		var apiErr *wrapper.APIError
+		switch {
+		case err == nil:
+			fmt.Printf("request %d: stored\n", i)
+		case errors.As(err, &apiErr):
+			fmt.Printf("request %d: %d, retry after %v\n", i, apiErr.StatusCode, apiErr.RetryAfter)
+		default:
+			log.Fatal(err)
+		}
+	}
+	// Output:
+	// request 1: stored
+	// request 2: stored
+	// request 3: 429, retry after 1m0s
+}
