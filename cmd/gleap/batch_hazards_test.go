@@ -142,7 +142,7 @@ func TestBatchCtrlCDropsTheLinesWaitingForTheirTurn(t *testing.T) {
 
 	require.Equal(t, exitOK, rest.code, rest.stderr)
 	assert.Len(t, storedByRef(t, server), 4)
-	assert.Zero(t, getRequests(server), "the dropped lines are journaled as not sent: nothing is looked for")
+	assert.Zero(t, withMethod(server.Requests(), http.MethodGet), "the dropped lines are journaled as not sent: nothing is looked for")
 }
 
 func TestBatchStopsWhenStdoutFails(t *testing.T) {
@@ -162,17 +162,6 @@ func TestBatchStopsWhenStdoutFails(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
-
-// getRequests counts the GET requests server received.
-func getRequests(server *gleaptest.Server) int {
-	n := 0
-	for _, request := range server.Requests() {
-		if request.Method == http.MethodGet {
-			n++
-		}
-	}
-	return n
-}
 
 func TestBatchNeverWritesTheKeyAServerSendsAsAnID(t *testing.T) {
 	t.Parallel()

@@ -100,9 +100,14 @@ func statuses(byLine map[int]lineOutcome) map[int]string {
 
 // posts counts the POST requests among requests.
 func posts(requests []gleaptest.Request) int {
+	return withMethod(requests, http.MethodPost)
+}
+
+// withMethod counts the requests made with method.
+func withMethod(requests []gleaptest.Request, method string) int {
 	n := 0
 	for _, request := range requests {
-		if request.Method == http.MethodPost {
+		if request.Method == method {
 			n++
 		}
 	}
