@@ -27,7 +27,7 @@ import (
 func TestBatchJournalIsRefusedWhileAnotherRunUsesIt(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	header := journalHeader{Input: "sha256:00", Lines: 1, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
+	header := testJournalHeader(1)
 	first, _, err := openJournal(path, header, func(int, string) {})
 	require.NoError(t, err)
 

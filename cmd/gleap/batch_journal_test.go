@@ -12,10 +12,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// testJournalHeader is the header of a journal for an input of lines lines, for tests that open one
+// without a run.
+func testJournalHeader(lines int) journalHeader {
+	return journalHeader{Input: "sha256:00", Lines: lines, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
+}
+
 func TestJournalRecordsAreReadBackAsLineStates(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	header := journalHeader{Input: "sha256:00", Lines: 6, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
+	header := testJournalHeader(6)
 	j, states, err := openJournal(path, header, func(int, string) { t.Error("a new journal has no line sent") })
 	require.NoError(t, err)
 	assert.Equal(t, make([]lineState, 7), states)
@@ -43,7 +49,7 @@ func TestJournalRecordsAreReadBackAsLineStates(t *testing.T) {
 
 func TestJournalRefusesWhatItCannotTrust(t *testing.T) {
 	t.Parallel()
-	header := journalHeader{Input: "sha256:00", Lines: 2, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
+	header := testJournalHeader(2)
 	good := `{"journal":"gleap send --batch","version":1,"input":"sha256:00","lines":2,"project":"p","baseURL":"http://127.0.0.1:1/v3"}` + "\n"
 	cases := map[string]struct{ journal, wantErr string }{
 		"another version":          {strings.Replace(good, `"version":1`, `"version":2`, 1), "of version 2"},
@@ -103,7 +109,7 @@ func BenchmarkJournalRecord(b *testing.B) {
 
 func TestJournalMustBeARegularFile(t *testing.T) {
 	t.Parallel()
-	header := journalHeader{Input: "sha256:00", Lines: 1, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
+	header := testJournalHeader(1)
 	_, _, err := openJournal(os.DevNull, header, func(int, string) {}) // or /dev/zero, which never ends
 	assert.ErrorContains(t, err, "not a regular file")
 }
