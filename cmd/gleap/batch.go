@@ -24,14 +24,11 @@ import (
 // are the same.
 const batchAttemptTimeout = 30 * time.Second
 
-// The listings that look for lines of unknown outcome read a ticket reconcilePageSize messages a page,
-// and accept a page of up to reconcileMaxPageBytes: a message may be up to 1 MiB
-// (wrapper.MaxRequestBytes), so a page of large ones is far over the client's default cap of 4 MiB, and
-// a resume must not fail on a ticket of long messages.
-const (
-	reconcilePageSize     = 100
-	reconcileMaxPageBytes = 128 << 20
-)
+// reconcileMaxPageBytes caps a page of the listings that look for lines of unknown outcome, each
+// wrapper.DefaultPageSize messages: a message may be up to 1 MiB (wrapper.MaxRequestBytes), so a page of
+// large ones is far over the client's default cap of 4 MiB, and a resume must not fail on a ticket of
+// long messages.
+const reconcileMaxPageBytes = 128 << 20
 
 // maxConcurrency bounds --concurrency: Gleap allows 17 requests a second, so more lines at once only
 // wait, each with a goroutine and a connection.
@@ -116,26 +113,23 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 		fmt.Fprintf(std.err, "gleap send: --batch: the %d messages on %d lines are valid; nothing was sent (--dry-run)\n", input.messages, input.lines)
 		return exitOK
 	}
-	client, resolved, err := conn.resolve(getenv, rate.option())
+	client, resolved, err := conn.resolve(getenv, rate.option(), wrapper.WithTimeout(batchAttemptTimeout))
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
 	b := &batch{client: client, apiKey: resolved.apiKey, input: input, concurrency: *flags.concurrency, resendUnknown: *flags.resendUnknown,
 		report: newBatchReport(std.out, std.err, input.messages, terminal(std.err))}
 	if *flags.journal != "" {
-		header := journalHeader{Input: input.digest, Lines: input.lines, Project: resolved.project, BaseURL: strings.TrimSuffix(resolved.baseURL, "/")}
-		var reportErr error
+		header := journalHeader{Input: input.digest, Lines: input.lines, Project: resolved.project, BaseURL: resolved.baseURL}
 		b.journal, b.states, err = openJournal(*flags.journal, header, func(line int, id string) {
-			if err := b.report.line(lineOutcome{Line: line, Status: statusSkipped, ID: id}); err != nil && reportErr == nil {
-				reportErr = err
-			}
+			_ = b.report.line(lineOutcome{Line: line, Status: statusSkipped, ID: id}) // a failed write stays in b.report.failed
 		})
 		if err != nil {
 			return std.fail(exitUsage, err)
 		}
 		defer b.journal.close()
-		if reportErr != nil {
-			return b.finish(ctx, std.err, reportErr)
+		if b.report.failed != nil {
+			return b.finish(ctx, std.err, nil)
 		}
 	}
 
@@ -232,7 +226,7 @@ func (b *batch) reconcile(ctx context.Context) error {
 	}
 	for _, ticket := range slices.Sorted(maps.Keys(wanted)) {
 		refs := wanted[ticket]
-		listing := b.client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticket, PageSize: reconcilePageSize},
+		listing := b.client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticket},
 			wrapper.WithMaxResponseBytes(reconcileMaxPageBytes))
 		for message, err := range listing {
 			if err != nil {
@@ -359,7 +353,7 @@ func (b *batch) sendLine(taking, inFlight context.Context, stop context.CancelCa
 		}
 	}
 	call, dropped, done := lineContext(taking, inFlight)
-	message, err := b.client.CreateMessage(call, line.req, wrapper.WithTimeout(batchAttemptTimeout))
+	message, err := b.client.CreateMessage(call, line.req)
 	done()
 	outcome := outcomeOf(line.number, b.idOf(message), err)
 	notSent := dropped() && outcome.Status == statusFailed

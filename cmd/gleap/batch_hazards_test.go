@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -156,6 +157,29 @@ func TestBatchStopsWhenStdoutFails(t *testing.T) {
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stderr.String(), "writing the outcome of line 1: disk full")
 	assert.Less(t, len(server.Messages()), 3, "a run that cannot report stops")
+}
+
+func TestBatchResumeStopsWhenStdoutFailsOnTheSkippedLines(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	dir := t.TempDir()
+	input, journalPath := writeInput(t, dir, batchInputOf(3, nil, nil)), filepath.Join(dir, "journal.jsonl")
+	first := gleap(t, server.URL, "", nil, "send", "--batch", input, "--rate-limit", "0", "--journal", journalPath, "--concurrency", "1")
+	require.Equal(t, exitOK, first.code, first.stderr)
+	journal, err := os.ReadFile(journalPath)
+	require.NoError(t, err)
+	// Keep the header and line 1's two records (started, sent): as far as the journal knows, lines 2 and
+	// 3 were never sent, and the resumed run would send them.
+	require.NoError(t, os.WriteFile(journalPath, bytes.Join(bytes.SplitAfter(journal, []byte("\n"))[:3], nil), 0o600))
+	vars := map[string]string{"GLEAP_API_KEY": testKey, "GLEAP_PROJECT": testProject, "GLEAP_BASE_URL": server.URL}
+	var stderr strings.Builder
+
+	code := run(context.Background(), []string{"send", "--batch", input, "--rate-limit", "0", "--journal", journalPath},
+		stdio{strings.NewReader(""), failingWriter{}, &stderr}, func(name string) string { return vars[name] })
+
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr.String(), "writing the outcome of line 1: disk full")
+	assert.Equal(t, 3, len(server.Messages()), "a run that cannot report the lines it skips sends nothing")
 }
 
 // failingWriter fails every write, as a full disk does.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -329,12 +328,7 @@ func isBlankLine(line []byte) bool {
 // is sent as it was checked.
 func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
 	var req wrapper.CreateMessageRequest
-	decoder := json.NewDecoder(bytes.NewReader(line))
-	decoder.DisallowUnknownFields()
-	err := decoder.Decode(&req)
-	if err == nil {
-		err = endOfInput(decoder)
-	}
+	err := decodeOne(bytes.NewReader(line), &req)
 	switch {
 	case errors.Is(err, errDataAfterObject):
 		return req, errors.New("there is data after the message: give exactly one JSON object per line")

@@ -76,12 +76,10 @@ func remove(ctx context.Context, args []string, std stdio, getenv func(string) s
 	}
 	client, _, err := conn.resolve(getenv)
 	if err != nil {
-		fmt.Fprintln(std.err, err)
-		return exitUsage
+		return std.fail(exitUsage, err)
 	}
 	if err := client.DeleteMessage(ctx, messageID); err != nil {
-		fmt.Fprintln(std.err, err)
-		return failureCode(err)
+		return std.fail(failureCode(err), err)
 	}
 	return exitOK
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"strings"
 
 	"github.com/gleap-community/gleap-go/wrapper"
 )
@@ -23,7 +24,8 @@ func addConnectionFlags(flags *flag.FlagSet) *connection {
 	}
 }
 
-// settings are the connection's values once the environment has filled them in.
+// settings are the connection's values once the environment has filled them in; baseURL has no
+// trailing slash.
 type settings struct {
 	apiKey, project, baseURL string
 }
@@ -34,7 +36,7 @@ func (c *connection) resolve(getenv func(string) string, extra ...wrapper.Option
 	resolved := settings{
 		apiKey:  firstSet(*c.apiKey, getenv("GLEAP_API_KEY")),
 		project: firstSet(*c.project, getenv("GLEAP_PROJECT")),
-		baseURL: firstSet(*c.baseURL, getenv("GLEAP_BASE_URL"), wrapper.DefaultBaseURL),
+		baseURL: strings.TrimSuffix(firstSet(*c.baseURL, getenv("GLEAP_BASE_URL"), wrapper.DefaultBaseURL), "/"),
 	}
 	switch {
 	case resolved.apiKey == "":

@@ -25,12 +25,7 @@ func readJSON(file string, in io.Reader, into any, what string) error {
 	}
 	// One byte past the cap tells an input over the cap from one that ends exactly at it.
 	capped := &io.LimitedReader{R: in, N: maxJSONInputBytes + 1}
-	decoder := json.NewDecoder(capped)
-	decoder.DisallowUnknownFields()
-	err := decoder.Decode(into)
-	if err == nil {
-		err = endOfInput(decoder)
-	}
+	err := decodeOne(capped, into)
 	switch {
 	case capped.N == 0: // whatever else went wrong, it came from cutting the input short
 		return fmt.Errorf("gleap: --json: the input is over the %d MiB limit", maxJSONInputBytes>>20)
@@ -45,8 +40,14 @@ func readJSON(file string, in io.Reader, into any, what string) error {
 // errDataAfterObject reports input that goes on after the object.
 var errDataAfterObject = errors.New("there is data after the message: give exactly one JSON object")
 
-// endOfInput checks that only whitespace is left after the value decoder has read.
-func endOfInput(decoder *json.Decoder) error {
+// decodeOne decodes the one JSON value in r into into: an unknown field is an error, and anything but
+// whitespace after the value is errDataAfterObject.
+func decodeOne(r io.Reader, into any) error {
+	decoder := json.NewDecoder(r)
+	decoder.DisallowUnknownFields()
+	if err := decoder.Decode(into); err != nil {
+		return err
+	}
 	_, err := decoder.Token()
 	var syntaxErr *json.SyntaxError
 	switch {

@@ -160,7 +160,7 @@ func printDryRun(out io.Writer, resolved settings, req wrapper.CreateMessageRequ
 		return fmt.Errorf("gleap: encoding the message: %w", err)
 	}
 	_, err := fmt.Fprintf(out, "POST %s/messages\nAuthorization: Bearer %s\nproject: %s\nContent-Type: application/json\n\n%s",
-		strings.TrimSuffix(resolved.baseURL, "/"), maskKey(resolved.apiKey), resolved.project, body.Bytes())
+		resolved.baseURL, maskKey(resolved.apiKey), resolved.project, body.Bytes())
 	return err
 }
 
