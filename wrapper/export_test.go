@@ -26,3 +26,5 @@ func WithClock(now func() time.Time) Option {
 		return nil
 	}
 }
+
+const MaxEmptyPages = maxEmptyPages

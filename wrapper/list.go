@@ -21,6 +21,11 @@ const (
 	MaxPageSize = 10000
 )
 
+// maxEmptyPages is how many empty pages in a row ListMessages accepts before it takes the server for one
+// that hands out a new cursor on every empty page, which would keep the loop asking without end while its
+// body never runs.
+const maxEmptyPages = 10
+
 // MessageFilter says which messages ListMessages and ListMessagesPage return. Its zero value asks for
 // every message of the project, oldest first; each field that is set narrows it. Only the fields that
 // are set are sent.
@@ -72,8 +77,10 @@ type MessagePage struct {
 func (c *Client) ListMessages(ctx context.Context, filter MessageFilter, opts ...Option) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
 		cursor := ""
-		// A server that hands out a cursor again would make the loop endless.
+		// A server that hands out a cursor again, or a new one on every empty page, would make the loop
+		// endless.
 		seen := make(map[string]bool)
+		emptyPages := 0
 		for {
 			page, err := c.ListMessagesPage(ctx, filter, cursor, opts...)
 			if err != nil {
@@ -89,9 +96,19 @@ func (c *Client) ListMessages(ctx context.Context, filter MessageFilter, opts ..
 			if page.Next == "" {
 				return
 			}
-			if seen[page.Next] {
-				yield(nil, &RequestError{Op: "list messages", Attempts: pages,
-					Err: fmt.Errorf("%w: the server gave the cursor %q twice", ErrInvalidResponse, page.Next)})
+			emptyPages++
+			if len(page.Messages) > 0 {
+				emptyPages = 0
+			}
+			var endless error
+			switch {
+			case seen[page.Next]:
+				endless = fmt.Errorf("%w: the server gave the cursor %s twice", ErrInvalidResponse, c.redact.quote(page.Next))
+			case emptyPages == maxEmptyPages:
+				endless = fmt.Errorf("%w: the server gave %d empty pages in a row, each saying more follow", ErrInvalidResponse, emptyPages)
+			}
+			if endless != nil {
+				yield(nil, &RequestError{Op: "list messages", Attempts: pages, Err: c.redact.redactError(endless)})
 				return
 			}
 			seen[page.Next] = true
@@ -175,6 +192,9 @@ type messageList struct {
 	page MessagePage
 }
 
+// acceptsJSON takes an object (a page) or an array (the last page).
+func (*messageList) acceptsJSON(first byte) bool { return first == '{' || first == '[' }
+
 // UnmarshalJSON decodes a page or a bare array into l.page.
 func (l *messageList) UnmarshalJSON(data []byte) error {
 	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '[' {
@@ -207,5 +227,10 @@ func cursorOf(nextBefore json.RawMessage) (string, error) {
 	if json.Unmarshal(nextBefore, &number) == nil && number != "" { // null decodes to "" without an error
 		return number.String(), nil
 	}
-	return "", fmt.Errorf("the page says more follow but its nextBefore (%.40s) is no cursor", nextBefore)
+	// The value is the server's and may hold anything, the key included: it is named, not quoted.
+	kind := "missing"
+	if trimmed := bytes.TrimSpace(nextBefore); len(trimmed) > 0 {
+		kind = kindOf(trimmed[0])
+	}
+	return "", fmt.Errorf("the page says more follow but its nextBefore is %s, not a cursor", kind)
 }

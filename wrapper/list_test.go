@@ -4,7 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -270,4 +275,92 @@ func TestOnlyCallsThatChangeSomethingReportAnUnknownOutcome(t *testing.T) {
 	err = client.DeleteMessage(context.Background(), id, failing)
 	assert.True(t, outcomeUnknown(err))
 	assert.ErrorIs(t, err, wrapper.ErrOutcomeUnknown)
+}
+
+// keyAsCursor answers every listing with a page whose cursor is the caller's API key, read from the
+// request, or, once the key came back as the cursor, with a dropped connection: the transport's error then
+// quotes the URL that carries the key in its query.
+func keyAsCursor(cursorOf func(key string) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if r.URL.Query().Get("before") != "" && cursorOf == nil {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		cursor := `"` + key + `"`
+		if cursorOf != nil {
+			cursor = cursorOf(key)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"items":[],"hasMore":true,"nextBefore":%s}`, cursor)
+	}
+}
+
+func TestListErrorsNeverQuoteTheKeyAServerPutInACursor(t *testing.T) {
+	t.Parallel()
+	const key = "gl_sk_k3y+with/escapes=and?more&x" // characters a query and a path escape differently
+	for name, cursorOf := range map[string]func(string) string{
+		"the key as a cursor, twice": func(key string) string { return `"` + key + `"` },
+		"the key in a cursor that is no string, past 40 bytes": func(key string) string {
+			return `["0123456789012345678901234567890123",` + strconv.Quote(key) + `]`
+		},
+		"the key escaped in the URL of a failed request": nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			client := answeringWith(t, key, keyAsCursor(cursorOf))
+			var failure error
+			for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+				failure = err
+			}
+			assertNowhere(t, failure, key, url.QueryEscape(key), url.PathEscape(key), key[:12])
+		})
+	}
+}
+
+func TestNewCursorsOnEmptyPagesEndTheLoop(t *testing.T) {
+	t.Parallel()
+	server, client := resourceServer(t)
+	var pages atomic.Int64
+	endless := gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"items":[],"hasMore":true,"nextBefore":"cursor-%d"}`, pages.Add(1))
+	})}
+	server.QueueFaults(slices.Repeat([]gleaptest.Fault{endless}, 3*wrapper.MaxEmptyPages)...)
+	var failure error
+	for message, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+		require.Nil(t, message, "no page held a message")
+		failure = err
+	}
+	assert.ErrorIs(t, failure, wrapper.ErrInvalidResponse)
+	assert.Contains(t, failure.Error(), "empty pages")
+	assert.Len(t, gets(server), wrapper.MaxEmptyPages, "the loop gives up after that many empty pages in a row")
+}
+
+func TestAnEmptyPageBetweenFullOnesIsNoError(t *testing.T) {
+	t.Parallel()
+	server, client := resourceServer(t)
+	page := func(body string) gleaptest.Fault {
+		return gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, body)
+		})}
+	}
+	var faults []gleaptest.Fault
+	for i := range 3 * wrapper.MaxEmptyPages {
+		if i%(wrapper.MaxEmptyPages-1) == 0 {
+			faults = append(faults, page(fmt.Sprintf(`{"items":[{"_id":"m%d"}],"hasMore":true,"nextBefore":"c%d"}`, i, i)))
+		} else {
+			faults = append(faults, page(fmt.Sprintf(`{"items":[],"hasMore":true,"nextBefore":"c%d"}`, i)))
+		}
+	}
+	server.QueueFaults(append(faults, page(`{"items":[],"hasMore":false}`))...)
+	count := 0
+	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+		require.NoError(t, err)
+		count++
+	}
+	assert.Equal(t, 4, count, "fewer than MaxEmptyPages empty pages in a row are a quiet stretch, not a loop")
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -32,19 +35,23 @@ type redactor struct {
 }
 
 // newRedactor returns the redactor of apiKey. The key is matched as it is, as it looks inside a JSON
-// string (where encoding/json also escapes <, > and &) and as Go's %q quotes it, the forms in which a
-// server's answer, a decoded message and a transport error can hold it.
+// string (where encoding/json also escapes <, > and &), as Go's %q quotes it, and as a URL's query and
+// path escape it: the forms in which a server's answer, a decoded message and a transport error (which
+// quotes the request's URL, where a cursor or an id the server sent is escaped) can hold it.
 func newRedactor(apiKey string) redactor {
 	forms := []string{apiKey}
-	addForm := func(quoted string) {
-		if inner := quoted[1 : len(quoted)-1]; inner != apiKey {
-			forms = append(forms, inner)
+	addForm := func(form string) {
+		if !slices.Contains(forms, form) {
+			forms = append(forms, form)
 		}
 	}
 	if encoded, err := json.Marshal(apiKey); err == nil {
-		addForm(string(encoded))
+		addForm(string(encoded[1 : len(encoded)-1]))
 	}
-	addForm(strconv.Quote(apiKey))
+	quoted := strconv.Quote(apiKey)
+	addForm(quoted[1 : len(quoted)-1])
+	addForm(url.QueryEscape(apiKey))
+	addForm(url.PathEscape(apiKey))
 	pairs := make([]string, 0, 2*len(forms))
 	for _, form := range forms {
 		pairs = append(pairs, form, redacted)
@@ -74,6 +81,19 @@ func newRedactor(apiKey string) redactor {
 			return text
 		},
 	}
+}
+
+// maxQuotedBytes is the longest text from a server that an error quotes. A longer one is described by its
+// length instead, never cut: a cut can split the key into a piece that no redaction recognises.
+const maxQuotedBytes = 64
+
+// quote returns text from a server for an error: Go-quoted with the key taken out, or, when longer than
+// maxQuotedBytes, only its length.
+func (r redactor) quote(text string) string {
+	if len(text) > maxQuotedBytes {
+		return fmt.Sprintf("of %d bytes", len(text))
+	}
+	return strconv.Quote(r.text(text))
 }
 
 // body returns body with the key taken out: as text, and, when body is JSON, also from every string it
