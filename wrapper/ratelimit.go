@@ -60,42 +60,63 @@ func newPacer(limit rateLimit) *pacer {
 		// A burst of 1: the client never sends more than the limit in any window of the period, whatever
 		// window the server counts in. The margin absorbs jitter: two requests sent a turn apart may
 		// arrive closer, and a server counting a sliding window then refuses the one that arrives early.
-		turn := limit.period / time.Duration(limit.requests)
-		p.limiter = rate.NewLimiter(rate.Every(turn+turn/paceMarginDivisor), 1)
+		// In floating point, a turn of any length is widened without overflowing a time.Duration.
+		perSecond := float64(limit.requests) / limit.period.Seconds()
+		p.limiter = rate.NewLimiter(rate.Limit(perSecond*paceMarginDivisor/(paceMarginDivisor+1)), 1)
 	}
 	return p
 }
 
 // wait holds the calling goroutine back until the client may send: past any pause a 429 started, and
 // its turn under the rate limit. It fails at once, waiting for nothing, when that cannot happen before
-// ctx's deadline.
+// ctx's deadline. A 429 that arrives while it waits starts a pause it has not seen, so after every wait
+// it looks again, and waits out that pause with a new turn after it.
 func (p *pacer) wait(ctx context.Context, s *settings) error {
+	for {
+		seen, waited, err := p.waitOnce(ctx, s)
+		if err != nil || !waited || !p.pausedSince(seen, s.now()) {
+			return err
+		}
+	}
+}
+
+// waitOnce waits for the pause and the turn as they stand now. It returns the end of the pause it saw
+// and whether it waited at all.
+func (p *pacer) waitOnce(ctx context.Context, s *settings) (time.Time, bool, error) {
 	now := s.now()
 	p.mu.Lock()
-	delay := p.pausedUntil.Sub(now)
+	seen := p.pausedUntil
 	p.mu.Unlock()
+	delay := max(seen.Sub(now), 0)
 	var turn *rate.Reservation
 	if p.limiter != nil {
 		// The turn is taken after the pause, so that the paused requests do not all go at once.
-		turn = p.limiter.ReserveN(now.Add(max(delay, 0)), 1)
-		delay = max(delay, 0) + turn.DelayFrom(now.Add(max(delay, 0)))
+		turn = p.limiter.ReserveN(now.Add(delay), 1)
+		delay += turn.DelayFrom(now.Add(delay))
 	}
 	if delay <= 0 {
-		return nil
+		return seen, false, nil
 	}
 	if !fitsDeadline(ctx, delay) {
 		if turn != nil {
 			turn.CancelAt(now)
 		}
-		return fmt.Errorf("%w: the rate limit allows the next request in %v, after the context's deadline", context.DeadlineExceeded, delay)
+		return seen, false, fmt.Errorf("%w: the rate limit allows the next request in %v, after the context's deadline", context.DeadlineExceeded, delay)
 	}
 	if err := s.sleep(ctx, delay); err != nil {
 		if turn != nil {
 			turn.CancelAt(s.now())
 		}
-		return err
+		return seen, false, err
 	}
-	return nil
+	return seen, true, nil
+}
+
+// pausedSince reports whether a 429 that came after the pause seen started one that still holds at now.
+func (p *pacer) pausedSince(seen, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pausedUntil.After(seen) && p.pausedUntil.After(now)
 }
 
 // pause holds every request of the client back for d from now, unless a longer pause is on already.

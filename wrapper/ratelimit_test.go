@@ -2,6 +2,7 @@ package wrapper_test
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"slices"
 	"sync"
@@ -175,4 +176,91 @@ func TestWithRateLimitIsTheClientsOption(t *testing.T) {
 		require.ErrorAs(t, err, &invalid)
 	}
 	assert.Empty(t, server.Requests())
+}
+
+func TestA429HoldsBackTheGoroutinesAlreadyWaitingForTheirTurn(t *testing.T) {
+	t.Parallel()
+	firstArrived, secondWaiting, firstDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		close(firstArrived)
+		<-secondWaiting // answered only once the second goroutine sleeps on its turn
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})}))
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	var slept time.Duration
+	clock := wrapper.WithClock(func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	})
+	sleep := wrapper.WithSleep(func(ctx context.Context, d time.Duration) error {
+		if slept == 0 { // the second goroutine's first wait: its turn, 102 ms after the first request
+			close(secondWaiting)
+			<-firstDone // the 429 is in while it sleeps
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		slept += d
+		now = now.Add(d)
+		return ctx.Err()
+	})
+	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), clock, sleep,
+		wrapper.WithRateLimit(10, time.Second))
+	require.NoError(t, err)
+
+	go func() {
+		defer close(firstDone)
+		_, err := client.PostNote(context.Background(), ticketID, "told to slow down", wrapper.WithMaxRetries(0))
+		assert.Error(t, err)
+	}()
+	<-firstArrived
+	_, err = client.PostNote(context.Background(), ticketID, "waiting for its turn")
+	require.NoError(t, err)
+
+	assert.GreaterOrEqual(t, slept, 2*time.Second, "the second request went out during the 429's pause")
+	assert.Len(t, server.Requests(), 2)
+}
+
+func TestAHugeRatePeriodSaturatesInsteadOfTurningPacingOff(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	clock := newFakeTime()
+	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(1, time.Duration(math.MaxInt64)))
+	_, err := client.PostNote(context.Background(), ticketID, "first")
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	_, err = client.PostNote(ctx, ticketID, "second")
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "one request per 292 years leaves no turn within the hour")
+	assert.Len(t, server.Requests(), 1)
+}
+
+func TestOneCallsLongRetryAfterHoldsOthersBackOnlyAsLongAsTheClientsPolicy(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Hour}))
+	clock := newFakeTime()
+	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(0, 0))
+	patient := wrapper.RetryPolicy{MaxRetryAfter: 2 * time.Hour}
+	_, err := client.PostNote(context.Background(), ticketID, "willing to wait an hour", wrapper.WithRetryPolicy(patient))
+	require.Error(t, err)
+
+	_, err = client.PostNote(context.Background(), ticketID, "another caller")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{wrapper.DefaultRetryPolicy().MaxRetryAfter}, clock.recorded(),
+		"the other call waits the client's MaxRetryAfter, not the hour one call would accept")
+}
+
+func TestACallWithALongerRetryAfterWaitsItOutItself(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Hour}))
+	clock := newFakeTime()
+	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(0, 0))
+	patient := wrapper.RetryPolicy{MaxRetries: 1, MaxRetryAfter: 2 * time.Hour}
+	_, err := client.PostNote(context.Background(), ticketID, "willing to wait an hour", wrapper.WithRetryPolicy(patient))
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{time.Hour}, clock.recorded(), "its own Retry-After, once")
+	assert.Len(t, server.Requests(), 2)
 }

@@ -63,12 +63,13 @@ func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, l
 		mayExist = mayExist || f.mayExist && e.method != http.MethodGet
 		failed = &RequestError{Op: e.op, Attempts: last.Attempts, OutcomeUnknown: mayExist, Err: c.redact.redactError(f.err)}
 		pause, retry := s.retry.backoff(last.Attempts+1, f, e.idempotent)
-		tooMany := c.pauseAfter429(s, f, pause, retry)
+		shared, tooMany := c.pauseAfter429(s, f, pause, retry)
 		if !retry || ctx.Err() != nil || !fitsDeadline(ctx, pause) {
 			return failed
 		}
-		// After a 429 the pacer waits out the pause, for every goroutine, before the next attempt.
-		if !tooMany {
+		// After a 429 the pacer waits out the shared pause before the next attempt; a call whose own policy
+		// accepts a longer Retry-After than the client's waits the rest itself.
+		if !tooMany || pause > shared {
 			if err := s.sleep(ctx, pause); err != nil {
 				return stop(err)
 			}
@@ -76,14 +77,16 @@ func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, l
 	}
 }
 
-// pauseAfter429 holds every request of the client back when f is a 429, and reports whether it was: the
-// limit is the project's, so one goroutine told to slow down means all of them. The pause is the retry's,
-// or, when the policy does not retry, the answer's Retry-After (the first backoff without one), at most
-// the policy's MaxRetryAfter.
-func (c *Client) pauseAfter429(s *settings, f *failure, retryPause time.Duration, retry bool) bool {
+// pauseAfter429 holds every request of the client back when f is a 429, and reports whether it was and
+// for how long: the limit is the project's, so one goroutine told to slow down means all of them. The
+// pause is the retry's, or, when the policy does not retry, the answer's Retry-After (the first backoff
+// without one), at most the call's MaxRetryAfter. What it holds the other calls to is at most what the
+// client's own policy allows (its MaxRetryAfter for a Retry-After, its MaxBackoff for a backoff): one
+// call's options do not make the others wait longer than the client would.
+func (c *Client) pauseAfter429(s *settings, f *failure, retryPause time.Duration, retry bool) (time.Duration, bool) {
 	var apiErr *APIError
 	if !errors.As(f.err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests {
-		return false
+		return 0, false
 	}
 	pause := retryPause
 	if !retry {
@@ -93,6 +96,12 @@ func (c *Client) pauseAfter429(s *settings, f *failure, retryPause time.Duration
 		}
 		pause = min(pause, s.retry.MaxRetryAfter)
 	}
-	c.pacer.pause(s.now(), pause)
-	return true
+	// The client's own bound: MaxRetryAfter for a pause the server asked for, MaxBackoff for one of its own.
+	bound := c.settings.retry.MaxBackoff
+	if apiErr.RetryAfter > 0 {
+		bound = c.settings.retry.MaxRetryAfter
+	}
+	shared := min(pause, bound)
+	c.pacer.pause(s.now(), shared)
+	return shared, true
 }
