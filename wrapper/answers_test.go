@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/wrapper"
@@ -84,4 +85,53 @@ func TestResponseCapIsConfigurable(t *testing.T) {
 	err := post(client, context.Background())
 	requireRequestError(t, err, 1, false)
 	assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
+}
+
+func TestASuccessAnswerThatIsNoMessageIsAnError(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`null`, `[]`, `[{"_id":"a"}]`, `"stored"`, `42`, `true`} {
+		t.Run(body, func(t *testing.T) {
+			t.Parallel()
+			server := newServer(t, everyAttempt(offContractAnswer(http.StatusOK, "application/json", body))...)
+			client, _ := newFaultClient(t, server.URL)
+
+			message, err := client.PostReply(context.Background(), ticketID, "hello")
+
+			assert.Nil(t, message)
+			requireRequestError(t, err, 1, false)
+			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
+			assert.Contains(t, err.Error(), "may exist", "a create answered oddly must not be sent again")
+			assert.Len(t, server.Requests(), 1)
+
+			updated, err := client.UpdateMessage(context.Background(), "6752f0c1a4b3c2d1e0f98765",
+				wrapper.UpdateMessageRequest{IsNote: wrapper.Ptr(true)})
+			assert.Nil(t, updated)
+			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
+
+			found, err := client.SearchMessages(context.Background(), "refund")
+			assert.Nil(t, found)
+			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
+		})
+	}
+}
+
+func TestAListAnsweredWithSomethingElseThanAPageIsAnError(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`null`, `"page"`, `7`} {
+		server := newServer(t, everyAttempt(offContractAnswer(http.StatusOK, "application/json", body))...)
+		client, _ := newFaultClient(t, server.URL)
+		page, err := client.ListMessagesPage(context.Background(), wrapper.MessageFilter{}, "")
+		assert.Nil(t, page, body)
+		assert.ErrorIs(t, err, wrapper.ErrInvalidResponse, body)
+	}
+}
+
+func TestAMessageWithoutAnIDIsStillASuccess(t *testing.T) {
+	t.Parallel()
+	// Gleap's published document shows such an answer to a create.
+	server := newServer(t, offContractAnswer(http.StatusOK, "application/json", `{"comment":{"type":"doc"}}`))
+	client, _ := newFaultClient(t, server.URL)
+	message, err := client.PostReply(context.Background(), ticketID, "hello")
+	require.NoError(t, err)
+	assert.Nil(t, message.ID)
 }

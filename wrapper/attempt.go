@@ -82,6 +82,9 @@ func (c *Client) attempt(ctx context.Context, s *settings, e endpoint, into any,
 	}
 	if err := s.readAnswer(resp, into, last); err != nil {
 		// The call took effect; only the answer is unusable, so this is never retried.
+		if !e.idempotent {
+			err = fmt.Errorf("%w; the server answered %d, so what the call created may exist: do not send it again", err, resp.StatusCode)
+		}
 		return &failure{err: err}
 	}
 	return nil
@@ -154,6 +157,9 @@ func (s *settings) readAnswer(resp *http.Response, into any, last *Response) err
 	last.Body = body
 	if into == nil {
 		return nil
+	}
+	if err := checkKind(body, into); err != nil {
+		return err
 	}
 	if err := json.Unmarshal(body, into); err != nil {
 		return fmt.Errorf("%w: the answer cannot be decoded: %w", ErrInvalidResponse, err)

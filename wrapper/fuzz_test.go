@@ -18,9 +18,9 @@ import (
 
 // FuzzCreateMessageAnswer feeds arbitrary answers (status and body) to CreateMessage through an in-memory
 // transport. Whatever arrives, the call must not panic, must agree with encoding/json about whether a
-// success answer is a message, must turn any other status into an *APIError holding the start of the
-// body (the key taken out), and must never put the key in its error. The seed corpus runs in every go
-// test; make fuzz runs it briefly with new inputs.
+// success answer is a message (taking only an object for one), must turn any other status into an
+// *APIError holding the start of the body (the key taken out), and must never put the key in its error.
+// The seed corpus runs in every go test; make fuzz runs it briefly with new inputs.
 func FuzzCreateMessageAnswer(f *testing.F) {
 	for _, status := range []int{200, 201, 400, 401, 404, 429, 500, 502} {
 		f.Add(status, []byte(`{"statusCode":401,"error":"Unauthorized","message":"Invalid API key."}`))
@@ -64,7 +64,7 @@ func FuzzCreateMessageAnswer(f *testing.F) {
 			return
 		}
 		var expected wrapper.Message
-		if json.Unmarshal(body, &expected) != nil {
+		if json.Unmarshal(body, &expected) != nil || !bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{")) {
 			assertNoSecret(t, err)
 			assert.True(t, errors.Is(err, wrapper.ErrInvalidResponse), "%v", err)
 			return
