@@ -79,7 +79,8 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
 // client, credentials and User-Agent, for endpoints and options the wrapper does not cover. Calls made
-// through it are not retried and their answers are not size-checked.
+// through it are not retried, not paced (neither the rate limit nor a 429's pause holds them back, and
+// they do not count towards the client's pace), and their answers are not size-checked.
 func (c *Client) Raw() *api.ClientWithResponses {
 	return c.raw
 }

@@ -219,7 +219,9 @@ func WithInsecureHTTP() Option {
 }
 
 // WithMaxRetries sets how many times a failed call may be retried, keeping the rest of the retry
-// policy; 0 turns retrying off. See RetryPolicy for what is retried.
+// policy; 0 turns retrying off. See RetryPolicy for what is retried. Without retries, a 429 still
+// pauses the client: the calls after it, this call's goroutine's included, wait for its Retry-After (at
+// most the policy's MaxRetryAfter) before they send.
 func WithMaxRetries(maxRetries int) Option {
 	return func(s *settings) error {
 		policy := s.retry
