@@ -27,6 +27,7 @@
 //
 // The server stays small whatever its clients do: it keeps the newest 10,000 messages and request
 // records (WithMaxMessages), answers a request body over 1 MiB with 413 Request Entity Too Large without
-// reading the rest of it, and closes a connection that takes over 30 seconds to send its request (10
-// for its headers) or sits idle for a minute.
+// reading the rest of it, answers request headers over 64 KiB with 431 Request Header Fields Too Large,
+// and closes a connection that takes over 30 seconds to send its request (10 for its headers) or sits
+// idle for a minute.
 package gleaptest
