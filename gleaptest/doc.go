@@ -25,6 +25,9 @@
 // the requests the contract rejected; Server.Inbox is the same page for a server of your own, and
 // Server.Clear empties the server. `gleap mock` serves it at http://127.0.0.1:4010/.
 //
+// The server answers only requests that name it by an IP address, localhost or the host it was bound
+// to, so that a web page cannot read it through DNS rebinding (see Start).
+//
 // The server stays small whatever its clients do: it keeps the newest 10,000 messages and request
 // records (WithMaxMessages), answers a request body over 1 MiB with 413 Request Entity Too Large without
 // reading the rest of it, answers request headers over 64 KiB with 431 Request Header Fields Too Large,

@@ -20,13 +20,18 @@ const messagesPath = apiRoot + "/messages"
 // searchPath is where GET searches the messages.
 const searchPath = messagesPath + "/search"
 
-// serve answers one request. It reads the body within the size cap and records the request, then
-// answers: 413 or 400 for a body too large or unreadable, and as Gleap would for anything else.
+// serve answers one request. It refuses a request at a name a web site could rebind (403), reads the
+// body within the size cap and records the request, then answers: 413 or 400 for a body too large or
+// unreadable, and as Gleap would for anything else.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.enter() {
 		return
 	}
 	defer s.handlers.Done()
+	if !s.trustedHost(r.Host) {
+		s.refuseForeignHost(w, r)
+		return
+	}
 	body, err := readBody(w, r)
 	record := s.records.add(r, body)
 	switch {

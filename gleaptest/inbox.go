@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -76,8 +75,8 @@ func WithInbox() Option {
 // reload, filters by ticket, and has a button that clears the server (see Clear).
 //
 // The handler serves the page at its root, "/", and the rest under "/_inbox/"; mount it elsewhere with
-// http.StripPrefix. It answers only requests whose Host is an IP address or localhost, so that a web
-// site cannot read it through DNS rebinding, and clears only on a POST that is not cross-origin: one
+// http.StripPrefix. Like the API, it answers only requests whose Host is an IP address, localhost or
+// the name the server was bound to, so that a web site cannot read it through DNS rebinding, and clears only on a POST that is not cross-origin: one
 // a browser sends from the page itself, or one from a client that is no browser, such as curl.
 // WithInbox serves it at the server's own root.
 func (s *Server) Inbox() http.Handler {
@@ -160,8 +159,8 @@ func (h *inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	header.Set("X-Content-Type-Options", "nosniff")
 	header.Set("Referrer-Policy", "no-referrer")
 	header.Set("Cross-Origin-Resource-Policy", "same-origin")
-	if !trustedHost(r.Host) {
-		http.Error(w, "The inbox answers only at an IP address or localhost, such as http://127.0.0.1:4010/: "+
+	if !h.server.trustedHost(r.Host) {
+		http.Error(w, "The inbox answers only at an IP address, localhost or the name it was bound to, such as http://127.0.0.1:4010/: "+
 			"a page that reaches it by another name may be a web site rebinding its name to this machine.",
 			http.StatusForbidden)
 		return
@@ -195,17 +194,6 @@ func (h *inbox) get(w http.ResponseWriter, r *http.Request, serve http.HandlerFu
 		return
 	}
 	serve(w, r)
-}
-
-// trustedHost reports whether host, a request's Host header, names this machine in a way a web site
-// cannot borrow: an IP address, or localhost, which browsers resolve to loopback themselves. A site
-// that rebinds its own name to 127.0.0.1 sends that name.
-func trustedHost(host string) bool {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
-	return host == "" || host == "localhost" || strings.HasSuffix(host, ".localhost") || net.ParseIP(host) != nil
 }
 
 // page serves the whole page.

@@ -47,7 +47,8 @@ func newConfig(opts []Option) (config, error) {
 }
 
 // WithAddr makes the server listen on addr, such as "127.0.0.1:4010", instead of a free port on
-// 127.0.0.1. Port 0 picks a free port; Server.URL tells which.
+// 127.0.0.1. Port 0 picks a free port; Server.URL tells which. Requests may name the server by addr's
+// host as well as by an IP address or localhost (see Start).
 func WithAddr(addr string) Option {
 	return func(c *config) { c.addr = addr }
 }

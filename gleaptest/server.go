@@ -26,7 +26,8 @@ type Server struct {
 	timeouts        timeouts
 	requestLog      func(Request)
 	reportViolation func(error)
-	withInbox       bool // WithInbox: the inbox is served at the root
+	withInbox       bool   // WithInbox: the inbox is served at the root
+	boundHost       string // the host of WithAddr, as canonicalHost gives it: requests may name it
 
 	http      *http.Server
 	fresh     freshConns
@@ -47,6 +48,11 @@ const shutdownGrace = 5 * time.Second
 // testing.TB: for Examples, benchmarks and `gleap mock`. The caller must Close it. Contract violations
 // are answered as Gleap would refuse them and recorded in Requests; WithRequestLog reports them as they
 // happen.
+//
+// The server answers only requests that name it by an IP address, localhost (with any port) or the host
+// given to WithAddr; any other Host is answered 403. A web page in a browser on the same machine could
+// otherwise read the stored messages by rebinding its own name to 127.0.0.1 (DNS rebinding), and every
+// client of a test server names it by its URL anyway.
 func Start(opts ...Option) (*Server, error) {
 	s, addr, err := configure(opts)
 	if err != nil {
@@ -113,6 +119,7 @@ func configure(opts []Option) (*Server, string, error) {
 		s.requestSpecs = append(s.requestSpecs, spec)
 	}
 	s.withInbox = c.inbox
+	s.boundHost = canonicalHost(c.addr)
 	return s, c.addr, nil
 }
 

@@ -22,7 +22,11 @@ standard error.
 The inbox is a web page at the mock's root (http://127.0.0.1:4010/ by default) that shows what was
 posted, roughly as Gleap would: the tickets with their conversations (replies, internal notes and bot
 messages told apart), and every request the contract rejected with the reason. It follows new traffic
-without a reload, filters by ticket and can clear everything. Open it at an IP address or localhost.
+without a reload, filters by ticket and can clear everything.
+
+The API and the inbox answer only requests that name the mock by an IP address, localhost or the host
+of --addr (any other Host gets 403), so that a web page cannot read them by rebinding its own name to
+this machine: open the inbox at http://127.0.0.1:4010/ or http://localhost:4010/.
 
 It serves Gleap's message routes: POST and GET /v3/messages (create, list), GET /v3/messages/search,
 PUT and DELETE /v3/messages/{messageId}. To list what it stored now, ask it as Gleap, with credentials:

@@ -253,3 +253,37 @@ func TestMockHelpShowsTheInbox(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout.String(), "The inbox is a web page at the mock's root (http://127.0.0.1:4010/ by default)")
 }
+
+func TestMockAPIRefusesAHostAWebPageCouldRebind(t *testing.T) {
+	t.Parallel()
+	baseURL, _ := startMock(t)
+	r := gleap(t, baseURL, "", nil, "send", "--ticket", ticketID, "--text", "A customer's words")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	port := strings.TrimSuffix(baseURL[strings.LastIndex(baseURL, ":")+1:], "/v3")
+	cases := []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:" + port, http.StatusOK},
+		{"localhost:" + port, http.StatusOK},
+		{"[::1]:" + port, http.StatusOK},
+		{"attacker.example:" + port, http.StatusForbidden},
+	}
+	for _, tc := range cases {
+		t.Run(tc.host, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, baseURL+"/messages", nil)
+			require.NoError(t, err)
+			req.Header = http.Header{"Authorization": {"Bearer test"}, "Project": {"test"}}
+			req.Host = tc.host
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			answer, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, resp.StatusCode, "%s", answer)
+			if tc.want == http.StatusForbidden {
+				assert.NotContains(t, string(answer), "A customer's words")
+			}
+		})
+	}
+}
