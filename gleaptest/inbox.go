@@ -56,6 +56,10 @@ const (
 	inboxEventThrottle      = 100 * time.Millisecond // changes closer together are announced once
 	inboxEventKeepAlive     = 20 * time.Second
 	inboxEventWriteDeadline = 10 * time.Second
+	// maxInboxEventStreams bounds the live-update streams open at once: each holds a goroutine and a
+	// connection for as long as its page stays open, and a page needs one. Far more pages than anyone
+	// looks at, few enough that a client opening streams in a loop cannot pile them up.
+	maxInboxEventStreams = 64
 )
 
 // inboxPrefix is where the inbox serves everything but the page itself.
@@ -72,7 +76,8 @@ func WithInbox() Option {
 // would show it: the tickets, newest activity first, each with its conversation (replies, internal
 // notes and bot messages told apart, comments rendered from their TipTap documents), and every request
 // the contract rejected, with the reason and the status it got. The page follows new traffic without a
-// reload, filters by ticket, and has a button that clears the server (see Clear).
+// reload (at most 64 pages at once: the live updates of more are refused with 503), filters by ticket,
+// and has a button that clears the server (see Clear).
 //
 // The handler serves the page at its root, "/", and the rest under "/_inbox/"; mount it elsewhere with
 // http.StripPrefix. Like the API, it answers only requests whose Host is an IP address, localhost or
@@ -242,8 +247,17 @@ func (h *inbox) clear(w http.ResponseWriter, r *http.Request) {
 
 // events streams server-sent events: one "change" event, whose data is the number of changes so far,
 // when the page connects and after every change, at most one per inboxEventThrottle. The page then
-// fetches the fragment again. The stream ends when the client goes or the server closes.
+// fetches the fragment again. The stream ends when the client goes or the server closes. Past
+// maxInboxEventStreams streams open at once, it answers 503 instead.
 func (h *inbox) events(w http.ResponseWriter, r *http.Request) {
+	select {
+	case h.server.eventStreams <- struct{}{}:
+		defer func() { <-h.server.eventStreams }()
+	default:
+		http.Error(w, fmt.Sprintf("The inbox streams live updates to at most %d pages at once: close one and reload this page.",
+			maxInboxEventStreams), http.StatusServiceUnavailable)
+		return
+	}
 	control := http.NewResponseController(w)
 	// The server's read and write timeouts are for API requests; this answer lasts as long as the page.
 	_ = control.SetReadDeadline(time.Time{})

@@ -331,3 +331,41 @@ func TestCloseEndsTheInboxEvents(t *testing.T) {
 	_, err = io.ReadAll(resp.Body)
 	assert.NoError(t, err, "the stream ends cleanly")
 }
+
+func TestInboxEventsAreCappedAt64Streams(t *testing.T) {
+	t.Parallel()
+	const maxStreams = 64 // as documented in Server.Inbox
+	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	transport := &http.Transport{MaxConnsPerHost: 0, MaxIdleConnsPerHost: maxStreams + 1}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	open := func() *http.Response {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, inboxURL(server)+"_inbox/events", nil)
+		require.NoError(t, err)
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		return resp
+	}
+
+	streams := make([]*http.Response, maxStreams)
+	for i := range streams {
+		streams[i] = open()
+		require.Equal(t, http.StatusOK, streams[i].StatusCode, "stream %d", i)
+		nextEvent(t, bufio.NewReader(streams[i].Body)) // the server is streaming it
+	}
+	refused := open()
+	refused.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, refused.StatusCode, "one stream past the cap")
+
+	streams[0].Body.Close() // a page goes away: its slot comes free once the server notices
+	assert.Eventually(t, func() bool {
+		resp := open()
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 10*time.Second, 10*time.Millisecond)
+	for _, stream := range streams[1:] {
+		stream.Body.Close()
+	}
+}

@@ -26,8 +26,9 @@ type Server struct {
 	timeouts        timeouts
 	requestLog      func(Request)
 	reportViolation func(error)
-	withInbox       bool   // WithInbox: the inbox is served at the root
-	boundHost       string // the host of WithAddr, as canonicalHost gives it: requests may name it
+	withInbox       bool          // WithInbox: the inbox is served at the root
+	boundHost       string        // the host of WithAddr, as canonicalHost gives it: requests may name it
+	eventStreams    chan struct{} // one token per live-update stream of the inbox open now
 
 	http      *http.Server
 	fresh     freshConns
@@ -104,6 +105,7 @@ func configure(opts []Option) (*Server, string, error) {
 		reportViolation: c.reportViolation,
 		served:          make(chan struct{}),
 		closing:         make(chan struct{}),
+		eventStreams:    make(chan struct{}, maxInboxEventStreams),
 		faults:          c.faults,
 	}
 	if !c.uncheckedTraffic {

@@ -36,8 +36,10 @@ Like Gleap, it answers 429 with a Retry-After header to a project's requests pas
 default Gleap's 1000 per minute; 0 turns the limit off).
 
 It stays small whatever its clients do: it keeps the newest --max-messages messages and forgets the
-oldest, answers a request body over 1 MiB with 413 without reading the rest of it, and closes a
-connection that takes over 30 seconds to send a request or sits idle for a minute.
+oldest, keeps as many request records and at most 64 MiB of them, answers a request body over 1 MiB
+with 413 without reading the rest of it and headers over 64 KiB with 431, streams live updates to at
+most 64 inbox pages at once (503 past that), and closes a connection that takes over 30 seconds to send
+a request or sits idle for a minute.
 
 Example:
   gleap mock --addr 127.0.0.1:4010 &
