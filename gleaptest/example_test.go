@@ -93,6 +93,37 @@ func ExampleWithFaults() {
 	// second: stored
 }
 
+// A Gleap that fails now and then: every third request is answered 503. A POST that got a 5xx may have
+// been stored, so the client does not send it again and reports the outcome as unknown.
+func ExampleWithFaultEvery() {
+	server, err := gleaptest.Start(gleaptest.WithFaultEvery(3, gleaptest.Fault{Status: http.StatusServiceUnavailable}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	for i := 1; i <= 4; i++ {
+		_, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat")
+		switch {
+		case err == nil:
+			fmt.Printf("note %d: stored\n", i)
+		case errors.Is(err, wrapper.ErrOutcomeUnknown):
+			fmt.Printf("note %d: outcome unknown\n", i)
+		default:
+			log.Fatal(err)
+		}
+	}
+	// Output:
+	// note 1: stored
+	// note 2: stored
+	// note 3: outcome unknown
+	// note 4: stored
+}
+
 // Code that posts in a loop, tested without the server keeping every message: only the newest 2 stay.
 func ExampleWithMaxMessages() {
 	server, err := gleaptest.Start(gleaptest.WithMaxMessages(2))

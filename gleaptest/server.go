@@ -2,6 +2,7 @@ package gleaptest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
@@ -36,10 +37,14 @@ type Server struct {
 	closing   chan struct{} // closed when Close starts: delayed requests are hung up on
 	closeOnce sync.Once
 
-	mu       sync.Mutex
-	faults   []Fault
-	closed   bool           // set once Close has stopped the server: no request is served after it
-	handlers sync.WaitGroup // the requests being served
+	requiredKey     *keyDigest // nil without WithRequiredKey
+	recurringFaults []recurringFault
+
+	mu        sync.Mutex
+	faults    []Fault
+	faultable uint64         // the requests that could get a fault so far: WithFaultEvery counts them
+	closed    bool           // set once Close has stopped the server: no request is served after it
+	handlers  sync.WaitGroup // the requests being served
 }
 
 // shutdownGrace bounds how long Close waits for the requests in flight before it cuts them off.
@@ -107,6 +112,11 @@ func configure(opts []Option) (*Server, string, error) {
 		closing:         make(chan struct{}),
 		eventStreams:    make(chan struct{}, maxInboxEventStreams),
 		faults:          c.faults,
+		recurringFaults: c.recurringFaults,
+	}
+	if c.requireKey {
+		digest := keyDigest(sha256.Sum256([]byte(c.requiredKey)))
+		s.requiredKey = &digest
 	}
 	if !c.uncheckedTraffic {
 		if s.validator, err = loadValidator(); err != nil {
