@@ -74,16 +74,18 @@ func WithInbox() Option {
 
 // Inbox returns a handler that serves a web page showing what the server holds, roughly as Gleap
 // would show it: the tickets, newest activity first, each with its conversation (replies, internal
-// notes and bot messages told apart, comments rendered from their TipTap documents), and every request
-// the contract rejected, with the reason and the status it got. The page follows new traffic without a
+// notes and bot messages told apart, comments rendered from their TipTap documents; the newest 200
+// messages, with links that page back through the older ones 200 at a time), and every request the
+// contract rejected, with the reason and the status it got. The page follows new traffic without a
 // reload (at most 64 pages at once: the live updates of more are refused with 503), filters by ticket,
-// and has a button that clears the server (see Clear).
+// and has a button that clears the server (see Clear). Everything but the live updates works without
+// script.
 //
 // The handler serves the page at its root, "/", and the rest under "/_inbox/"; mount it elsewhere with
 // http.StripPrefix. Like the API, it answers only requests whose Host is an IP address, localhost or
-// the name the server was bound to, so that a web site cannot read it through DNS rebinding, and clears only on a POST that is not cross-origin: one
-// a browser sends from the page itself, or one from a client that is no browser, such as curl.
-// WithInbox serves it at the server's own root.
+// the name the server was bound to, so that a web site cannot read it through DNS rebinding, and it
+// clears only on a POST that is not cross-origin: one a browser sends from the page itself, or one from
+// a client that is no browser, such as curl. WithInbox serves it at the server's own root.
 func (s *Server) Inbox() http.Handler {
 	return &inbox{server: s}
 }

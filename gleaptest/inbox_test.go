@@ -3,9 +3,11 @@ package gleaptest_test
 import (
 	"bufio"
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -368,4 +370,55 @@ func TestInboxEventsAreCappedAt64Streams(t *testing.T) {
 	for _, stream := range streams[1:] {
 		stream.Body.Close()
 	}
+}
+
+// olderLink returns the address of the page's "Show older" link, resolved against the inbox, or "".
+func olderLink(t *testing.T, server *gleaptest.Server, page string) string {
+	t.Helper()
+	match := regexp.MustCompile(`<a class="older" href="([^"]*)"`).FindStringSubmatch(page)
+	if match == nil {
+		return ""
+	}
+	return inboxURL(server) + html.UnescapeString(match[1])
+}
+
+func TestInboxPagesAConversationPastItsNewest200Messages(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	ids := postMany(t, server, "ticket-a", 405)
+	post(t, server, `{"ticket":"ticket-b","comment":"another ticket"}`)
+	shows := func(page string, from, to int) {
+		t.Helper()
+		for i, id := range ids {
+			assert.Equal(t, i >= from && i < to, strings.Contains(page, `id="message-`+id+`"`), "message %d", i)
+		}
+	}
+
+	_, _, page := getPage(t, inboxURL(server))
+	shows(page, 205, 405)
+	assert.Contains(t, page, "205 older messages not shown")
+	older := olderLink(t, server, page)
+	require.NotEmpty(t, older, "a link to the older messages, which works without script")
+
+	for _, want := range []struct{ from, to, olderNotShown, newerNotShown int }{{5, 205, 5, 200}, {0, 5, 0, 400}} {
+		status, _, page := getPage(t, older)
+		require.Equal(t, http.StatusOK, status)
+		shows(page, want.from, want.to)
+		assert.NotContains(t, page, "another ticket", "the older messages of one ticket")
+		if want.olderNotShown > 0 {
+			assert.Contains(t, page, strconv.Itoa(want.olderNotShown)+" older messages not shown")
+		}
+		assert.Contains(t, page, strconv.Itoa(want.newerNotShown)+" newer messages not shown")
+		assert.Contains(t, page, `<a class="newest" href="?ticket=ticket-a">`, "and back to the newest")
+		older = olderLink(t, server, page)
+	}
+	assert.Empty(t, older, "the oldest page has no older one")
+
+	_, _, fragment := getPage(t, inboxURL(server)+"_inbox/fragment?ticket=ticket-a&before="+ids[5])
+	shows(fragment, 0, 5) // live updates fetch the fragment for the same page
+
+	status, _, page := getPage(t, inboxURL(server)+"?ticket=ticket-a&before=gone")
+	require.Equal(t, http.StatusOK, status)
+	shows(page, 205, 405)
+	assert.Contains(t, page, "is no longer stored")
 }

@@ -22,8 +22,9 @@ standard error.
 
 The inbox is a web page at the mock's root (http://127.0.0.1:4010/ by default) that shows what was
 posted, roughly as Gleap would: the tickets with their conversations (replies, internal notes and bot
-messages told apart), and every request the contract rejected with the reason. It follows new traffic
-without a reload, filters by ticket and can clear everything.
+messages told apart; the newest 200 of a ticket, and links to the older ones), and every request the
+contract rejected with the reason. It follows new traffic without a reload, filters by ticket and can
+clear everything.
 
 The API and the inbox answer only requests that name the mock by an IP address, localhost or the host
 of --addr (any other Host gets 403), so that a web page cannot read them by rebinding its own name to
