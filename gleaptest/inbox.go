@@ -256,6 +256,7 @@ func (h *inbox) events(w http.ResponseWriter, r *http.Request) {
 	case h.server.eventStreams <- struct{}{}:
 		defer func() { <-h.server.eventStreams }()
 	default:
+		w.Header().Set("Connection", "close") // nor keep the connection of a page that has too many
 		http.Error(w, fmt.Sprintf("The inbox streams live updates to at most %d pages at once: close one and reload this page.",
 			maxInboxEventStreams), http.StatusServiceUnavailable)
 		return

@@ -360,6 +360,7 @@ func TestInboxEventsAreCappedAt64Streams(t *testing.T) {
 	refused := open()
 	refused.Body.Close()
 	assert.Equal(t, http.StatusServiceUnavailable, refused.StatusCode, "one stream past the cap")
+	assert.True(t, refused.Close, "and its connection is not kept either")
 
 	streams[0].Body.Close() // a page goes away: its slot comes free once the server notices
 	assert.Eventually(t, func() bool {
