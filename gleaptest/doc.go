@@ -19,7 +19,9 @@
 // Requests records every request with the status it was answered with and its contract violation, if
 // any; Messages returns what is stored now. WithRequestsCheckedAgainst checks the requests against a
 // second document as well, such as Gleap's own published one. Faults (an error status, a Retry-After, a
-// slow answer, a dropped connection) can be scripted to test how code copes with Gleap failing.
+// slow answer, a dropped connection) can be scripted to test how code copes with Gleap failing, for the
+// next requests (WithFaults) or every nth one (WithFaultEvery), and WithRequiredKey answers 401 to any
+// other API key.
 //
 // WithInbox serves a web page at the server's root that shows what was posted, as Gleap would, and
 // the requests the contract rejected; Server.Inbox is the same page for a server of your own, and

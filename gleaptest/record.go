@@ -29,8 +29,9 @@ type Request struct {
 	Status int
 	// Violation says why the request or its answer broke openapi.yaml, or why the request broke a
 	// document of WithRequestsCheckedAgainst (the reason then starts with the document's name). It is nil
-	// when they conform, and for what is not checked: a body over the size cap, and with
-	// WithoutContractChecks everything openapi.yaml would check.
+	// when they conform, and for what is not checked: a body over the size cap, a request refused for
+	// naming the server by another host (see Start), and with WithoutContractChecks everything
+	// openapi.yaml would check.
 	Violation error
 
 	seq      uint64    // the request's number, counted from 1 by the server: the inbox tells records apart by it
