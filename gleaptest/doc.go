@@ -19,14 +19,20 @@
 // Requests records every request with the status it was answered with and its contract violation, if
 // any; Messages returns what is stored now. WithRequestsCheckedAgainst checks the requests against a
 // second document as well, such as Gleap's own published one. Faults (an error status, a Retry-After, a
-// slow answer, a dropped connection) can be scripted to test how code copes with Gleap failing.
+// slow answer, a dropped connection) can be scripted to test how code copes with Gleap failing, for the
+// next requests (WithFaults) or every nth one (WithFaultEvery), and WithRequiredKey answers 401 to any
+// other API key.
 //
 // WithInbox serves a web page at the server's root that shows what was posted, as Gleap would, and
 // the requests the contract rejected; Server.Inbox is the same page for a server of your own, and
 // Server.Clear empties the server. `gleap mock` serves it at http://127.0.0.1:4010/.
 //
+// The server answers only requests that name it by an IP address, localhost or the host it was bound
+// to, so that a web page cannot read it through DNS rebinding (see Start).
+//
 // The server stays small whatever its clients do: it keeps the newest 10,000 messages and request
 // records (WithMaxMessages), answers a request body over 1 MiB with 413 Request Entity Too Large without
-// reading the rest of it, and closes a connection that takes over 30 seconds to send its request (10
-// for its headers) or sits idle for a minute.
+// reading the rest of it, answers request headers over 64 KiB with 431 Request Header Fields Too Large,
+// and closes a connection that takes over 30 seconds to send its request (10 for its headers) or sits
+// idle for a minute.
 package gleaptest

@@ -67,30 +67,68 @@ func ExampleNewServer() {
 	// Output:
 }
 
-// How code copes with Gleap rate-limiting it: the first request is answered 429 with a Retry-After,
-// the next one normally.
+// How code copes with Gleap failing: the first answer is 429 with a Retry-After of 1 s, which the
+// client waits out before it sends the request again (Gleap refused it without acting on it); the second
+// is 503, after which the message may exist, so the client does not send it a third time and reports
+// the outcome as unknown.
 func ExampleWithFaults() {
-	server, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30 * time.Second}))
+	server, err := gleaptest.Start(gleaptest.WithFaults(
+		gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second},
+		gleaptest.Fault{Status: http.StatusServiceUnavailable},
+	))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer server.Close()
-	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL), wrapper.WithMaxRetries(0))
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
 
+	start := time.Now()
 	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
-	var apiErr *wrapper.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Println("first:", apiErr.StatusCode, "retry after", apiErr.RetryAfter)
+
+	for _, req := range server.Requests() {
+		fmt.Println("answered", req.Status)
 	}
-	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello"); err == nil {
-		fmt.Println("second: stored")
+	fmt.Println("waited out the Retry-After:", time.Since(start) >= time.Second)
+	fmt.Println("outcome unknown:", errors.Is(err, wrapper.ErrOutcomeUnknown))
+	// Output:
+	// answered 429
+	// answered 503
+	// waited out the Retry-After: true
+	// outcome unknown: true
+}
+
+// A Gleap that fails now and then: every third request is answered 503. A POST that got a 5xx may have
+// been stored, so the client does not send it again and reports the outcome as unknown.
+func ExampleWithFaultEvery() {
+	server, err := gleaptest.Start(gleaptest.WithFaultEvery(3, gleaptest.Fault{Status: http.StatusServiceUnavailable}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	for i := 1; i <= 4; i++ {
+		_, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat")
+		switch {
+		case err == nil:
+			fmt.Printf("note %d: stored\n", i)
+		case errors.Is(err, wrapper.ErrOutcomeUnknown):
+			fmt.Printf("note %d: outcome unknown\n", i)
+		default:
+			log.Fatal(err)
+		}
 	}
 	// Output:
-	// first: 429 retry after 30s
-	// second: stored
+	// note 1: stored
+	// note 2: stored
+	// note 3: outcome unknown
+	// note 4: stored
 }
 
 // Code that posts in a loop, tested without the server keeping every message: only the newest 2 stay.

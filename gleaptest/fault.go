@@ -35,16 +35,30 @@ func (s *Server) QueueFaults(faults ...Fault) {
 	s.faults = append(s.faults, faults...)
 }
 
-// nextFault takes the fault scripted for the request being answered; nil when there is none.
+// recurringFault is a fault of WithFaultEvery: the answer to every nth request that can get a fault.
+type recurringFault struct {
+	every int
+	fault Fault
+}
+
+// nextFault counts the request being answered among those that can get a fault, and takes the fault
+// scripted for it: the next queued one, or else the first recurring one whose turn it is; nil when
+// there is none.
 func (s *Server) nextFault() *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
-		return nil
+	s.faultable++
+	if len(s.faults) > 0 {
+		fault := &s.faults[0]
+		s.faults = s.faults[1:]
+		return fault
 	}
-	fault := &s.faults[0]
-	s.faults = s.faults[1:]
-	return fault
+	for i := range s.recurringFaults {
+		if s.faultable%uint64(s.recurringFaults[i].every) == 0 {
+			return &s.recurringFaults[i].fault
+		}
+	}
+	return nil
 }
 
 // hold waits out a fault's delay and returns whether the request is still to be answered: not when

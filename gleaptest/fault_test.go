@@ -162,3 +162,56 @@ func TestFaultHandlerAnswersOnTheConnection(t *testing.T) {
 		assert.Len(t, recorder.failures(), 1)
 	})
 }
+
+func TestWithFaultEveryAnswersEveryNthRequest(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		opts []gleaptest.Option
+		want []int
+	}{
+		{"every third", []gleaptest.Option{gleaptest.WithFaultEvery(3, gleaptest.Fault{Status: 503})},
+			[]int{200, 200, 503, 200, 200, 503, 200}},
+		{"every request", []gleaptest.Option{gleaptest.WithFaultEvery(1, gleaptest.Fault{Status: 500})},
+			[]int{500, 500, 500}},
+		{"queued faults first, counted all the same",
+			[]gleaptest.Option{gleaptest.WithFaults(gleaptest.Fault{Status: 429}, gleaptest.Fault{Status: 429}),
+				gleaptest.WithFaultEvery(2, gleaptest.Fault{Status: 503})},
+			[]int{429, 429, 200, 503, 200, 503}},
+		{"the first that falls on a request answers it",
+			[]gleaptest.Option{gleaptest.WithFaultEvery(2, gleaptest.Fault{Status: 502}), gleaptest.WithFaultEvery(3, gleaptest.Fault{Status: 504})},
+			[]int{200, 502, 504, 502, 200, 502}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			server := gleaptest.NewServer(t, tc.opts...)
+			for range tc.want {
+				exchange(t, http.MethodPost, server.URL+"/messages", credentials(), `{"ticket":"`+ticketID+`"}`)
+			}
+			assert.Equal(t, tc.want, statuses(server))
+		})
+	}
+}
+
+func TestWithFaultEveryCountsOnlyRequestsThatCanGetAFault(t *testing.T) {
+	t.Parallel()
+	recorder := &recordingTB{TB: t}
+	server := gleaptest.NewServer(recorder, gleaptest.WithFaultEvery(2, gleaptest.Fault{Status: 503, RetryAfter: time.Second}))
+
+	valid := `{"ticket":"` + ticketID + `"}`
+	exchange(t, http.MethodPost, server.URL+"/messages", credentials(), valid)
+	exchange(t, http.MethodPost, server.URL+"/messages", credentials(), `{"ticket":42}`) // breaks the contract
+	status, header, _ := exchange(t, http.MethodPost, server.URL+"/messages", credentials(), valid)
+
+	assert.Equal(t, []int{200, 400, 503}, statuses(server))
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Equal(t, "1", header.Get("Retry-After"))
+	assert.Len(t, recorder.failures(), 1, "only the invalid request")
+}
+
+func TestWithFaultEveryRefusesAPeriodBelowOne(t *testing.T) {
+	t.Parallel()
+	_, err := gleaptest.Start(gleaptest.WithFaultEvery(0, gleaptest.Fault{Status: 503}))
+	assert.ErrorContains(t, err, "WithFaultEvery(0")
+}

@@ -20,13 +20,18 @@ const messagesPath = apiRoot + "/messages"
 // searchPath is where GET searches the messages.
 const searchPath = messagesPath + "/search"
 
-// serve answers one request. It reads the body within the size cap and records the request, then
-// answers: 413 or 400 for a body too large or unreadable, and as Gleap would for anything else.
+// serve answers one request. It refuses a request at a name a web site could rebind (403), reads the
+// body within the size cap and records the request, then answers: 413 or 400 for a body too large or
+// unreadable, and as Gleap would for anything else.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.enter() {
 		return
 	}
 	defer s.handlers.Done()
+	if !s.trustedHost(r.Host) {
+		s.refuseForeignHost(w, r)
+		return
+	}
 	body, err := readBody(w, r)
 	record := s.records.add(r, body)
 	switch {
@@ -40,12 +45,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveAPI answers a request to Gleap's API. A request that breaks the contract is refused; a valid
-// one past the rate limit gets a 429, else the next scripted fault, or else the store's answer. The
-// answer is checked too.
+// one with another key than WithRequiredKey's gets a 401, one past the rate limit a 429, else the
+// scripted fault, or else the store's answer. The answer is checked too.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, record *Request) {
 	input, status, violation := s.checkRequest(r, body)
 	if violation != nil {
 		s.finish(w, record, errorAnswer(status, violation.Error()), violation)
+		return
+	}
+	if !s.acceptsKey(r) {
+		s.respond(w, record, input, errorAnswer(http.StatusUnauthorized, wrongKeyMessage))
 		return
 	}
 	if wait := s.limiter.admit(r.Header.Get("Project")); wait > 0 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -57,6 +56,10 @@ const (
 	inboxEventThrottle      = 100 * time.Millisecond // changes closer together are announced once
 	inboxEventKeepAlive     = 20 * time.Second
 	inboxEventWriteDeadline = 10 * time.Second
+	// maxInboxEventStreams bounds the live-update streams open at once: each holds a goroutine and a
+	// connection for as long as its page stays open, and a page needs one. Far more pages than anyone
+	// looks at, few enough that a client opening streams in a loop cannot pile them up.
+	maxInboxEventStreams = 64
 )
 
 // inboxPrefix is where the inbox serves everything but the page itself.
@@ -71,23 +74,28 @@ func WithInbox() Option {
 
 // Inbox returns a handler that serves a web page showing what the server holds, roughly as Gleap
 // would show it: the tickets, newest activity first, each with its conversation (replies, internal
-// notes and bot messages told apart, comments rendered from their TipTap documents), and every request
-// the contract rejected, with the reason and the status it got. The page follows new traffic without a
-// reload, filters by ticket, and has a button that clears the server (see Clear).
+// notes and bot messages told apart, comments rendered from their TipTap documents; the newest 200
+// messages, with links that page back through the older ones 200 at a time), and every request the
+// contract rejected, with the reason and the status it got. The page follows new traffic without a
+// reload (at most 64 pages at once: the live updates of more are refused with 503), filters by ticket,
+// and has a button that clears the server (see Clear). Everything but the live updates works without
+// script.
 //
 // The handler serves the page at its root, "/", and the rest under "/_inbox/"; mount it elsewhere with
-// http.StripPrefix. It answers only requests whose Host is an IP address or localhost, so that a web
-// site cannot read it through DNS rebinding, and clears only on a POST that is not cross-origin: one
-// a browser sends from the page itself, or one from a client that is no browser, such as curl.
-// WithInbox serves it at the server's own root.
+// http.StripPrefix. Like the API, it answers only requests whose Host is an IP address, localhost or
+// the name the server was bound to, so that a web site cannot read it through DNS rebinding, and it
+// clears only on a POST that is not cross-origin: one a browser sends from the page itself, or one from
+// a client that is no browser, such as curl. WithInbox serves it at the server's own root.
 func (s *Server) Inbox() http.Handler {
 	return &inbox{server: s}
 }
 
-// Clear forgets every stored message and every request record, as if the server had just started.
-// Scripted faults stay. Ids go on from where they were, so that an id is never handed out twice.
+// Clear forgets every stored message, every request record and the rate limit's counts, as if the
+// server had just started. Scripted faults stay. Ids go on from where they were, so that an id is never
+// handed out twice.
 func (s *Server) Clear() {
 	s.store.clear()
+	s.limiter.clear()
 	s.records.clear()
 }
 
@@ -158,8 +166,8 @@ func (h *inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	header.Set("X-Content-Type-Options", "nosniff")
 	header.Set("Referrer-Policy", "no-referrer")
 	header.Set("Cross-Origin-Resource-Policy", "same-origin")
-	if !trustedHost(r.Host) {
-		http.Error(w, "The inbox answers only at an IP address or localhost, such as http://127.0.0.1:4010/: "+
+	if !h.server.trustedHost(r.Host) {
+		http.Error(w, "The inbox answers only at an IP address, localhost or the name it was bound to, such as http://127.0.0.1:4010/: "+
 			"a page that reaches it by another name may be a web site rebinding its name to this machine.",
 			http.StatusForbidden)
 		return
@@ -193,17 +201,6 @@ func (h *inbox) get(w http.ResponseWriter, r *http.Request, serve http.HandlerFu
 		return
 	}
 	serve(w, r)
-}
-
-// trustedHost reports whether host, a request's Host header, names this machine in a way a web site
-// cannot borrow: an IP address, or localhost, which browsers resolve to loopback themselves. A site
-// that rebinds its own name to 127.0.0.1 sends that name.
-func trustedHost(host string) bool {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
-	return host == "" || host == "localhost" || strings.HasSuffix(host, ".localhost") || net.ParseIP(host) != nil
 }
 
 // page serves the whole page.
@@ -252,8 +249,18 @@ func (h *inbox) clear(w http.ResponseWriter, r *http.Request) {
 
 // events streams server-sent events: one "change" event, whose data is the number of changes so far,
 // when the page connects and after every change, at most one per inboxEventThrottle. The page then
-// fetches the fragment again. The stream ends when the client goes or the server closes.
+// fetches the fragment again. The stream ends when the client goes or the server closes. Past
+// maxInboxEventStreams streams open at once, it answers 503 instead.
 func (h *inbox) events(w http.ResponseWriter, r *http.Request) {
+	select {
+	case h.server.eventStreams <- struct{}{}:
+		defer func() { <-h.server.eventStreams }()
+	default:
+		w.Header().Set("Connection", "close") // nor keep the connection of a page that has too many
+		http.Error(w, fmt.Sprintf("The inbox streams live updates to at most %d pages at once: close one and reload this page.",
+			maxInboxEventStreams), http.StatusServiceUnavailable)
+		return
+	}
 	control := http.NewResponseController(w)
 	// The server's read and write timeouts are for API requests; this answer lasts as long as the page.
 	_ = control.SetReadDeadline(time.Time{})

@@ -246,6 +246,30 @@ func TestInboxInABrowser(t *testing.T) {
 		assert.Empty(t, server.Requests())
 	})
 
+	t.Run("older messages are a link away", func(t *testing.T) {
+		ids := postMany(t, server, ticket, 201)
+		require.NoError(t, chromedp.Do(ctx,
+			chromedp.Navigate(inboxURL(server)),
+			chromedp.WaitVisible(chromedp.CSS(`#live[data-state="live"]`)),
+			chromedp.WaitVisible(chromedp.ID("message-"+ids[200])),
+		))
+		hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('message-`+ids[0]+`') === null`))
+		require.NoError(t, err)
+		assert.True(t, hidden, "the oldest message is past the newest 200")
+
+		wait, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		_, err = chromedp.Run(wait, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.Click(chromedp.CSS(`a.older`))))
+		require.NoError(t, err)
+		require.NoError(t, chromedp.Do(wait,
+			chromedp.WaitVisible(chromedp.ID("message-"+ids[0])),
+			chromedp.WaitVisible(chromedp.CSS(`#live[data-state="live"]`)), // and the older page follows events too
+		))
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('article.msg').length`))
+		require.NoError(t, err)
+		assert.Equal(t, 1, shown, "only the message before the newest 200")
+	})
+
 	watched.check(t, ctx)
 }
 

@@ -3,9 +3,11 @@ package gleaptest_test
 import (
 	"bufio"
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -330,4 +332,94 @@ func TestCloseEndsTheInboxEvents(t *testing.T) {
 	assert.Less(t, time.Since(start), 3*time.Second, "Close does not wait for the page to go")
 	_, err = io.ReadAll(resp.Body)
 	assert.NoError(t, err, "the stream ends cleanly")
+}
+
+func TestInboxEventsAreCappedAt64Streams(t *testing.T) {
+	t.Parallel()
+	const maxStreams = 64 // as documented in Server.Inbox
+	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	transport := &http.Transport{MaxConnsPerHost: 0, MaxIdleConnsPerHost: maxStreams + 1}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	open := func() *http.Response {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, inboxURL(server)+"_inbox/events", nil)
+		require.NoError(t, err)
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		return resp
+	}
+
+	streams := make([]*http.Response, maxStreams)
+	for i := range streams {
+		streams[i] = open()
+		require.Equal(t, http.StatusOK, streams[i].StatusCode, "stream %d", i)
+		nextEvent(t, bufio.NewReader(streams[i].Body)) // the server is streaming it
+	}
+	refused := open()
+	refused.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, refused.StatusCode, "one stream past the cap")
+	assert.True(t, refused.Close, "and its connection is not kept either")
+
+	streams[0].Body.Close() // a page goes away: its slot comes free once the server notices
+	assert.Eventually(t, func() bool {
+		resp := open()
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 10*time.Second, 10*time.Millisecond)
+	for _, stream := range streams[1:] {
+		stream.Body.Close()
+	}
+}
+
+// olderLink returns the address of the page's "Show older" link, resolved against the inbox, or "".
+func olderLink(t *testing.T, server *gleaptest.Server, page string) string {
+	t.Helper()
+	match := regexp.MustCompile(`<a class="older" href="([^"]*)"`).FindStringSubmatch(page)
+	if match == nil {
+		return ""
+	}
+	return inboxURL(server) + html.UnescapeString(match[1])
+}
+
+func TestInboxPagesAConversationPastItsNewest200Messages(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	ids := postMany(t, server, "ticket-a", 405)
+	post(t, server, `{"ticket":"ticket-b","comment":"another ticket"}`)
+	shows := func(page string, from, to int) {
+		t.Helper()
+		for i, id := range ids {
+			assert.Equal(t, i >= from && i < to, strings.Contains(page, `id="message-`+id+`"`), "message %d", i)
+		}
+	}
+
+	_, _, page := getPage(t, inboxURL(server))
+	shows(page, 205, 405)
+	assert.Contains(t, page, "205 older messages not shown")
+	older := olderLink(t, server, page)
+	require.NotEmpty(t, older, "a link to the older messages, which works without script")
+
+	for _, want := range []struct{ from, to, olderNotShown, newerNotShown int }{{5, 205, 5, 200}, {0, 5, 0, 400}} {
+		status, _, page := getPage(t, older)
+		require.Equal(t, http.StatusOK, status)
+		shows(page, want.from, want.to)
+		assert.NotContains(t, page, "another ticket", "the older messages of one ticket")
+		if want.olderNotShown > 0 {
+			assert.Contains(t, page, strconv.Itoa(want.olderNotShown)+" older messages not shown")
+		}
+		assert.Contains(t, page, strconv.Itoa(want.newerNotShown)+" newer messages not shown")
+		assert.Contains(t, page, `<a class="newest" href="?ticket=ticket-a">`, "and back to the newest")
+		older = olderLink(t, server, page)
+	}
+	assert.Empty(t, older, "the oldest page has no older one")
+
+	_, _, fragment := getPage(t, inboxURL(server)+"_inbox/fragment?ticket=ticket-a&before="+ids[5])
+	shows(fragment, 0, 5) // live updates fetch the fragment for the same page
+
+	status, _, page := getPage(t, inboxURL(server)+"?ticket=ticket-a&before=gone")
+	require.Equal(t, http.StatusOK, status)
+	shows(page, 205, 405)
+	assert.Contains(t, page, "is no longer stored")
 }

@@ -29,11 +29,12 @@ type inboxView struct {
 }
 
 // inboxFilter is the ticket the page is narrowed to, from its query: ?ticket=ID, or ?ticketless=1 for
-// the messages without a ticket.
+// the messages without a ticket; with either, &before=MESSAGE_ID pages back through the conversation.
 type inboxFilter struct {
 	Active     bool
 	Ticket     string
 	Ticketless bool
+	Before     string // show the messages before this one rather than the newest
 }
 
 // matches reports whether a message or request of ticket (nil: none) passes the filter.
@@ -60,6 +61,9 @@ type ticketView struct {
 	LastLabel  string
 	Messages   []messageView // oldest first: a conversation reads down
 	Cut        int           // older messages left out
+	OlderHref  string        // the page of the messages before the oldest shown, when Cut is not 0
+	Newer      int           // newer messages left out: the page shows the messages before Filter.Before
+	BeforeGone bool          // Filter.Before names no message of the ticket, so the newest are shown
 
 	last    time.Time
 	lastSeq uint64
@@ -137,9 +141,9 @@ func (h *inbox) view(r *http.Request) inboxView {
 	view := inboxView{Version: version, APIURL: h.server.URL}
 	switch {
 	case query.Get("ticketless") != "":
-		view.Filter = inboxFilter{Active: true, Ticketless: true}
+		view.Filter = inboxFilter{Active: true, Ticketless: true, Before: query.Get("before")}
 	case query.Get("ticket") != "":
-		view.Filter = inboxFilter{Active: true, Ticket: query.Get("ticket")}
+		view.Filter = inboxFilter{Active: true, Ticket: query.Get("ticket"), Before: query.Get("before")}
 	}
 
 	messages := h.server.store.snapshot()
@@ -158,18 +162,34 @@ func (h *inbox) view(r *http.Request) inboxView {
 		view.Shown = view.Shown[:maxInboxTickets]
 	}
 	for _, ticket := range view.Shown {
-		stored := ticket.stored
-		if len(stored) > maxInboxTicketMessages {
-			ticket.Cut = len(stored) - maxInboxTicketMessages
-			stored = stored[ticket.Cut:]
-		}
-		ticket.Messages = make([]messageView, len(stored))
-		for i, message := range stored {
-			ticket.Messages[i] = viewMessage(message)
-		}
+		ticket.page(view.Filter.Before)
 	}
 	view.Rejected, view.RejectedCut = h.rejected(view.Filter)
 	return view
+}
+
+// page fills the ticket's Messages with a page of its conversation: the maxInboxTicketMessages messages
+// before the message before, or the newest when before is "" or names none of its messages. A page is
+// named by a message rather than by a number so that it stays the same page while messages are posted.
+func (ticket *ticketView) page(before string) {
+	end := len(ticket.stored)
+	if before != "" {
+		if i := slices.IndexFunc(ticket.stored, func(m storedMessage) bool { return m.id == before }); i >= 0 {
+			end = i
+		} else {
+			ticket.BeforeGone = true
+		}
+	}
+	start := max(0, end-maxInboxTicketMessages)
+	ticket.Cut, ticket.Newer = start, len(ticket.stored)-end
+	if start > 0 {
+		ticket.OlderHref = ticket.Href + "&" + url.Values{"before": {ticket.stored[start].id}}.Encode()
+	}
+	shown := ticket.stored[start:end]
+	ticket.Messages = make([]messageView, len(shown))
+	for i, message := range shown {
+		ticket.Messages[i] = viewMessage(message)
+	}
 }
 
 // groupTickets groups messages, oldest first, by ticket, and orders the tickets newest activity

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -99,4 +100,32 @@ func TestWithMaxMessagesKeepsTheNewest(t *testing.T) {
 	require.Len(t, requests, 2, "the records of the requests are kept the same way")
 	assert.Contains(t, string(requests[0].Body), `"text":"second"`)
 	assert.Contains(t, string(requests[1].Body), `"text":"third"`)
+}
+
+func TestServerRefusesHeadersOver64KiB(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name       string
+		valueBytes int
+		want       int
+	}{
+		{"a header under the cap", 60 << 10, http.StatusOK},
+		{"a header over the cap", 100 << 10, http.StatusRequestHeaderFieldsTooLarge},
+		{"a header of 1 MiB", 1 << 20, http.StatusRequestHeaderFieldsTooLarge},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			server := gleaptest.NewServer(t)
+			header := credentials()
+			header.Set("X-Padding", strings.Repeat("a", tc.valueBytes))
+
+			status, _, _ := exchange(t, http.MethodPost, server.URL+"/messages", header, `{"ticket":"`+ticketID+`"}`)
+
+			assert.Equal(t, tc.want, status)
+			if tc.want != http.StatusOK {
+				assert.Zero(t, len(server.Requests()), "net/http refuses it before the server records anything")
+			}
+		})
+	}
 }

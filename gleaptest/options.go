@@ -20,6 +20,9 @@ type config struct {
 	requestSpecs     []namedSpec
 	rateLimit        rateLimit
 	inbox            bool
+	recurringFaults  []recurringFault
+	requiredKey      string
+	requireKey       bool // WithRequiredKey was given, even with an empty key
 }
 
 // namedSpec is a document given to WithRequestsCheckedAgainst.
@@ -43,11 +46,20 @@ func newConfig(opts []Option) (config, error) {
 	if c.rateLimit.requests < 0 || c.rateLimit.requests > 0 && c.rateLimit.period <= 0 {
 		return c, fmt.Errorf("gleaptest: WithRateLimit(%d, %v): want a positive period, or 0 requests for no limit", c.rateLimit.requests, c.rateLimit.period)
 	}
+	for _, recurring := range c.recurringFaults {
+		if recurring.every < 1 {
+			return c, fmt.Errorf("gleaptest: WithFaultEvery(%d, ...): want a request count of at least 1", recurring.every)
+		}
+	}
+	if c.requireKey && c.requiredKey == "" {
+		return c, fmt.Errorf("gleaptest: WithRequiredKey: the key is empty")
+	}
 	return c, nil
 }
 
 // WithAddr makes the server listen on addr, such as "127.0.0.1:4010", instead of a free port on
-// 127.0.0.1. Port 0 picks a free port; Server.URL tells which.
+// 127.0.0.1. Port 0 picks a free port; Server.URL tells which. Requests may name the server by addr's
+// host as well as by an IP address or localhost (see Start).
 func WithAddr(addr string) Option {
 	return func(c *config) { c.addr = addr }
 }
@@ -64,6 +76,16 @@ func WithClock(now func() time.Time) Option {
 // fault. See Server.QueueFaults.
 func WithFaults(faults ...Fault) Option {
 	return func(c *config) { c.faults = append(c.faults, faults...) }
+}
+
+// WithFaultEvery answers every nth request to the API with fault, n at least 1: the nth, the 2nth, and
+// so on, for as long as the server runs. Only requests that can get a fault are counted: not the ones
+// that break the contract (see WithFaults), nor the ones answered 401 for another key (WithRequiredKey)
+// or 429 past the rate limit (WithRateLimit). A request answered with a fault of WithFaults or
+// QueueFaults is counted too, and gets that fault rather than this one. Given several times, the first
+// option whose turn it is answers the request. `gleap mock --fault STATUS@N` uses it.
+func WithFaultEvery(n int, fault Fault) Option {
+	return func(c *config) { c.recurringFaults = append(c.recurringFaults, recurringFault{every: n, fault: fault}) }
 }
 
 // WithMaxMessages keeps at most n messages, n at least 1: each message past n evicts the oldest, so

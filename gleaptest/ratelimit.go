@@ -1,6 +1,7 @@
 package gleaptest
 
 import (
+	"container/list"
 	"fmt"
 	"math"
 	"net/http"
@@ -24,9 +25,13 @@ type rateLimit struct {
 	period   time.Duration
 }
 
-// maxTrackedProjects bounds how many projects the limiter remembers: a client making up a project id per
-// request must not grow it without end. Past it, projects idle for a whole period are forgotten.
-const maxTrackedProjects = 10_000
+// maxTrackedProjects and maxTrackedProjectBytes bound what the limiter remembers: a client making up a
+// project id per request, or sending ids as long as the header cap allows, must not grow it without end.
+// Past either, the project seen least recently is forgotten, and its count starts over.
+const (
+	maxTrackedProjects     = 10_000
+	maxTrackedProjectBytes = 1 << 20 // the ids together
+)
 
 // limiter counts each project's requests in a sliding window: a log of the times of the requests let
 // through in the last period, oldest first, at most limit.requests long.
@@ -35,14 +40,22 @@ type limiter struct {
 	now   func() time.Time
 
 	mu       sync.Mutex
-	projects map[string][]time.Time
+	projects map[string]*list.Element // the logs in recency, by project id
+	recency  list.List                // of *projectLog, the project seen least recently first
+	idBytes  int                      // the tracked ids together
+}
+
+// projectLog is what the limiter remembers of one project.
+type projectLog struct {
+	id   string
+	sent []time.Time // the requests let through in the last period, oldest first
 }
 
 func newLimiter(limit rateLimit, now func() time.Time) *limiter {
 	if limit.requests <= 0 {
 		return nil
 	}
-	return &limiter{limit: limit, now: now, projects: make(map[string][]time.Time)}
+	return &limiter{limit: limit, now: now, projects: make(map[string]*list.Element)}
 }
 
 // admit lets a request of project through and returns 0, or returns how long until the project may
@@ -54,31 +67,48 @@ func (l *limiter) admit(project string) time.Duration {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	sent := l.projects[project]
+	log := l.track(project)
 	// Forget what left the window.
 	start := 0
-	for start < len(sent) && !sent[start].After(now.Add(-l.limit.period)) {
+	for start < len(log.sent) && !log.sent[start].After(now.Add(-l.limit.period)) {
 		start++
 	}
-	sent = sent[start:]
-	if len(sent) >= l.limit.requests {
-		l.projects[project] = sent
-		return sent[0].Add(l.limit.period).Sub(now)
+	log.sent = log.sent[start:]
+	if len(log.sent) >= l.limit.requests {
+		return log.sent[0].Add(l.limit.period).Sub(now)
 	}
-	if _, known := l.projects[project]; !known && len(l.projects) >= maxTrackedProjects {
-		l.forgetIdle(now)
-	}
-	l.projects[project] = append(sent, now)
+	log.sent = append(log.sent, now)
 	return 0
 }
 
-// forgetIdle drops the projects with no request in the last period. The caller holds l.mu.
-func (l *limiter) forgetIdle(now time.Time) {
-	for project, sent := range l.projects {
-		if len(sent) == 0 || !sent[len(sent)-1].After(now.Add(-l.limit.period)) {
-			delete(l.projects, project)
-		}
+// track returns the log of project, made the most recently seen; a project not tracked yet gets an
+// empty one, after the projects seen least recently make room for it. The caller holds l.mu.
+func (l *limiter) track(project string) *projectLog {
+	if element, ok := l.projects[project]; ok {
+		l.recency.MoveToBack(element)
+		return element.Value.(*projectLog)
 	}
+	for l.recency.Len() > 0 && (len(l.projects) >= maxTrackedProjects || l.idBytes+len(project) > maxTrackedProjectBytes) {
+		oldest := l.recency.Remove(l.recency.Front()).(*projectLog)
+		delete(l.projects, oldest.id)
+		l.idBytes -= len(oldest.id)
+	}
+	log := &projectLog{id: project}
+	l.projects[project] = l.recency.PushBack(log)
+	l.idBytes += len(project)
+	return log
+}
+
+// clear forgets every project. A nil limiter has none.
+func (l *limiter) clear() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.projects = make(map[string]*list.Element) // a new map: clearing one keeps its buckets
+	l.recency.Init()
+	l.idBytes = 0
 }
 
 // tooManyRequests is the 429 answer to a request past the limit, with the wait in whole seconds,

@@ -81,3 +81,17 @@ func TestWithRateLimitRefusesAPeriodOfZero(t *testing.T) {
 	_, err := gleaptest.Start(gleaptest.WithRateLimit(10, 0))
 	assert.ErrorContains(t, err, "WithRateLimit")
 }
+
+func TestClearStartsTheRateLimitOver(t *testing.T) {
+	t.Parallel()
+	clock := &steppedClock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	server := gleaptest.NewServer(t, gleaptest.WithRateLimit(1, time.Hour), gleaptest.WithClock(clock.read))
+
+	first, _ := postAs(t, server, "project-a")
+	second, _ := postAs(t, server, "project-a")
+	server.Clear()
+	afterClear, _ := postAs(t, server, "project-a")
+
+	assert.Equal(t, []int{http.StatusOK, http.StatusTooManyRequests, http.StatusOK}, []int{first, second, afterClear},
+		"Clear forgets the projects' counts with everything else")
+}

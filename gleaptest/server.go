@@ -2,6 +2,7 @@ package gleaptest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
@@ -26,7 +27,9 @@ type Server struct {
 	timeouts        timeouts
 	requestLog      func(Request)
 	reportViolation func(error)
-	withInbox       bool // WithInbox: the inbox is served at the root
+	withInbox       bool          // WithInbox: the inbox is served at the root
+	boundHost       string        // the host of WithAddr, as canonicalHost gives it: requests may name it
+	eventStreams    chan struct{} // one token per live-update stream of the inbox open now
 
 	http      *http.Server
 	fresh     freshConns
@@ -34,10 +37,14 @@ type Server struct {
 	closing   chan struct{} // closed when Close starts: delayed requests are hung up on
 	closeOnce sync.Once
 
-	mu       sync.Mutex
-	faults   []Fault
-	closed   bool           // set once Close has stopped the server: no request is served after it
-	handlers sync.WaitGroup // the requests being served
+	requiredKey     *keyDigest // nil without WithRequiredKey
+	recurringFaults []recurringFault
+
+	mu        sync.Mutex
+	faults    []Fault
+	faultable uint64         // the requests that could get a fault so far: WithFaultEvery counts them
+	closed    bool           // set once Close has stopped the server: no request is served after it
+	handlers  sync.WaitGroup // the requests being served
 }
 
 // shutdownGrace bounds how long Close waits for the requests in flight before it cuts them off.
@@ -47,6 +54,11 @@ const shutdownGrace = 5 * time.Second
 // testing.TB: for Examples, benchmarks and `gleap mock`. The caller must Close it. Contract violations
 // are answered as Gleap would refuse them and recorded in Requests; WithRequestLog reports them as they
 // happen.
+//
+// The server answers only requests that name it by an IP address, localhost (with any port) or the host
+// given to WithAddr; any other Host is answered 403. A web page in a browser on the same machine could
+// otherwise read the stored messages by rebinding its own name to 127.0.0.1 (DNS rebinding), and every
+// client of a test server names it by its URL anyway.
 func Start(opts ...Option) (*Server, error) {
 	s, addr, err := configure(opts)
 	if err != nil {
@@ -98,7 +110,13 @@ func configure(opts []Option) (*Server, string, error) {
 		reportViolation: c.reportViolation,
 		served:          make(chan struct{}),
 		closing:         make(chan struct{}),
+		eventStreams:    make(chan struct{}, maxInboxEventStreams),
 		faults:          c.faults,
+		recurringFaults: c.recurringFaults,
+	}
+	if c.requireKey {
+		digest := keyDigest(sha256.Sum256([]byte(c.requiredKey)))
+		s.requiredKey = &digest
 	}
 	if !c.uncheckedTraffic {
 		if s.validator, err = loadValidator(); err != nil {
@@ -113,13 +131,14 @@ func configure(opts []Option) (*Server, string, error) {
 		s.requestSpecs = append(s.requestSpecs, spec)
 	}
 	s.withInbox = c.inbox
+	s.boundHost = canonicalHost(c.addr)
 	return s, c.addr, nil
 }
 
 // start serves on listener.
 func (s *Server) start(listener net.Listener) {
 	s.URL = "http://" + listener.Addr().String() + apiRoot
-	s.http = &http.Server{Handler: s.rootHandler(s.withInbox), ConnState: s.fresh.track}
+	s.http = &http.Server{Handler: s.rootHandler(s.withInbox), ConnState: s.fresh.track, MaxHeaderBytes: maxRequestHeaderBytes}
 	s.timeouts.apply(s.http)
 	s.http.RegisterOnShutdown(s.fresh.closeAll)
 	go func() {

@@ -223,3 +223,50 @@ func TestNewServerFailsTheTestWhenItCannotStart(t *testing.T) {
 	<-done
 	assert.Equal(t, []string{"gleaptest: WithMaxMessages(0): a server must keep at least 1 message"}, recorder.failures())
 }
+
+func TestTheAPIAnswersOnlyAtLoopbackNamesOrAnIPAddress(t *testing.T) {
+	t.Parallel()
+	recorder := &recordingTB{TB: t}
+	server := gleaptest.NewServer(recorder)
+	post(t, server, `{"ticket":"`+ticketID+`","comment":"a customer's words"}`)
+	port := server.URL[strings.LastIndex(server.URL, ":")+1 : len(server.URL)-len("/v3")]
+	cases := []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:" + port, http.StatusOK},
+		{"127.0.0.2:" + port, http.StatusOK},
+		{"localhost:" + port, http.StatusOK},
+		{"LOCALHOST.:" + port, http.StatusOK},
+		{"[::1]:" + port, http.StatusOK},
+		{"localhost", http.StatusOK},
+		// A web site that rebinds its own name to 127.0.0.1 sends that name.
+		{"rebound.example:" + port, http.StatusForbidden},
+		{"localhost.example:" + port, http.StatusForbidden},
+		{"127.0.0.1.nip.io:" + port, http.StatusForbidden},
+	}
+	for _, tc := range cases {
+		t.Run(tc.host, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, server.URL+"/messages", nil)
+			require.NoError(t, err)
+			req.Header = credentials()
+			req.Host = tc.host
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			answer, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+
+			assert.Equal(t, tc.want, resp.StatusCode)
+			if tc.want == http.StatusForbidden {
+				assert.NotContains(t, string(answer), "a customer's words", "no stored message leaks")
+				var body map[string]any
+				require.NoError(t, json.Unmarshal(answer, &body))
+				assert.Equal(t, 403.0, body["statusCode"], "a Gleap-style error body")
+				assert.Contains(t, body["message"], "rebinding")
+			}
+		})
+	}
+	assert.Empty(t, recorder.failures(), "a refused host is not a contract violation")
+	assert.Equal(t, http.StatusForbidden, server.Requests()[len(server.Requests())-1].Status, "and it is recorded")
+}

@@ -2,8 +2,6 @@ package gleaptest
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -117,19 +115,4 @@ func TestStoreBookkeepingFollowsChangesAndDeletions(t *testing.T) {
 	checkBookkeeping(t, s)
 	assert.Empty(t, s.tickets, "no count outlives its ticket's messages")
 	assert.Zero(t, s.bytes)
-}
-
-func TestRecordsKeepTheirBodiesWithinAByteBudget(t *testing.T) {
-	t.Parallel()
-	l := &records{max: 1000}
-	body := make([]byte, 10<<20) // ten records of this exceed the 64 MiB budget
-	for range 10 {
-		l.add(httptest.NewRequest(http.MethodPost, "/v3/messages", nil), body)
-	}
-	kept := l.all()
-	assert.Len(t, kept, 6, "the newest records whose bodies fit")
-	assert.LessOrEqual(t, 6*len(body), maxRecordedBodyBytes)
-	l.clear()
-	assert.Empty(t, l.all())
-	assert.Zero(t, l.bodyBytes)
 }

@@ -12,7 +12,8 @@ import (
 )
 
 const mockHelp = `Usage:
-  gleap mock [--addr HOST:PORT] [--max-messages N] [--rate-limit N/DURATION]
+  gleap mock [--addr HOST:PORT] [--max-messages N] [--rate-limit N/DURATION] [--require-key KEY]
+             [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
 
 Runs a stand-in for the Gleap API until interrupted. Every request and answer is validated against
 gleap-go's openapi.yaml; violations are reported on standard error and the request is refused as Gleap
@@ -21,8 +22,13 @@ standard error.
 
 The inbox is a web page at the mock's root (http://127.0.0.1:4010/ by default) that shows what was
 posted, roughly as Gleap would: the tickets with their conversations (replies, internal notes and bot
-messages told apart), and every request the contract rejected with the reason. It follows new traffic
-without a reload, filters by ticket and can clear everything. Open it at an IP address or localhost.
+messages told apart; the newest 200 of a ticket, and links to the older ones), and every request the
+contract rejected with the reason. It follows new traffic without a reload, filters by ticket and can
+clear everything.
+
+The API and the inbox answer only requests that name the mock by an IP address, localhost or the host
+of --addr (any other Host gets 403), so that a web page cannot read them by rebinding its own name to
+this machine: open the inbox at http://127.0.0.1:4010/ or http://localhost:4010/.
 
 It serves Gleap's message routes: POST and GET /v3/messages (create, list), GET /v3/messages/search,
 PUT and DELETE /v3/messages/{messageId}. To list what it stored now, ask it as Gleap, with credentials:
@@ -31,9 +37,24 @@ PUT and DELETE /v3/messages/{messageId}. To list what it stored now, ask it as G
 Like Gleap, it answers 429 with a Retry-After header to a project's requests past --rate-limit (by
 default Gleap's 1000 per minute; 0 turns the limit off).
 
+With --require-key KEY it answers 401, with Gleap's error body, to every request whose
+"Authorization: Bearer" key is not KEY. The key is compared in constant time and never printed.
+
+--fault scripts how it fails, to see how a client copes with Gleap failing; give it once per fault:
+  --fault 503         the next request is answered 503
+  --fault 429:2s      the next request is answered 429 with Retry-After: 2 (in whole seconds, rounded up)
+  --fault 503x2       the next 2 requests are answered 503 (at most x10000)
+  --fault 503@3       every 3rd request is answered 503: the 3rd, the 6th, ... for as long as it runs
+The status is one openapi.yaml documents for every route: 400, 401, 403, 429 or 500 to 599. Faults
+given once or xN answer the next requests in the order given, before any @N whose turn it is.
+Requests are counted from the start, only the ones that can get a fault: not those refused for
+breaking the contract, for another key than --require-key, or past --rate-limit.
+
 It stays small whatever its clients do: it keeps the newest --max-messages messages and forgets the
-oldest, answers a request body over 1 MiB with 413 without reading the rest of it, and closes a
-connection that takes over 30 seconds to send a request or sits idle for a minute.
+oldest, keeps as many request records and at most 64 MiB of them, answers a request body over 1 MiB
+with 413 without reading the rest of it and headers over 64 KiB with 431, streams live updates to at
+most 64 inbox pages at once (503 past that), and closes a connection that takes over 30 seconds to send
+a request or sits idle for a minute.
 
 Example:
   gleap mock --addr 127.0.0.1:4010 &
@@ -57,6 +78,9 @@ func mock(ctx context.Context, args []string, std stdio) int {
 		"keep at most `N` messages; each one past N evicts the oldest")
 	rate := gleapsRate
 	flags.Var(&rate, "rate-limit", "answer 429 to a project's requests past `N/DURATION`, such as 100/1s; 0 for no limit")
+	requiredKey := flags.String("require-key", "", "answer 401 to every request whose Bearer key is not `KEY`")
+	var faults faultFlag
+	flags.Var(&faults, "fault", "script a fault: `STATUS[:RETRY_AFTER][xN|@N]`, such as 503, 429:2s, 503x2 or 503@3; repeatable")
 	flags.Usage = helpFor(flags, mockHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
@@ -65,10 +89,19 @@ func mock(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "gleap mock: --max-messages must be at least 1, got %d\n", *maxMessages)
 		return exitUsage
 	}
+	options := []gleaptest.Option{gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithInbox(),
+		gleaptest.WithRateLimit(rate.requests, rate.period)}
+	if isSet(flags, "require-key") {
+		if *requiredKey == "" { // most likely an unset variable: requiring no key would be a surprise
+			fmt.Fprintln(std.err, "gleap mock: --require-key is empty")
+			return exitUsage
+		}
+		options = append(options, gleaptest.WithRequiredKey(*requiredKey))
+	}
 	log := &lockedWriter{w: std.err}
-	server, err := gleaptest.Start(gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithInbox(),
-		gleaptest.WithRateLimit(rate.requests, rate.period),
-		gleaptest.WithRequestLog(func(req gleaptest.Request) { logRequest(log, req) }))
+	options = append(options, faults.options()...)
+	options = append(options, gleaptest.WithRequestLog(func(req gleaptest.Request) { logRequest(log, req) }))
+	server, err := gleaptest.Start(options...)
 	if err != nil {
 		fmt.Fprintln(std.err, "gleap mock:", err)
 		return exitFailure
@@ -78,6 +111,13 @@ func mock(ctx context.Context, args []string, std stdio) int {
 	<-ctx.Done()
 	server.Close() // graceful: the requests in flight are answered first
 	return exitOK
+}
+
+// isSet reports whether the flag name was given on the command line.
+func isSet(flags *flag.FlagSet, name string) bool {
+	set := false
+	flags.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // inboxURL returns the address of the inbox of the mock whose API root is apiURL: the root of its

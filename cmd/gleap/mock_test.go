@@ -210,6 +210,8 @@ func TestMockRefusesBadFlags(t *testing.T) {
 	}{
 		{"no room for a message", []string{"--max-messages", "0"}, "gleap mock: --max-messages must be at least 1, got 0"},
 		{"a count that is not a number", []string{"--max-messages", "many"}, `invalid value "many" for flag -max-messages`},
+		{"a fault that is no status", []string{"--fault", "teapot"}, `invalid value "teapot" for flag -fault`},
+		{"an empty key, as from an unset variable", []string{"--require-key", ""}, "gleap mock: --require-key is empty"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -252,4 +254,128 @@ func TestMockHelpShowsTheInbox(t *testing.T) {
 	code := run(context.Background(), []string{"mock", "--help"}, stdio{strings.NewReader(""), &stdout, &stderr}, os.Getenv)
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout.String(), "The inbox is a web page at the mock's root (http://127.0.0.1:4010/ by default)")
+}
+
+func TestMockAPIRefusesAHostAWebPageCouldRebind(t *testing.T) {
+	t.Parallel()
+	baseURL, _ := startMock(t)
+	r := gleap(t, baseURL, "", nil, "send", "--ticket", ticketID, "--text", "A customer's words")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	port := strings.TrimSuffix(baseURL[strings.LastIndex(baseURL, ":")+1:], "/v3")
+	cases := []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:" + port, http.StatusOK},
+		{"localhost:" + port, http.StatusOK},
+		{"[::1]:" + port, http.StatusOK},
+		{"attacker.example:" + port, http.StatusForbidden},
+	}
+	for _, tc := range cases {
+		t.Run(tc.host, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, baseURL+"/messages", nil)
+			require.NoError(t, err)
+			req.Header = http.Header{"Authorization": {"Bearer test"}, "Project": {"test"}}
+			req.Host = tc.host
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			answer, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, resp.StatusCode, "%s", answer)
+			if tc.want == http.StatusForbidden {
+				assert.NotContains(t, string(answer), "A customer's words")
+			}
+		})
+	}
+}
+
+// postToMock posts a message to the API at baseURL with authorization as the Authorization header, and
+// returns the status and the headers of the answer.
+func postToMock(t *testing.T, baseURL, authorization string) (int, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, baseURL+"/messages", strings.NewReader(`{"ticket":"`+ticketID+`"}`))
+	require.NoError(t, err)
+	req.Header = http.Header{"Authorization": {authorization}, "Project": {"test"}, "Content-Type": {"application/json"}}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	_, err = io.Copy(io.Discard, resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header
+}
+
+func TestMockRequireKeyAnswers401ToOtherKeysAndNeverPrintsTheKey(t *testing.T) {
+	t.Parallel()
+	const key = "gl_sk_mock_only_this_one"
+	baseURL, stop := startMock(t, "--require-key", key)
+
+	status, _ := postToMock(t, baseURL, "Bearer "+key)
+	assert.Equal(t, http.StatusOK, status)
+	status, _ = postToMock(t, baseURL, "Bearer gl_sk_another")
+	assert.Equal(t, http.StatusUnauthorized, status)
+	req, err := http.NewRequest(http.MethodGet, baseURL+"/messages", nil)
+	require.NoError(t, err)
+	req.Header = http.Header{"Authorization": {"Bearer " + key + "-but-longer"}, "Project": {"test"}}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no stored message is listed")
+	assert.Equal(t, map[string]any{"statusCode": 401.0, "error": "Unauthorized",
+		"message": "the API key is not the one this server requires (gleaptest.WithRequiredKey, gleap mock --require-key)"}, body)
+
+	log := stop()
+	assert.Contains(t, log, "gleap mock: POST /v3/messages 401\n")
+	assert.NotContains(t, log, "contract violation", "another key is answered as Gleap would, valid per openapi.yaml")
+	assert.NotContains(t, log, key)
+}
+
+func TestMockFaultsScriptTheAnswers(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name       string
+		faults     []string
+		want       []int
+		retryAfter string // the first answer's
+	}{
+		{"once, with a Retry-After", []string{"429:2s"}, []int{429, 200, 200}, "2"},
+		{"the next two", []string{"503x2"}, []int{503, 503, 200}, ""},
+		{"every third", []string{"503@3"}, []int{200, 200, 503, 200, 200, 503}, ""},
+		{"once, then every other", []string{"500", "502@2"}, []int{500, 502, 200, 502}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"--rate-limit", "0"}
+			for _, fault := range tc.faults {
+				args = append(args, "--fault", fault)
+			}
+			baseURL, _ := startMock(t, args...)
+			var got []int
+			var firstRetryAfter string
+			for i := range tc.want {
+				status, header := postToMock(t, baseURL, "Bearer test")
+				got = append(got, status)
+				if i == 0 {
+					firstRetryAfter = header.Get("Retry-After")
+				}
+			}
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.retryAfter, firstRetryAfter)
+		})
+	}
+}
+
+func TestMockHelpShowsKeysAndFaults(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"mock", "--help"}, stdio{strings.NewReader(""), &stdout, &stderr}, os.Getenv)
+	assert.Equal(t, exitOK, code)
+	help := stdout.String()
+	for _, want := range []string{"[--require-key KEY]", "[--fault STATUS[:RETRY_AFTER][xN|@N] ...]", "-require-key KEY", "-fault",
+		"--fault 503 ", "--fault 429:2s ", "--fault 503x2 ", "--fault 503@3 "} {
+		assert.True(t, strings.Contains(help, want), "the help shows %q", want)
+	}
 }

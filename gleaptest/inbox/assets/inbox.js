@@ -62,7 +62,8 @@
       setLive('live', 'live');
     });
     events.addEventListener('error', function () {
-      setLive('down', 'reconnecting…');
+      // A stream the server refused (too many pages open) is not retried by the browser.
+      setLive('down', events.readyState === EventSource.CLOSED ? 'live updates off: reload the page' : 'reconnecting…');
     });
     events.addEventListener('change', function (event) {
       setLive('live', 'live');
