@@ -90,6 +90,9 @@ type batch struct {
 	states        []lineState
 	concurrency   int
 	resendUnknown bool
+	// unjournaled counts the lines sent whose outcome the journal could not record: they are not
+	// reported, and the next run looks for them.
+	unjournaled atomic.Int64
 }
 
 // sendBatch runs send --batch: it checks every line, then, with a journal, skips the lines sent before
@@ -172,11 +175,18 @@ func (b *batch) finish(ctx context.Context, errOut io.Writer, runErr error) int 
 	if b.report.failed != nil && !errors.Is(runErr, b.report.failed) {
 		fmt.Fprintln(errOut, b.report.failed)
 	}
-	notReported := b.input.messages - b.report.reported()
+	unjournaled := int(b.unjournaled.Load())
+	notReported := b.input.messages - b.report.reported() - unjournaled
+	if unjournaled > 0 {
+		summary += fmt.Sprintf(", not journaled %d", unjournaled)
+	}
 	if notReported > 0 {
 		summary += fmt.Sprintf(", not sent %d", notReported)
 	}
 	fmt.Fprintln(errOut, "gleap send:", summary)
+	if unjournaled > 0 {
+		fmt.Fprintf(errOut, "gleap send: not journaled: %d lines were sent but their outcome is not in the journal, so it is not reported; once the journal can be written, run the same command again: it looks for them first\n", unjournaled)
+	}
 	if ctx.Err() != nil {
 		advice := ""
 		if b.journal != nil {
@@ -363,7 +373,13 @@ func (b *batch) sendLine(taking, inFlight context.Context, stop context.CancelCa
 	}
 	if b.journal != nil {
 		if err := b.journal.record(journalRecord{lineOutcome: outcome}); err != nil {
-			stop(err) // the journal says "started": the next run looks for the message
+			// stdout reports only what the journal holds: a line reported but not journaled would be sent
+			// again by the next run. The journal says "started", so the next run looks for the message.
+			if !notSent {
+				b.unjournaled.Add(1)
+			}
+			stop(err)
+			return
 		}
 	}
 	if notSent {

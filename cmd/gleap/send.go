@@ -37,7 +37,8 @@ nothing was sent. Ctrl-C stops taking lines, drops those still waiting for their
 flight finish, and exits 1 unless every line was sent by then; a second Ctrl-C stops at once (the journal
 is then as after a crash).
 
---journal FILE records each line's outcome durably (JSON Lines, synced). Run the same command again,
+--journal FILE records each line's outcome durably (JSON Lines, synced), before stdout reports it; a
+journal that cannot be written stops the run (exit 1). Run the same command again,
 after a failure, Ctrl-C or a crash, and it skips the lines sent before ("skipped"), sends the failed ones
 again, and settles the lines whose outcome is unknown before it sends anything: one with a messageRef is
 looked for in its ticket, found means sent, not found means send it now. So a line with a messageRef is
