@@ -147,14 +147,14 @@ func TestListUpdateAndDeleteErrors(t *testing.T) {
 	}{
 		{"list: a bad date", "", []string{"list", "--since", "yesterday"}, exitUsage, "--since"},
 		{"list: a negative limit", "", []string{"list", "--limit", "-1"}, exitUsage, "--limit"},
-		{"list: a blank type", "", []string{"list", "--type", "COMMENT,"}, exitUsage, "Types[1]"},
+		{"list: a blank type", "", []string{"list", "--type", "COMMENT,"}, exitUsage, "--type #2"},
 		{"update: no id", "{}", []string{"update", "--json", "-"}, exitUsage, "name the message"},
 		{"update: no JSON", "", []string{"update", "6752f0c1a4b3c2d1e0f98765"}, exitUsage, "--json is required"},
 		{"update: an unknown field", `{"colour":"red"}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitUsage, "colour"},
 		{"update: nothing to change", `{}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitUsage, "sets no field"},
 		{"update: an unknown message", `{"rating":"5"}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitFailure, "404"},
 		{"delete: no id", "", []string{"delete"}, exitUsage, "name the message"},
-		{"delete: the id ..", "", []string{"delete", ".."}, exitUsage, "messageID"},
+		{"delete: the id ..", "", []string{"delete", ".."}, exitUsage, "MESSAGE_ID"},
 		{"delete: an unknown message", "", []string{"delete", "6752f0c1a4b3c2d1e0f98765"}, exitFailure, "404"},
 		{"delete: two ids", "", []string{"delete", "a", "b"}, exitUsage, "unexpected argument"},
 	}

@@ -69,7 +69,7 @@ func list(ctx context.Context, args []string, std stdio, getenv func(string) str
 	printed := 0
 	for _, err := range client.ListMessages(ctx, filter, wrapper.WithResponseInto(&answer)) {
 		if err != nil {
-			return std.fail(failureCode(err), err)
+			return std.fail(failureCode(err), listNames.inCLITerms(err))
 		}
 		message, err := page.next(answer.Body)
 		if err != nil {

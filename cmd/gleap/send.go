@@ -86,6 +86,8 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 
 	var req wrapper.CreateMessageRequest
 	var err error
+	// names stays empty for --json: the client names a field of the JSON as the JSON does.
+	var names inputNames
 	if *jsonFile != "" {
 		if *text != "" || *note || *bot || len(attachments) > 0 {
 			return std.fail(exitUsage, errors.New("gleap: --json cannot be combined with --text, --note, --bot or --attach"))
@@ -93,9 +95,10 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		req, err = readRequest(*jsonFile, *ticket, std.in)
 	} else {
 		req, err = wrapper.TextMessage(*ticket, *text, messageOptions(*note, *bot, attachments)...)
+		names = textMessageNames
 	}
 	if err != nil {
-		return std.fail(exitUsage, err)
+		return std.fail(exitUsage, names.inCLITerms(err))
 	}
 
 	client, resolved, err := conn.resolve(getenv, rate.option())
@@ -104,7 +107,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	}
 	if *dryRun {
 		if err := wrapper.CheckMessage(req); err != nil {
-			return std.fail(exitUsage, err)
+			return std.fail(exitUsage, names.inCLITerms(err))
 		}
 		if err := printDryRun(std.out, resolved, req); err != nil {
 			return std.fail(exitFailure, err)
@@ -113,7 +116,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	}
 	var answer wrapper.Response
 	if _, err := client.CreateMessage(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
-		return std.fail(failureCode(err), err)
+		return std.fail(failureCode(err), names.inCLITerms(err))
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {
 		return std.fail(exitFailure, err)
