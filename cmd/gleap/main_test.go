@@ -117,6 +117,41 @@ func TestSendJSONFromAFileOrStdin(t *testing.T) {
 	})
 }
 
+func TestSendWithNothingToSayIsRefused(t *testing.T) {
+	t.Parallel()
+	const noText = "gleap send: nothing to send: give --text or --attach, or the whole message with --json\n"
+	const onlyTicket = "gleap send: --json: the message sets no field besides the ticket: nothing to send\n"
+	cases := []struct {
+		name, stdin string
+		args        []string
+		want        string
+	}{
+		{"only --ticket", "", []string{"--ticket", ticketID}, noText},
+		{"only --ticket, a dry run", "", []string{"--ticket", ticketID, "--dry-run"}, noText},
+		{"--note and --bot say nothing", "", []string{"--ticket", ticketID, "--note", "--bot"}, noText},
+		{"a blank --text", "", []string{"--ticket", ticketID, "--text", " \n\t"}, noText},
+		{"--json {} with --ticket", "{}", []string{"--ticket", ticketID, "--json", "-"}, onlyTicket},
+		{"--json with only the ticket", `{"ticket":"` + ticketID + `"}`, []string{"--json", "-"}, onlyTicket},
+		{"--json {}", "{}", []string{"--json", "-"}, onlyTicket},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			server := gleaptest.NewServer(t)
+			r := gleap(t, server.URL, tc.stdin, nil, append([]string{"send"}, tc.args...)...)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Equal(t, tc.want, r.stderr)
+			assert.Empty(t, r.stdout)
+			assert.Empty(t, server.Requests(), "nothing is sent")
+		})
+	}
+
+	server := gleaptest.NewServer(t)
+	r := gleap(t, server.URL, "", nil, "send", "--ticket", ticketID, "--attach", "invoice.pdf=https://files.example.com/invoice.pdf")
+	require.Equal(t, exitOK, r.code, "a file says something: %s", r.stderr)
+	assert.Len(t, server.Messages(), 1)
+}
+
 func TestDryRunPrintsTheRequestAndSendsNothing(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t)
@@ -150,7 +185,7 @@ func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
 		{"missing project", nil, map[string]string{"GLEAP_PROJECT": ""}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "no project: set GLEAP_PROJECT", 0},
 		{"malformed key", nil, map[string]string{"GLEAP_API_KEY": testKey + "\r\nX-Evil: 1"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid GLEAP_API_KEY", 0},
 		{"blank ticket", nil, nil, "", []string{"--ticket", " ", "--text", "hi"}, exitUsage, "gleap: invalid --ticket: must not be blank", 0},
-		{"no text", nil, nil, "", []string{"--ticket", ticketID}, exitUsage, "gleap: invalid --text", 0},
+		{"no text", nil, nil, "", []string{"--ticket", ticketID}, exitUsage, "gleap send: nothing to send", 0},
 		{"attachment without a URL", nil, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--attach", "a.pdf"}, exitUsage, "want NAME=URL", 0},
 		{"relative attachment URL", nil, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--attach", "a.pdf=files/a.pdf"}, exitUsage, "gleap: invalid URL of --attach #1", 0},
 		{"JSON with an unknown field", nil, nil, `{"ticket":"t","colour":"red"}`, []string{"--json", "-"}, exitUsage, `unknown field "colour"`, 0},

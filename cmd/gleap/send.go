@@ -20,8 +20,10 @@ const sendHelp = `Usage:
   gleap send --json FILE|-
   gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION] [--resend-unknown]
 
-Posts a message into a ticket and prints the message Gleap stored, as JSON. The key and the project come
-from GLEAP_API_KEY and GLEAP_PROJECT, the API root from GLEAP_BASE_URL; the flags below override them.
+Posts a message into a ticket and prints the message Gleap stored, as JSON. The message must say
+something: a --text that is not blank, an --attach, or a --json message that sets more than its ticket;
+otherwise nothing is sent (exit 2). The key and the project come from GLEAP_API_KEY and GLEAP_PROJECT,
+the API root from GLEAP_BASE_URL; the flags below override them.
 
 With --batch it posts many: the input is JSON Lines, one CreateMessageRequest per line, ticket included
 (blank lines are skipped but counted). It is read twice: a pipe is copied to a temporary file first, and
@@ -94,6 +96,9 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		}
 		req, err = readRequest(*jsonFile, *ticket, std.in)
 	} else {
+		if strings.TrimSpace(*text) == "" && len(attachments) == 0 {
+			return std.fail(exitUsage, errors.New("gleap send: nothing to send: give --text or --attach, or the whole message with --json"))
+		}
 		req, err = wrapper.TextMessage(*ticket, *text, messageOptions(*note, *bot, attachments)...)
 		names = textMessageNames
 	}
@@ -139,11 +144,18 @@ func messageOptions(note, bot bool, attachments attachFlag) []wrapper.MessageOpt
 }
 
 // readRequest reads a CreateMessageRequest from file ("-" is in), as readJSON does. ticketID, when set,
-// fills in or replaces the ticket.
+// fills in or replaces the ticket. A message that sets nothing but its ticket is refused: the client
+// refuses a request that sets no field, and --ticket must not make an empty message pass.
 func readRequest(file, ticketID string, in io.Reader) (wrapper.CreateMessageRequest, error) {
 	var req wrapper.CreateMessageRequest
 	if err := readJSON(file, in, &req, "a message"); err != nil {
 		return req, err
+	}
+	withoutTicket := req
+	withoutTicket.Ticket = nil
+	// A field that is not valid JSON fails to encode: the client's check names it.
+	if encoded, err := json.Marshal(withoutTicket); err == nil && string(encoded) == "{}" {
+		return req, errors.New("gleap send: --json: the message sets no field besides the ticket: nothing to send")
 	}
 	if ticketID != "" {
 		req.Ticket = &ticketID
