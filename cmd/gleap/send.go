@@ -19,6 +19,7 @@ const sendHelp = `Usage:
   gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
   gleap send --json FILE|-
   gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION] [--resend-unknown]
+                           [--progress-every DURATION]
 
 Posts a message into a ticket and prints the message Gleap stored, as JSON. The message must say
 something: a --text that is not blank, an --attach, or a --json message that sets more than its ticket;
@@ -33,17 +34,18 @@ stderr, with their line numbers, and nothing is sent (exit 2). Then --concurrenc
 once, paced to --rate-limit, and stdout gets one JSON line per message line, in the order they finish:
   {"line":12,"status":"sent","id":"6752…"}     also "failed" (refused: not posted), "unknown" (it may
                                                 have been posted: a 5xx, a timeout) and "skipped"
-stderr gets a progress bar when it is a terminal, and a summary at the end. Exit 0 when every line was
+stderr gets a progress bar when it is a terminal, else a progress line every --progress-every, and a
+summary at the end with the time taken and the rate of messages sent. Exit 0 when every line was
 sent (now or by an earlier run), 1 when some were not, 2 when the input or the journal is refused and
 nothing was sent. Ctrl-C stops taking lines, drops those still waiting for their turn, lets those in
 flight finish, and exits 1 unless every line was sent by then; a second Ctrl-C stops at once (the journal
 is then as after a crash).
 
---journal FILE records each line's outcome durably (JSON Lines, synced), before stdout reports it; a
-journal that cannot be written stops the run (exit 1). Run the same command again,
-after a failure, Ctrl-C or a crash, and it skips the lines sent before ("skipped"), sends the failed ones
-again, and settles the lines whose outcome is unknown before it sends anything: one with a messageRef is
-looked for in its ticket, found means sent, not found means send it now. So a line with a messageRef is
+--journal FILE records each line's outcome durably (JSON Lines, synced) before stdout reports it; a
+journal that cannot be written stops the run (exit 1). Run the same command again, after a failure,
+Ctrl-C or a crash, and it skips the lines sent before ("skipped"), sends the failed ones again, and
+settles the lines whose outcome is unknown before it sends anything: one with a messageRef is looked
+for in its ticket, found means sent, not found means send it now. So a line with a messageRef is
 posted exactly once. A line without messageRef stays "unknown", sent again only with --resend-unknown.
 A journal belongs to one input (its SHA-256), one project and one API root, and to one run at a time.
 With one, a messageRef may appear only once per ticket, and must not name a message posted otherwise:
