@@ -594,31 +594,54 @@ type fakeClock struct {
 	now time.Time
 }
 
+// Now returns the clock's time.
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
+// Advance moves the clock d ahead.
 func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
 
-// chanWriter passes on each write as a string, so that a test can wait for one.
-type chanWriter chan string
+// syncWriter is a writer that the progress lines and the rest of a run may write at once, and that
+// closes seen the first time what it holds contains want, so that a test can wait for a line.
+type syncWriter struct {
+	mu   sync.Mutex
+	text strings.Builder
+	want string
+	seen chan struct{}
+}
 
-func (w chanWriter) Write(p []byte) (int, error) {
-	w <- string(p)
+// Write appends p, and closes seen once the text holds want.
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	had := strings.Contains(w.text.String(), w.want)
+	w.text.Write(p)
+	if !had && strings.Contains(w.text.String(), w.want) {
+		close(w.seen)
+	}
 	return len(p), nil
+}
+
+// String returns what was written so far.
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.text.String()
 }
 
 func TestBatchWritesAProgressLineOffATerminal(t *testing.T) {
 	t.Parallel()
 	clock := &fakeClock{now: time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)}
 	ticks := make(chan time.Time)
-	stderr := make(chanWriter, 1)
+	const progress = "gleap send: 4 of 10 done (sent 3, failed 1, unknown 0, skipped 0); 10s, 0.30 messages/s\n"
+	stderr := &syncWriter{want: progress, seen: make(chan struct{})}
 	var out bytes.Buffer
 	report := newBatchReport(&out, stderr, 10, false, clock.Now)
 	report.showProgress(ticks)
@@ -633,8 +656,13 @@ func TestBatchWritesAProgressLineOffATerminal(t *testing.T) {
 	case <-time.After(defaultWait):
 		require.FailNow(t, "the report does not take the ticks of its clock")
 	}
+	select {
+	case <-stderr.seen:
+	case <-time.After(defaultWait):
+		require.FailNow(t, "no progress line", "stderr: %q", stderr.String())
+	}
 
-	assert.Equal(t, "gleap send: 4 of 10 done (sent 3, failed 1, unknown 0, skipped 0); 10s, 0.30 messages/s\n", <-stderr)
+	assert.Equal(t, progress, stderr.String(), "one progress line per tick")
 	clock.Advance(2*time.Minute + 5*time.Second)
 	assert.Equal(t, "sent 3, failed 1, unknown 0, skipped 0", report.summary())
 	assert.Equal(t, "2m15s, 0.02 messages/s", report.pace(), "three messages in 135 s")
@@ -643,34 +671,8 @@ func TestBatchWritesAProgressLineOffATerminal(t *testing.T) {
 		t.Error("the progress lines stop with the summary")
 	default:
 	}
-	assert.Empty(t, stderr)
+	assert.Equal(t, progress, stderr.String())
 	assert.Equal(t, 4, strings.Count(out.String(), "\n"), "stdout has the outcomes only")
-}
-
-// syncWriter is a writer that the progress lines and the rest of the run may write at once, and that
-// closes seen the first time what it holds contains want.
-type syncWriter struct {
-	mu   sync.Mutex
-	text strings.Builder
-	want string
-	seen chan struct{}
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	had := strings.Contains(w.text.String(), w.want)
-	w.text.Write(p)
-	if !had && strings.Contains(w.text.String(), w.want) {
-		close(w.seen)
-	}
-	return len(p), nil
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.text.String()
 }
 
 func TestBatchOffATerminalWritesProgressLinesWhileItRuns(t *testing.T) {
