@@ -40,6 +40,7 @@ type batchFlags struct {
 	concurrency   *int
 	journal       *string
 	resendUnknown *bool
+	progressEvery *time.Duration
 }
 
 func addBatchFlags(flags *flag.FlagSet) *batchFlags {
@@ -50,6 +51,8 @@ func addBatchFlags(flags *flag.FlagSet) *batchFlags {
 		journal: flags.String("journal", "", "with --batch: record each line's outcome in `FILE`; run the same command again to resume, exactly once"),
 		resendUnknown: flags.Bool("resend-unknown", false,
 			"with --journal: send again the lines without messageRef whose outcome is unknown (they may be posted twice)"),
+		progressEvery: flags.Duration("progress-every", 10*time.Second,
+			"with --batch, when stderr is not a terminal (which gets a progress bar): write a progress line on stderr every `DURATION`; 0 for none"),
 	}
 }
 
@@ -58,7 +61,7 @@ func checkBatchFlags(flags *flag.FlagSet, b *batchFlags) error {
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *b.file == "" {
-		for _, name := range []string{"concurrency", "journal", "resend-unknown"} {
+		for _, name := range []string{"concurrency", "journal", "resend-unknown", "progress-every"} {
 			if set[name] {
 				return fmt.Errorf("gleap send: --%s goes with --batch", name)
 			}
@@ -75,6 +78,8 @@ func checkBatchFlags(flags *flag.FlagSet, b *batchFlags) error {
 		return fmt.Errorf("gleap send: --concurrency must be from 1 to %d, got %d", maxConcurrency, *b.concurrency)
 	case *b.resendUnknown && *b.journal == "":
 		return errors.New("gleap send: --resend-unknown goes with --journal: without a journal no outcome is unknown from an earlier run")
+	case *b.progressEvery < 0:
+		return fmt.Errorf("gleap send: --progress-every must not be negative, got %v", *b.progressEvery)
 	}
 	return nil
 }
@@ -90,6 +95,9 @@ type batch struct {
 	states        []lineState
 	concurrency   int
 	resendUnknown bool
+	// unjournaled counts the lines sent whose outcome the journal could not record: they are not
+	// reported, and the next run looks for them.
+	unjournaled atomic.Int64
 }
 
 // sendBatch runs send --batch: it checks every line, then, with a journal, skips the lines sent before
@@ -118,7 +126,7 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 		return std.fail(exitUsage, err)
 	}
 	b := &batch{client: client, apiKey: resolved.apiKey, input: input, concurrency: *flags.concurrency, resendUnknown: *flags.resendUnknown,
-		report: newBatchReport(std.out, std.err, input.messages, terminal(std.err))}
+		report: newBatchReport(std.out, std.err, input.messages, terminal(std.err), time.Now)}
 	if *flags.journal != "" {
 		header := journalHeader{Input: input.digest, Lines: input.lines, Project: resolved.project, BaseURL: resolved.baseURL}
 		b.journal, b.states, err = openJournal(*flags.journal, header, func(line int, id string) {
@@ -136,6 +144,11 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 	// A reader of stdout that goes away (gleap send --batch … | head) would otherwise kill the process
 	// with SIGPIPE, requests in flight and no summary: a failed write stops the run like any other.
 	signal.Ignore(syscall.SIGPIPE)
+	if *flags.progressEvery > 0 {
+		progress := time.NewTicker(*flags.progressEvery)
+		defer progress.Stop()
+		b.report.showProgress(progress.C) // finish stops it
+	}
 	err = b.reconcile(ctx)
 	if err == nil {
 		err = b.sendAll(ctx)
@@ -163,7 +176,8 @@ func reportBadLines(w io.Writer, bad []badLine, count int) {
 	}
 }
 
-// finish writes the summary and returns the exit code: 0 when every line was sent, now or before.
+// finish writes the summary, with the time since the input was checked and the rate of messages sent,
+// and returns the exit code: 0 when every line was sent, now or before.
 func (b *batch) finish(ctx context.Context, errOut io.Writer, runErr error) int {
 	summary := b.report.summary()
 	if runErr != nil {
@@ -172,11 +186,18 @@ func (b *batch) finish(ctx context.Context, errOut io.Writer, runErr error) int 
 	if b.report.failed != nil && !errors.Is(runErr, b.report.failed) {
 		fmt.Fprintln(errOut, b.report.failed)
 	}
-	notReported := b.input.messages - b.report.reported()
+	unjournaled := int(b.unjournaled.Load())
+	notReported := b.input.messages - b.report.reported() - unjournaled
+	if unjournaled > 0 {
+		summary += fmt.Sprintf(", not journaled %d", unjournaled)
+	}
 	if notReported > 0 {
 		summary += fmt.Sprintf(", not sent %d", notReported)
 	}
-	fmt.Fprintln(errOut, "gleap send:", summary)
+	fmt.Fprintf(errOut, "gleap send: %s; %s\n", summary, b.report.pace())
+	if unjournaled > 0 {
+		fmt.Fprintf(errOut, "gleap send: not journaled: %d lines were sent but their outcome is not in the journal, so it is not reported; once the journal can be written, run the same command again: it looks for them first\n", unjournaled)
+	}
 	if ctx.Err() != nil {
 		advice := ""
 		if b.journal != nil {
@@ -363,7 +384,13 @@ func (b *batch) sendLine(taking, inFlight context.Context, stop context.CancelCa
 	}
 	if b.journal != nil {
 		if err := b.journal.record(journalRecord{lineOutcome: outcome}); err != nil {
-			stop(err) // the journal says "started": the next run looks for the message
+			// stdout reports only what the journal holds: a line reported but not journaled would be sent
+			// again by the next run. The journal says "started", so the next run looks for the message.
+			if !notSent {
+				b.unjournaled.Add(1)
+			}
+			stop(err)
+			return
 		}
 	}
 	if notSent {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -9,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -24,9 +27,18 @@ import (
 // gleap binary would: TestBatchSurvivesKill9 runs this test binary as a subprocess to kill it.
 const crashHelperEnv = "GLEAP_TEST_RUN_CLI"
 
+// fileSizeLimitEnv, when set, is the largest file in bytes that TestBatchCrashHelperProcess may write
+// (RLIMIT_FSIZE, what `ulimit -f` sets): a write past it fails as on a full disk.
+const fileSizeLimitEnv = "GLEAP_TEST_FILE_SIZE_LIMIT"
+
 func TestBatchCrashHelperProcess(t *testing.T) {
 	if os.Getenv(crashHelperEnv) != "1" {
 		t.Skip("the subprocess of TestBatchSurvivesKill9")
+	}
+	if limit := os.Getenv(fileSizeLimitEnv); limit != "" {
+		bytes, err := strconv.ParseUint(limit, 10, 64)
+		require.NoError(t, err)
+		require.NoError(t, syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: bytes, Max: bytes}))
 	}
 	ctx, stop := interruptible()
 	code := run(ctx, flag.Args(), stdio{os.Stdin, os.Stdout, os.Stderr}, os.Getenv)
@@ -193,4 +205,71 @@ func TestBatchSurvivesItsStdoutReaderGoingAway(t *testing.T) {
 	assert.Contains(t, stderr.String(), "broken pipe")
 	assert.Contains(t, stderr.String(), "gleap send: sent ")
 	assert.Less(t, len(server.Messages()), 3, "a run that cannot report stops")
+}
+
+// TestBatchReportsALineOnlyOnceItsOutcomeIsInTheJournal runs send --batch --journal in a process that may
+// not write files past a size (ulimit -f): the journal fills up just after the first line's "started"
+// record, so that the line is sent but its outcome cannot be recorded. stdout must not report it, the
+// run stops with exit 1 and says why, and no other line is sent. The next run, with room on the disk,
+// finds the line on the server and sends the rest, each once.
+func TestBatchReportsALineOnlyOnceItsOutcomeIsInTheJournal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI in a subprocess")
+	}
+	t.Parallel()
+	const lines, limit = 5, 4096
+	server := gleaptest.NewServer(t)
+	dir := t.TempDir()
+	text := batchInputOf(lines, nil, nil)
+	input, journalPath := writeInput(t, dir, text), filepath.Join(dir, "journal.jsonl")
+	// A journal of an earlier run in which line 1 failed, padded so that line 1's "started" record of
+	// the next run ends exactly at the limit.
+	started := `{"line":1,"status":"started"}` + "\n"
+	writeJournal(t, journalPath, text, server, `{"line":1,"status":"failed","error":""}`)
+	info, err := os.Stat(journalPath)
+	require.NoError(t, err)
+	padding := strings.Repeat("x", limit-len(started)-int(info.Size()))
+	writeJournal(t, journalPath, text, server, `{"line":1,"status":"failed","error":"`+padding+`"}`)
+	cmd := cliProcess(server, "send", "--batch", input, "--journal", journalPath, "--concurrency", "1", "--rate-limit", "0")
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", fileSizeLimitEnv, limit))
+	var stdout, stderr bytes.Buffer // pipes, which the limit does not apply to
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+
+	err = cmd.Run()
+
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "it exits, and is not killed: %s", stderr.String())
+	assert.Equal(t, exitFailure, exit.ExitCode(), stderr.String())
+	journal, err := os.ReadFile(journalPath)
+	require.NoError(t, err)
+	require.Len(t, journal, limit, "the journal filled up")
+	require.True(t, strings.HasSuffix(string(journal), started), "line 1 was started")
+	journaled := lastRecords(t, journal)
+	for number, outcome := range outcomes(t, stdout.String()) {
+		assert.Equal(t, outcome.Status, journaled[number], "line %d is reported before its outcome is in the journal", number)
+	}
+	assert.Contains(t, stderr.String(), "gleap send: --journal cannot be written, so no more lines are sent: write "+journalPath+": file too large\n")
+	assert.Contains(t, stderr.String(), "gleap send: sent 0, failed 0, unknown 0, skipped 0, not journaled 1, not sent 4")
+	assert.Len(t, server.Messages(), 1, "no line is sent after the journal failed")
+
+	// With room on the disk, the same command settles line 1 and sends the rest.
+	resumed := gleap(t, server.URL, "", nil, "send", "--batch", input, "--journal", journalPath, "--rate-limit", "0")
+
+	require.Equal(t, exitOK, resumed.code, resumed.stderr)
+	assert.Equal(t, statusSkipped, outcomes(t, resumed.stdout)[1].Status, "line 1 is found on the server")
+	assert.Len(t, storedByRef(t, server), lines)
+	assert.Len(t, server.Messages(), lines, "each line once")
+}
+
+// lastRecords returns the status of each line's last record in journal.
+func lastRecords(t *testing.T, journal []byte) map[int]string {
+	t.Helper()
+	last := map[int]string{}
+	for i, line := range strings.Split(strings.TrimSuffix(string(journal), "\n"), "\n") {
+		var record journalRecord
+		if i > 0 && assert.NoError(t, json.Unmarshal([]byte(line), &record)) {
+			last[record.Line] = record.Status
+		}
+	}
+	return last
 }

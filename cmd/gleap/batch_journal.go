@@ -324,7 +324,7 @@ func (j *journal) commit() {
 				err = j.file.Sync()
 			}
 			if err != nil {
-				failed = fmt.Errorf("gleap send: --journal: %w", err)
+				failed = fmt.Errorf("gleap send: --journal cannot be written, so no more lines are sent: %w", err)
 				err = failed
 			}
 		}

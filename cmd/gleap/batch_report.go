@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -13,20 +14,29 @@ import (
 )
 
 // batchReport writes one JSON line per input line on stdout, as the outcomes arrive, counts them, and
-// draws the progress bar when stderr is a terminal. Workers share it.
+// shows the progress on stderr: a progress bar on a terminal, else a line now and then. Workers share it.
 type batchReport struct {
-	mu     sync.Mutex
-	out    io.Writer
-	counts map[string]int
-	bar    *progressbar.ProgressBar // nil unless stderr is a terminal
+	mu       sync.Mutex
+	out      io.Writer
+	errOut   io.Writer
+	messages int
+	counts   map[string]int
+	bar      *progressbar.ProgressBar // nil unless stderr is a terminal
 	// failed is the first error writing stdout: the run cannot report, so it fails.
 	failed error
+
+	now     func() time.Time
+	started time.Time
+	// stopProgress stops the progress lines and returns once none is being written; nil without them.
+	// Only the goroutine that runs the batch calls showProgress and summary, which set it.
+	stopProgress func()
 }
 
-// newBatchReport reports to out, for an input of messages lines. isTerminal says whether errOut is a
-// terminal, which gets the progress bar.
-func newBatchReport(out, errOut io.Writer, messages int, isTerminal bool) *batchReport {
-	r := &batchReport{out: out, counts: make(map[string]int)}
+// newBatchReport reports to out, for an input of messages lines; its elapsed time starts now (now tells
+// the time: time.Now, or a test's clock). isTerminal says whether errOut is a terminal, which gets the
+// progress bar.
+func newBatchReport(out, errOut io.Writer, messages int, isTerminal bool, now func() time.Time) *batchReport {
+	r := &batchReport{out: out, errOut: errOut, messages: messages, counts: make(map[string]int), now: now, started: now()}
 	if isTerminal && messages > 0 {
 		r.bar = progressbar.NewOptions(messages,
 			progressbar.OptionSetWriter(errOut),
@@ -40,6 +50,32 @@ func newBatchReport(out, errOut io.Writer, messages int, isTerminal bool) *batch
 		)
 	}
 	return r
+}
+
+// showProgress writes a progress line on errOut at each of ticks (every --progress-every), until the
+// summary, unless errOut has the progress bar or there is nothing to send.
+func (r *batchReport) showProgress(ticks <-chan time.Time) {
+	if r.bar != nil || r.messages == 0 {
+		return
+	}
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-ticks:
+			case <-done:
+				return
+			}
+			r.mu.Lock()
+			fmt.Fprintf(r.errOut, "gleap send: %d of %d done (%s); %s\n", r.reportedLocked(), r.messages, r.countsLocked(), r.paceLocked())
+			r.mu.Unlock()
+		}
+	}()
+	r.stopProgress = func() {
+		close(done)
+		<-stopped
+	}
 }
 
 // terminal reports whether w is a terminal.
@@ -81,6 +117,10 @@ func (r *batchReport) count(status string) int {
 func (r *batchReport) reported() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.reportedLocked()
+}
+
+func (r *batchReport) reportedLocked() int {
 	total := 0
 	for _, n := range r.counts {
 		total += n
@@ -88,15 +128,48 @@ func (r *batchReport) reported() int {
 	return total
 }
 
-// summary clears the progress bar and returns the one-line summary, as in
-// "sent 998, failed 1, unknown 1, skipped 0".
+// summary ends the progress display (the bar, or the progress lines) and returns the counts for the
+// summary line, as in "sent 998, failed 1, unknown 1, skipped 0".
 func (r *batchReport) summary() string {
+	if r.stopProgress != nil {
+		r.stopProgress() // before taking the lock, which a progress line being written holds
+		r.stopProgress = nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.bar != nil {
 		_ = r.bar.Exit()
 		_ = r.bar.Clear()
 	}
+	return r.countsLocked()
+}
+
+func (r *batchReport) countsLocked() string {
 	return fmt.Sprintf("sent %d, failed %d, unknown %d, skipped %d",
 		r.counts[statusSent], r.counts[statusFailed], r.counts[statusUnknown], r.counts[statusSkipped])
+}
+
+// pace returns the time since the report began and the rate of messages sent in it, as in
+// "1m0.5s, 16.5 messages/s".
+func (r *batchReport) pace() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.paceLocked()
+}
+
+func (r *batchReport) paceLocked() string {
+	elapsed := r.now().Sub(r.started)
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(r.counts[statusSent]) / elapsed.Seconds()
+	}
+	decimals := 1
+	if rate < 1 {
+		decimals = 2 // 0.02 messages/s rather than 0.0
+	}
+	precision := 100 * time.Millisecond
+	if elapsed < time.Second {
+		precision = time.Millisecond
+	}
+	return fmt.Sprintf("%s, %s messages/s", elapsed.Round(precision), strconv.FormatFloat(rate, 'f', decimals, 64))
 }

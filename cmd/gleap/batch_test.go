@@ -182,7 +182,8 @@ func TestBatchReportsEveryLineOnceWithTheStoredID(t *testing.T) {
 	r := gleap(t, server.URL, "", nil, "send", "--batch", writeInput(t, t.TempDir(), input), "--concurrency", "4", "--rate-limit", "0")
 
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, "gleap send: sent 27, failed 0, unknown 0, skipped 0\n", r.stderr, "no progress bar off a terminal: one summary line")
+	assert.Regexp(t, `^gleap send: sent 27, failed 0, unknown 0, skipped 0; [0-9.hms]+, [0-9]+\.[0-9]+ messages/s\n$`, r.stderr,
+		"no progress bar off a terminal, no progress line in a run this short: one summary line, with the time and the rate")
 	byLine := outcomes(t, r.stdout)
 	require.Len(t, byLine, 27, "one outcome per line that is not blank")
 	stored := storedByRef(t, server)
@@ -222,7 +223,7 @@ func TestBatchReportsRefusedLinesFailedAndServerErrorsUnknown(t *testing.T) {
 	assert.Contains(t, byLine[2].Error, "outcome unknown")
 	assert.Empty(t, byLine[1].ID+byLine[2].ID)
 	assert.Equal(t, 4, posts(server.Requests()), "a POST answered 503 is not retried")
-	assert.Contains(t, first.stderr, "gleap send: sent 2, failed 1, unknown 1, skipped 0\n")
+	assert.Contains(t, first.stderr, "gleap send: sent 2, failed 1, unknown 1, skipped 0; ")
 
 	// Again: the failed line was provably not posted and is sent again; the unknown one is looked for
 	// first (the 503 stored nothing) and then sent; the sent ones are skipped.
@@ -253,7 +254,7 @@ func TestBatchJournalSkipsConfirmedLinesOnTheNextRun(t *testing.T) {
 
 	require.Equal(t, exitOK, second.code, second.stderr)
 	assert.Len(t, server.Requests(), before, "no request at all: nothing to send, nothing to look for")
-	assert.Equal(t, "gleap send: sent 0, failed 0, unknown 0, skipped 11\n", second.stderr)
+	assert.Regexp(t, `^gleap send: sent 0, failed 0, unknown 0, skipped 11; [0-9.hms]+, 0\.00 messages/s\n$`, second.stderr)
 	sent, skipped := outcomes(t, first.stdout), outcomes(t, second.stdout)
 	require.Len(t, skipped, 11)
 	for number, outcome := range skipped {
@@ -513,6 +514,8 @@ func TestBatchFlagsAreChecked(t *testing.T) {
 		{"--concurrency 0", []string{"--batch", input, "--concurrency", "0"}, "--concurrency must be from 1 to 64, got 0"},
 		{"--concurrency 2000000", []string{"--batch", input, "--concurrency", "2000000"}, "--concurrency must be from 1 to 64"},
 		{"--resend-unknown without --journal", []string{"--batch", input, "--resend-unknown"}, "--resend-unknown goes with --journal"},
+		{"--progress-every without --batch", []string{"--ticket", ticketID, "--text", "hi", "--progress-every", "1m"}, "--progress-every goes with --batch"},
+		{"a negative --progress-every", []string{"--batch", input, "--progress-every", "-1s"}, "--progress-every must not be negative, got -1s"},
 		{"a bad rate limit", []string{"--batch", input, "--rate-limit", "fast"}, "N/DURATION"},
 		{"a missing file", []string{"--batch", "/nonexistent/input.jsonl"}, "no such file"},
 	}
@@ -566,7 +569,7 @@ func TestBatchIsPacedToTheRateLimit(t *testing.T) {
 func TestBatchDrawsAProgressBarOnATerminal(t *testing.T) {
 	t.Parallel()
 	var out, bar bytes.Buffer
-	report := newBatchReport(&out, &bar, 3, true)
+	report := newBatchReport(&out, &bar, 3, true, time.Now)
 	for number := 1; number <= 3; number++ {
 		report.line(lineOutcome{Line: number, Status: statusSent, ID: "6752f0c1a4b3c2d1e0f9876" + fmt.Sprint(number)})
 	}
@@ -583,4 +586,117 @@ func TestBatchLinesAreCheckedAsTheClientChecksThem(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = parseBatchLine([]byte(`{"ticket":"` + batchTickets[0] + `","comment":{"type":"doc"},"channel":{"id":" "}}`))
 	assert.ErrorContains(t, err, "gleap: invalid channel.id")
+}
+
+// fakeClock is a clock for reports that moves only when told to.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock d ahead.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// syncWriter is a writer that the progress lines and the rest of a run may write at once, and that
+// closes seen the first time what it holds contains want, so that a test can wait for a line.
+type syncWriter struct {
+	mu   sync.Mutex
+	text strings.Builder
+	want string
+	seen chan struct{}
+}
+
+// Write appends p, and closes seen once the text holds want.
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	had := strings.Contains(w.text.String(), w.want)
+	w.text.Write(p)
+	if !had && strings.Contains(w.text.String(), w.want) {
+		close(w.seen)
+	}
+	return len(p), nil
+}
+
+// String returns what was written so far.
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.text.String()
+}
+
+func TestBatchWritesAProgressLineOffATerminal(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{now: time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)}
+	ticks := make(chan time.Time)
+	const progress = "gleap send: 4 of 10 done (sent 3, failed 1, unknown 0, skipped 0); 10s, 0.30 messages/s\n"
+	stderr := &syncWriter{want: progress, seen: make(chan struct{})}
+	var out bytes.Buffer
+	report := newBatchReport(&out, stderr, 10, false, clock.Now)
+	report.showProgress(ticks)
+	for number := 1; number <= 3; number++ {
+		require.NoError(t, report.line(lineOutcome{Line: number, Status: statusSent, ID: "6752f0c1a4b3c2d1e0f9876" + fmt.Sprint(number)}))
+	}
+	require.NoError(t, report.line(lineOutcome{Line: 4, Status: statusFailed, Error: "400 Bad Request"}))
+	clock.Advance(10 * time.Second)
+
+	select {
+	case ticks <- clock.Now():
+	case <-time.After(defaultWait):
+		require.FailNow(t, "the report does not take the ticks of its clock")
+	}
+	select {
+	case <-stderr.seen:
+	case <-time.After(defaultWait):
+		require.FailNow(t, "no progress line", "stderr: %q", stderr.String())
+	}
+
+	assert.Equal(t, progress, stderr.String(), "one progress line per tick")
+	clock.Advance(2*time.Minute + 5*time.Second)
+	assert.Equal(t, "sent 3, failed 1, unknown 0, skipped 0", report.summary())
+	assert.Equal(t, "2m15s, 0.02 messages/s", report.pace(), "three messages in 135 s")
+	select {
+	case ticks <- clock.Now():
+		t.Error("the progress lines stop with the summary")
+	default:
+	}
+	assert.Equal(t, progress, stderr.String())
+	assert.Equal(t, 4, strings.Count(out.String(), "\n"), "stdout has the outcomes only")
+}
+
+func TestBatchOffATerminalWritesProgressLinesWhileItRuns(t *testing.T) {
+	t.Parallel()
+	stderr := &syncWriter{want: "gleap send: 0 of 3 done (sent 0, failed 0, unknown 0, skipped 0); ", seen: make(chan struct{})}
+	// The first message is answered only once a progress line has said that nothing is done yet.
+	hold := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-stderr.seen
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Handler: hold}))
+	vars := map[string]string{"GLEAP_API_KEY": testKey, "GLEAP_PROJECT": testProject, "GLEAP_BASE_URL": server.URL}
+	var stdout strings.Builder
+
+	code := run(context.Background(), []string{"send", "--batch", writeInput(t, t.TempDir(), batchInputOf(3, nil, nil)),
+		"--concurrency", "1", "--rate-limit", "0", "--progress-every", "1ms"},
+		stdio{strings.NewReader(""), &stdout, stderr}, func(name string) string { return vars[name] })
+
+	assert.Equal(t, exitFailure, code, "the first line's outcome is unknown")
+	lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+	require.GreaterOrEqual(t, len(lines), 2, stderr.String())
+	for _, line := range lines[:len(lines)-1] {
+		assert.Regexp(t, `^gleap send: [0-3] of 3 done \(sent [0-2], failed 0, unknown [01], skipped 0\); [0-9.hmµs]+, [0-9]+\.[0-9]+ messages/s$`, line)
+	}
+	assert.Regexp(t, `^gleap send: sent 2, failed 0, unknown 1, skipped 0; [0-9.hmµs]+, [0-9]+\.[0-9]+ messages/s$`, lines[len(lines)-1], "the summary comes last")
+	assert.Equal(t, map[int]string{1: statusUnknown, 2: statusSent, 3: statusSent}, statuses(outcomes(t, stdout.String())))
 }

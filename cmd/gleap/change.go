@@ -58,7 +58,7 @@ func update(ctx context.Context, args []string, std stdio, getenv func(string) s
 	}
 	var answer wrapper.Response
 	if _, err := client.UpdateMessage(ctx, messageID, req, wrapper.WithResponseInto(&answer)); err != nil {
-		return std.fail(failureCode(err), err)
+		return std.fail(failureCode(err), messageIDNames.inCLITerms(err))
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {
 		return std.fail(exitFailure, err)
@@ -79,7 +79,7 @@ func remove(ctx context.Context, args []string, std stdio, getenv func(string) s
 		return std.fail(exitUsage, err)
 	}
 	if err := client.DeleteMessage(ctx, messageID); err != nil {
-		return std.fail(failureCode(err), err)
+		return std.fail(failureCode(err), messageIDNames.inCLITerms(err))
 	}
 	return exitOK
 }

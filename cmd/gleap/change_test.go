@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -46,6 +47,41 @@ func TestListPrintsOneMessagePerLineAcrossPages(t *testing.T) {
 		listed = append(listed, message.ID)
 	}
 	assert.Equal(t, ids, listed)
+}
+
+func TestListNeverPrintsTheKeyAServerEchoesInAMessage(t *testing.T) {
+	t.Parallel()
+	// A server that puts the key it was sent into the messages it lists: plainly, inside the TipTap
+	// document, in a field the types do not declare, and spelled with JSON escapes. Two pages, the
+	// second a bare array, as Gleap's other paging mode answers.
+	echo := func(page string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			escaped := fmt.Sprintf(`\u%04x`, key[0]) + key[1:]
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprintf(w, page, key, key, escaped)
+		})
+	}
+	message := `{"id":"6752f0c1a4b3c2d1e0f9876%d","ticket":"` + ticketID + `","messageRef":"ref-%%[1]s",` +
+		`"comment":{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Invalid key %%[2]s"}]}]},` +
+		`"echo":"%%[3]s"}`
+	first := `{"items":[` + fmt.Sprintf(message, 1) + `,` + fmt.Sprintf(message, 2) + `],"hasMore":true,"nextBefore":"2026-11-25T09:30:00.123Z"}`
+	second := `[` + fmt.Sprintf(message, 3) + `]`
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Handler: echo(first)}, gleaptest.Fault{Handler: echo(second)}))
+
+	r := gleap(t, server.URL, "", nil, "list", "--ticket", ticketID) // gleap fails t if the key is printed
+
+	require.Equal(t, exitOK, r.code, r.stderr)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	require.Len(t, lines, 3, "one line per message, across both pages")
+	for i, line := range lines {
+		var printed map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &printed), "each line is one JSON message")
+		assert.Equal(t, fmt.Sprintf("6752f0c1a4b3c2d1e0f9876%d", i+1), printed["id"], "the messages in order")
+		assert.Equal(t, "ref-[REDACTED]", printed["messageRef"])
+		assert.Equal(t, "[REDACTED]", printed["echo"], "also where JSON escapes spell the key")
+		assert.Contains(t, line, `"text":"Invalid key [REDACTED]"`)
+	}
 }
 
 func TestListLimitStopsAskingForPages(t *testing.T) {
@@ -111,14 +147,14 @@ func TestListUpdateAndDeleteErrors(t *testing.T) {
 	}{
 		{"list: a bad date", "", []string{"list", "--since", "yesterday"}, exitUsage, "--since"},
 		{"list: a negative limit", "", []string{"list", "--limit", "-1"}, exitUsage, "--limit"},
-		{"list: a blank type", "", []string{"list", "--type", "COMMENT,"}, exitUsage, "Types[1]"},
+		{"list: a blank type", "", []string{"list", "--type", "COMMENT,"}, exitUsage, "--type #2"},
 		{"update: no id", "{}", []string{"update", "--json", "-"}, exitUsage, "name the message"},
 		{"update: no JSON", "", []string{"update", "6752f0c1a4b3c2d1e0f98765"}, exitUsage, "--json is required"},
 		{"update: an unknown field", `{"colour":"red"}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitUsage, "colour"},
 		{"update: nothing to change", `{}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitUsage, "sets no field"},
 		{"update: an unknown message", `{"rating":"5"}`, []string{"update", "6752f0c1a4b3c2d1e0f98765", "--json", "-"}, exitFailure, "404"},
 		{"delete: no id", "", []string{"delete"}, exitUsage, "name the message"},
-		{"delete: the id ..", "", []string{"delete", ".."}, exitUsage, "messageID"},
+		{"delete: the id ..", "", []string{"delete", ".."}, exitUsage, "MESSAGE_ID"},
 		{"delete: an unknown message", "", []string{"delete", "6752f0c1a4b3c2d1e0f98765"}, exitFailure, "404"},
 		{"delete: two ids", "", []string{"delete", "a", "b"}, exitUsage, "unexpected argument"},
 	}

@@ -13,6 +13,7 @@ import (
 type connection struct {
 	apiKey, project, baseURL *string
 	maxRetries               *int
+	insecureHTTP             *bool
 }
 
 func addConnectionFlags(flags *flag.FlagSet) *connection {
@@ -21,6 +22,26 @@ func addConnectionFlags(flags *flag.FlagSet) *connection {
 		apiKey:     flags.String("api-key", "", "the API key (default $GLEAP_API_KEY; prefer the variable, flags show in ps)"),
 		project:    flags.String("project", "", "the project id (default $GLEAP_PROJECT)"),
 		baseURL:    flags.String("base-url", "", "the API root (default $GLEAP_BASE_URL, else "+wrapper.DefaultBaseURL+")"),
+		insecureHTTP: flags.Bool("insecure-http", false,
+			"allow a plain http:// API root on a host other than loopback: the API key then travels unencrypted, so only inside a trusted network"),
+	}
+}
+
+// names are the names of the connection's inputs as the user gave them: the flag when it is set, else
+// the environment variable.
+func (c *connection) names() inputNames {
+	source := func(flagValue, flagName, variable string) string {
+		if flagValue != "" {
+			return flagName
+		}
+		return variable
+	}
+	return inputNames{
+		"apiKey":                 source(*c.apiKey, "--api-key", "GLEAP_API_KEY"),
+		"projectID":              source(*c.project, "--project", "GLEAP_PROJECT"),
+		"baseURL":                source(*c.baseURL, "--base-url", "GLEAP_BASE_URL"),
+		"RetryPolicy.MaxRetries": "--max-retries",
+		"rateLimit":              "--rate-limit",
 	}
 }
 
@@ -46,8 +67,11 @@ func (c *connection) resolve(getenv func(string) string, extra ...wrapper.Option
 	}
 	opts := []wrapper.Option{wrapper.WithBaseURL(resolved.baseURL), wrapper.WithMaxRetries(*c.maxRetries),
 		wrapper.WithUserAgent("gleap-cli/" + wrapper.Version)}
+	if *c.insecureHTTP {
+		opts = append(opts, wrapper.WithInsecureHTTP())
+	}
 	client, err := wrapper.New(resolved.apiKey, resolved.project, append(opts, extra...)...)
-	return client, resolved, err
+	return client, resolved, c.names().inCLITerms(err)
 }
 
 func firstSet(values ...string) string {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -15,7 +17,8 @@ const listHelp = `Usage:
   gleap list [--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]
 
 Prints the messages the filters keep as JSON Lines on standard output, one message per line, oldest
-first, as the pages arrive. The key and the project come from GLEAP_API_KEY and GLEAP_PROJECT, the API
+first, as the pages arrive: each as the server sent it, every field included, with the API key taken out
+should the server echo it. The key and the project come from GLEAP_API_KEY and GLEAP_PROJECT, the API
 root from GLEAP_BASE_URL; the flags below override them.
 
 Examples:
@@ -58,14 +61,21 @@ func list(ctx context.Context, args []string, std stdio, getenv func(string) str
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
-	lines := json.NewEncoder(std.out)
-	lines.SetEscapeHTML(false)
+	// Each message is printed as the server sent it, from the answer's body that WithResponseInto hands
+	// over with the key taken out, as send and update print theirs: the typed messages hold whatever the
+	// server wrote, the key included.
+	var answer wrapper.Response
+	var page answeredPage
 	printed := 0
-	for message, err := range client.ListMessages(ctx, filter) {
+	for _, err := range client.ListMessages(ctx, filter, wrapper.WithResponseInto(&answer)) {
 		if err != nil {
-			return std.fail(failureCode(err), err)
+			return std.fail(failureCode(err), listNames.inCLITerms(err))
 		}
-		if err := lines.Encode(message); err != nil {
+		message, err := page.next(answer.Body)
+		if err != nil {
+			return std.fail(exitFailure, err)
+		}
+		if _, err := std.out.Write(message); err != nil {
 			return std.fail(exitFailure, fmt.Errorf("gleap list: writing a message: %w", err))
 		}
 		if printed++; printed == *limit {
@@ -73,6 +83,41 @@ func list(ctx context.Context, args []string, std stdio, getenv func(string) str
 		}
 	}
 	return exitOK
+}
+
+// answeredPage hands out the messages of the page ListMessages is on as the server sent them, one JSON
+// line each. ListMessages reads a page, which WithResponseInto puts into the Response, and then yields
+// its messages in order, so the message yielded after the last one of a page is the first of the next.
+type answeredPage struct {
+	items []json.RawMessage
+	taken int
+}
+
+// next returns the message ListMessages has just yielded, compacted onto one line; body is the answer
+// to the request for the page it is on.
+func (p *answeredPage) next(body []byte) ([]byte, error) {
+	if p.taken == len(p.items) {
+		p.items, p.taken = nil, 0
+		var page struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		// Either answer of GET /messages: a page with a cursor, or a bare array, which is the last page.
+		target := any(&page.Items)
+		if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '[' {
+			target = &page
+		}
+		if err := json.Unmarshal(body, target); err != nil || len(page.Items) == 0 {
+			return nil, errors.New("gleap list: the answer does not hold the messages the client read from it")
+		}
+		p.items = page.Items
+	}
+	var line bytes.Buffer
+	if err := json.Compact(&line, p.items[p.taken]); err != nil {
+		return nil, fmt.Errorf("gleap list: a message of the answer: %w", err)
+	}
+	p.taken++
+	line.WriteByte('\n')
+	return line.Bytes(), nil
 }
 
 // parseDate reads a date as RFC 3339 or, for a day, as 2006-01-02 (midnight UTC).

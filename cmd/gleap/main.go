@@ -37,6 +37,7 @@ Usage:
   gleap update MESSAGE_ID --json FILE|-
   gleap delete MESSAGE_ID
   gleap mock [--addr 127.0.0.1:4010]
+  gleap version                  the module version and commit of this build (also gleap --version)
 
 Environment:
   GLEAP_API_KEY    the project's secret API key (required by send, list, update and delete)
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, std stdio, getenv func(string) stri
 		return remove(ctx, args[1:], std, getenv)
 	case "mock":
 		return mock(ctx, args[1:], std)
+	case "version", "-version", "--version":
+		return version(args[1:], std)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(std.out, usage)
 		return exitOK

@@ -117,6 +117,41 @@ func TestSendJSONFromAFileOrStdin(t *testing.T) {
 	})
 }
 
+func TestSendWithNothingToSayIsRefused(t *testing.T) {
+	t.Parallel()
+	const noText = "gleap send: nothing to send: give --text or --attach, or the whole message with --json\n"
+	const onlyTicket = "gleap send: --json: the message sets no field besides the ticket: nothing to send\n"
+	cases := []struct {
+		name, stdin string
+		args        []string
+		want        string
+	}{
+		{"only --ticket", "", []string{"--ticket", ticketID}, noText},
+		{"only --ticket, a dry run", "", []string{"--ticket", ticketID, "--dry-run"}, noText},
+		{"--note and --bot say nothing", "", []string{"--ticket", ticketID, "--note", "--bot"}, noText},
+		{"a blank --text", "", []string{"--ticket", ticketID, "--text", " \n\t"}, noText},
+		{"--json {} with --ticket", "{}", []string{"--ticket", ticketID, "--json", "-"}, onlyTicket},
+		{"--json with only the ticket", `{"ticket":"` + ticketID + `"}`, []string{"--json", "-"}, onlyTicket},
+		{"--json {}", "{}", []string{"--json", "-"}, onlyTicket},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			server := gleaptest.NewServer(t)
+			r := gleap(t, server.URL, tc.stdin, nil, append([]string{"send"}, tc.args...)...)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Equal(t, tc.want, r.stderr)
+			assert.Empty(t, r.stdout)
+			assert.Empty(t, server.Requests(), "nothing is sent")
+		})
+	}
+
+	server := gleaptest.NewServer(t)
+	r := gleap(t, server.URL, "", nil, "send", "--ticket", ticketID, "--attach", "invoice.pdf=https://files.example.com/invoice.pdf")
+	require.Equal(t, exitOK, r.code, "a file says something: %s", r.stderr)
+	assert.Len(t, server.Messages(), 1)
+}
+
 func TestDryRunPrintsTheRequestAndSendsNothing(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t)
@@ -148,11 +183,11 @@ func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
 	}{
 		{"missing key", nil, map[string]string{"GLEAP_API_KEY": ""}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "no API key: set GLEAP_API_KEY", 0},
 		{"missing project", nil, map[string]string{"GLEAP_PROJECT": ""}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "no project: set GLEAP_PROJECT", 0},
-		{"malformed key", nil, map[string]string{"GLEAP_API_KEY": testKey + "\r\nX-Evil: 1"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid apiKey", 0},
-		{"blank ticket", nil, nil, "", []string{"--ticket", " ", "--text", "hi"}, exitUsage, "gleap: invalid ticketID: must not be blank", 0},
-		{"no text", nil, nil, "", []string{"--ticket", ticketID}, exitUsage, "gleap: invalid text", 0},
+		{"malformed key", nil, map[string]string{"GLEAP_API_KEY": testKey + "\r\nX-Evil: 1"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid GLEAP_API_KEY", 0},
+		{"blank ticket", nil, nil, "", []string{"--ticket", " ", "--text", "hi"}, exitUsage, "gleap: invalid --ticket: must not be blank", 0},
+		{"no text", nil, nil, "", []string{"--ticket", ticketID}, exitUsage, "gleap send: nothing to send", 0},
 		{"attachment without a URL", nil, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--attach", "a.pdf"}, exitUsage, "want NAME=URL", 0},
-		{"relative attachment URL", nil, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--attach", "a.pdf=files/a.pdf"}, exitUsage, "gleap: invalid attachments[0].url", 0},
+		{"relative attachment URL", nil, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--attach", "a.pdf=files/a.pdf"}, exitUsage, "gleap: invalid URL of --attach #1", 0},
 		{"JSON with an unknown field", nil, nil, `{"ticket":"t","colour":"red"}`, []string{"--json", "-"}, exitUsage, `unknown field "colour"`, 0},
 		{"JSON without a ticket", nil, nil, `{"type":"COMMENT"}`, []string{"--json", "-"}, exitUsage, "gleap: invalid ticket", 0},
 		{"JSON file missing", nil, nil, "", []string{"--json", "/nonexistent/message.json"}, exitUsage, "no such file", 0},
@@ -162,7 +197,7 @@ func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
 		{"JSON over the size cap", nil, nil, `{"ticket":"t","messageRef":"` + strings.Repeat("a", maxJSONInputBytes) + `"}`, []string{"--json", "-"}, exitUsage, "gleap: --json: the input is over the 8 MiB limit", 0},
 		{"JSON padded over the size cap", nil, nil, `{"ticket":"t"}` + strings.Repeat(" ", maxJSONInputBytes), []string{"--json", "-"}, exitUsage, "gleap: --json: the input is over the 8 MiB limit", 0},
 		{"JSON and --text", nil, nil, "", []string{"--json", "-", "--text", "hi"}, exitUsage, "cannot be combined", 0},
-		{"bad base URL", nil, map[string]string{"GLEAP_BASE_URL": "api.gleap.io/v3"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid baseURL", 0},
+		{"bad base URL", nil, map[string]string{"GLEAP_BASE_URL": "api.gleap.io/v3"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid GLEAP_BASE_URL", 0},
 		{"unknown flag", nil, nil, "", []string{"--colour", "red"}, exitUsage, "flag provided but not defined: -colour", 0},
 		{"401 from the server", []gleaptest.Fault{{Status: 401}}, nil, "", []string{"--ticket", ticketID, "--text", "hi"}, exitFailure, "401 Unauthorized", 1},
 		{"429 after retries", []gleaptest.Fault{{Status: 429}, {Status: 429}}, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--max-retries", "1"}, exitFailure, "429 Too Many Requests: gleaptest: scripted fault (2 attempts)", 2},

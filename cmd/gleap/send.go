@@ -19,9 +19,12 @@ const sendHelp = `Usage:
   gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
   gleap send --json FILE|-
   gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION] [--resend-unknown]
+                           [--progress-every DURATION]
 
-Posts a message into a ticket and prints the message Gleap stored, as JSON. The key and the project come
-from GLEAP_API_KEY and GLEAP_PROJECT, the API root from GLEAP_BASE_URL; the flags below override them.
+Posts a message into a ticket and prints the message Gleap stored, as JSON. The message must say
+something: a --text that is not blank, an --attach, or a --json message that sets more than its ticket;
+otherwise nothing is sent (exit 2). The key and the project come from GLEAP_API_KEY and GLEAP_PROJECT,
+the API root from GLEAP_BASE_URL; the flags below override them.
 
 With --batch it posts many: the input is JSON Lines, one CreateMessageRequest per line, ticket included
 (blank lines are skipped but counted). It is read twice: a pipe is copied to a temporary file first, and
@@ -31,16 +34,18 @@ stderr, with their line numbers, and nothing is sent (exit 2). Then --concurrenc
 once, paced to --rate-limit, and stdout gets one JSON line per message line, in the order they finish:
   {"line":12,"status":"sent","id":"6752…"}     also "failed" (refused: not posted), "unknown" (it may
                                                 have been posted: a 5xx, a timeout) and "skipped"
-stderr gets a progress bar when it is a terminal, and a summary at the end. Exit 0 when every line was
+stderr gets a progress bar when it is a terminal, else a progress line every --progress-every, and a
+summary at the end with the time taken and the rate of messages sent. Exit 0 when every line was
 sent (now or by an earlier run), 1 when some were not, 2 when the input or the journal is refused and
 nothing was sent. Ctrl-C stops taking lines, drops those still waiting for their turn, lets those in
 flight finish, and exits 1 unless every line was sent by then; a second Ctrl-C stops at once (the journal
 is then as after a crash).
 
---journal FILE records each line's outcome durably (JSON Lines, synced). Run the same command again,
-after a failure, Ctrl-C or a crash, and it skips the lines sent before ("skipped"), sends the failed ones
-again, and settles the lines whose outcome is unknown before it sends anything: one with a messageRef is
-looked for in its ticket, found means sent, not found means send it now. So a line with a messageRef is
+--journal FILE records each line's outcome durably (JSON Lines, synced) before stdout reports it; a
+journal that cannot be written stops the run (exit 1). Run the same command again, after a failure,
+Ctrl-C or a crash, and it skips the lines sent before ("skipped"), sends the failed ones again, and
+settles the lines whose outcome is unknown before it sends anything: one with a messageRef is looked
+for in its ticket, found means sent, not found means send it now. So a line with a messageRef is
 posted exactly once. A line without messageRef stays "unknown", sent again only with --resend-unknown.
 A journal belongs to one input (its SHA-256), one project and one API root, and to one run at a time.
 With one, a messageRef may appear only once per ticket, and must not name a message posted otherwise:
@@ -85,16 +90,22 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 
 	var req wrapper.CreateMessageRequest
 	var err error
+	// names stays empty for --json: the client names a field of the JSON as the JSON does.
+	var names inputNames
 	if *jsonFile != "" {
 		if *text != "" || *note || *bot || len(attachments) > 0 {
 			return std.fail(exitUsage, errors.New("gleap: --json cannot be combined with --text, --note, --bot or --attach"))
 		}
 		req, err = readRequest(*jsonFile, *ticket, std.in)
 	} else {
+		if strings.TrimSpace(*text) == "" && len(attachments) == 0 {
+			return std.fail(exitUsage, errors.New("gleap send: nothing to send: give --text or --attach, or the whole message with --json"))
+		}
 		req, err = wrapper.TextMessage(*ticket, *text, messageOptions(*note, *bot, attachments)...)
+		names = textMessageNames
 	}
 	if err != nil {
-		return std.fail(exitUsage, err)
+		return std.fail(exitUsage, names.inCLITerms(err))
 	}
 
 	client, resolved, err := conn.resolve(getenv, rate.option())
@@ -103,7 +114,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	}
 	if *dryRun {
 		if err := wrapper.CheckMessage(req); err != nil {
-			return std.fail(exitUsage, err)
+			return std.fail(exitUsage, names.inCLITerms(err))
 		}
 		if err := printDryRun(std.out, resolved, req); err != nil {
 			return std.fail(exitFailure, err)
@@ -112,7 +123,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	}
 	var answer wrapper.Response
 	if _, err := client.CreateMessage(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
-		return std.fail(failureCode(err), err)
+		return std.fail(failureCode(err), names.inCLITerms(err))
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {
 		return std.fail(exitFailure, err)
@@ -135,11 +146,18 @@ func messageOptions(note, bot bool, attachments attachFlag) []wrapper.MessageOpt
 }
 
 // readRequest reads a CreateMessageRequest from file ("-" is in), as readJSON does. ticketID, when set,
-// fills in or replaces the ticket.
+// fills in or replaces the ticket. A message that sets nothing but its ticket is refused: the client
+// refuses a request that sets no field, and --ticket must not make an empty message pass.
 func readRequest(file, ticketID string, in io.Reader) (wrapper.CreateMessageRequest, error) {
 	var req wrapper.CreateMessageRequest
 	if err := readJSON(file, in, &req, "a message"); err != nil {
 		return req, err
+	}
+	withoutTicket := req
+	withoutTicket.Ticket = nil
+	// A field that is not valid JSON fails to encode: the client's check names it.
+	if encoded, err := json.Marshal(withoutTicket); err == nil && string(encoded) == "{}" {
+		return req, errors.New("gleap send: --json: the message sets no field besides the ticket: nothing to send")
 	}
 	if ticketID != "" {
 		req.Ticket = &ticketID
