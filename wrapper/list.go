@@ -216,11 +216,11 @@ func (l *messageList) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// cursorOf reads a page's nextBefore, whose type Gleap does not document: a string as it is, a number as
-// its JSON text. A page that says more follow must give one.
+// cursorOf reads a page's nextBefore, whose type Gleap does not document: a string that is not blank as
+// it is, a number as its JSON text. A page that says more follow must give one.
 func cursorOf(nextBefore json.RawMessage) (string, error) {
 	var text string
-	if json.Unmarshal(nextBefore, &text) == nil && text != "" {
+	if json.Unmarshal(nextBefore, &text) == nil && !isBlank(text) {
 		return text, nil
 	}
 	var number json.Number
@@ -231,6 +231,9 @@ func cursorOf(nextBefore json.RawMessage) (string, error) {
 	kind := "missing"
 	if trimmed := bytes.TrimSpace(nextBefore); len(trimmed) > 0 {
 		kind = kindOf(trimmed[0])
+	}
+	if kind == "a string" {
+		kind = "a blank string"
 	}
 	return "", fmt.Errorf("the page says more follow but its nextBefore is %s, not a cursor", kind)
 }

@@ -2,6 +2,7 @@ package wrapper_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -363,4 +364,21 @@ func TestAnEmptyPageBetweenFullOnesIsNoError(t *testing.T) {
 		count++
 	}
 	assert.Equal(t, 4, count, "fewer than MaxEmptyPages empty pages in a row are a quiet stretch, not a loop")
+}
+
+func TestABlankCursorFromTheServerIsAnInvalidResponse(t *testing.T) {
+	t.Parallel()
+	server, client := resourceServer(t)
+	server.QueueFaults(gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"items":[{"_id":"6752f0c1a4b3c2d1e0f98765"}],"hasMore":true,"nextBefore":"  "}`)
+	})})
+	var failure error
+	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+		failure = err
+	}
+	var invalid *wrapper.ValidationError
+	assert.False(t, errors.As(failure, &invalid), "the caller's input was fine: %v", failure)
+	assert.ErrorIs(t, failure, wrapper.ErrInvalidResponse)
+	assert.Len(t, gets(server), 1)
 }
