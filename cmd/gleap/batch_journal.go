@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // The journal of --batch is a JSON Lines file, only ever appended to. Its first line binds it to one input,
@@ -100,6 +101,24 @@ var errJournalMismatch = errors.New("the journal belongs to another run")
 // both send every line.
 var errJournalInUse = errors.New("another gleap send is using this journal now; wait for it to end")
 
+// journalLockPatience is how long a run tries again for a journal whose lock is held. A lock can outlive
+// the run that held it by a moment: a process that forked just as that run closed the journal holds a
+// copy of it until it execs, and the lock with it.
+const journalLockPatience = time.Second
+
+// lockJournalSoon takes the journal's lock, trying again every few milliseconds for journalLockPatience
+// while another holds it.
+func lockJournalSoon(file *os.File) error {
+	giveUp := time.Now().Add(journalLockPatience)
+	for {
+		err := lockJournal(file)
+		if !errors.Is(err, errJournalInUse) || time.Now().After(giveUp) {
+			return err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // openJournal opens the journal at path, or creates it with header, and returns where each line of the
 // input stands after the runs it records (indexed by line number). onSent is called once with each line
 // already sent, and its id. A journal whose header differs from header is refused, wrapping
@@ -113,7 +132,7 @@ func openJournal(path string, header journalHeader, onSent func(line int, id str
 		_ = file.Close()
 		return nil, nil, fmt.Errorf("gleap send: --journal %s: not a regular file", path)
 	}
-	if err := lockJournal(file); err != nil {
+	if err := lockJournalSoon(file); err != nil {
 		_ = file.Close()
 		return nil, nil, fmt.Errorf("gleap send: --journal %s: %w", path, err)
 	}
