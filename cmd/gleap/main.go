@@ -36,7 +36,8 @@ Usage:
   gleap list [--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]
   gleap update MESSAGE_ID --json FILE|-
   gleap delete MESSAGE_ID
-  gleap mock [--addr 127.0.0.1:4010]
+  gleap mock [--addr 127.0.0.1:4010] [--rate-limit N/DURATION] [--require-key KEY]
+             [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
   gleap version                  the module version and commit of this build (also gleap --version)
 
 Environment:
