@@ -108,21 +108,21 @@ func TestLiveContract(t *testing.T) {
 	req, err := wrapper.TextMessage(ticket, "gleap-go live contract check: this note is deleted at once.", wrapper.AsNote())
 	require.NoError(t, err)
 	req.MessageRef = &reference
-	note, err := client.CreateMessage(ctx, req)
+	note, err := client.Messages.Create(ctx, req)
 	require.NoError(t, err, "post a note")
 	require.NotNil(t, note.ID)
-	id := *note.ID
+	id := note.ID
 	deleted := false
 	t.Cleanup(func() {
 		if !deleted {
-			_ = client.DeleteMessage(context.Background(), id)
+			_ = client.Messages.Delete(context.Background(), id)
 		}
 	})
 
 	found := false
-	for message, err := range client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticket, Sort: "-createdAt", PageSize: 20}) {
+	for message, err := range client.Messages.List(ctx, wrapper.MessageFilter{Ticket: ticket, Sort: "-createdAt", PageSize: 20}) {
 		require.NoError(t, err, "list the ticket")
-		if message.ID != nil && *message.ID == id {
+		if message.ID == id {
 			found = true
 			assert.Equal(t, reference, *message.MessageRef)
 			break
@@ -130,10 +130,10 @@ func TestLiveContract(t *testing.T) {
 	}
 	assert.True(t, found, "the note is among the ticket's messages")
 
-	updated, err := client.UpdateMessage(ctx, id, wrapper.UpdateMessageRequest{Comment: wrapper.PlainTextDoc("gleap-go live contract check: updated.")})
+	updated, err := client.Messages.Update(ctx, id, wrapper.UpdateMessageRequest{Comment: wrapper.PlainTextDoc("gleap-go live contract check: updated.")})
 	require.NoError(t, err, "update the note")
 	assert.Contains(t, string(updated.Comment), "updated")
 
-	require.NoError(t, client.DeleteMessage(ctx, id), "delete the note")
+	require.NoError(t, client.Messages.Delete(ctx, id), "delete the note")
 	deleted = true
 }

@@ -88,7 +88,7 @@ type FallbackUser struct {
 // fields not listed here; they are allowed, and the raw answer keeps them.
 type Message struct {
 	// DocumentID The message id as stored by Gleap (the same value as `id`).
-	DocumentID *ObjectID `json:"_id,omitempty"`
+	DocumentID ObjectID `json:"_id,omitempty"`
 
 	// Actions Actions offered with the message, such as buttons. In Gleap's published document only.
 	Actions []MessageAction `json:"actions,omitempty"`
@@ -112,7 +112,7 @@ type Message struct {
 	Comment AnyValue `json:"comment,omitempty"`
 
 	// CreatedAt When the message was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt time.Time `json:"createdAt,omitempty"`
 
 	// Data Free-form data attached to the message; any JSON value, passed through untouched.
 	Data AnyValue `json:"data,omitempty"`
@@ -124,10 +124,10 @@ type Message struct {
 	FallbackUser *FallbackUser `json:"fallbackUser,omitempty"`
 
 	// ID The message id.
-	ID *ObjectID `json:"id,omitempty"`
+	ID ObjectID `json:"id,omitempty"`
 
 	// Index Position of the message in the ticket's conversation.
-	Index *int `json:"index,omitempty"`
+	Index int `json:"index,omitempty"`
 
 	// IsNote The message is an internal note that only the team sees.
 	IsNote *bool `json:"isNote,omitempty"`
@@ -176,15 +176,11 @@ type Message struct {
 	Ticket *string `json:"ticket,omitempty"`
 
 	// TranslatedData Translations of the message content; any JSON value, passed through untouched.
-	TranslatedData AnyValue `json:"translatedData,omitempty"`
-
-	// Type Kind of message. `COMMENT` is a conversation message; other values are Gleap-internal.
-	//
-	// Example: COMMENT
-	Type *string `json:"type,omitempty"`
+	TranslatedData AnyValue    `json:"translatedData,omitempty"`
+	Type           MessageType `json:"type,omitempty"`
 
 	// UpdatedAt When the message was last changed.
-	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	UpdatedAt time.Time `json:"updatedAt,omitempty"`
 
 	// User The team member who wrote the message, as an object or as a bare id.
 	User *Message_User `json:"user,omitempty"`
@@ -291,7 +287,7 @@ type MessageFields struct {
 	// Type Kind of message. `COMMENT` is a conversation message; other values are Gleap-internal.
 	//
 	// Example: COMMENT
-	Type *string `json:"type,omitempty"`
+	Type *MessageType `json:"type,omitempty"`
 }
 
 // MessageInput The fields a caller writes when creating or changing a message.
@@ -378,7 +374,7 @@ type MessageInput struct {
 	// Type Kind of message. `COMMENT` is a conversation message; other values are Gleap-internal.
 	//
 	// Example: COMMENT
-	Type *string `json:"type,omitempty"`
+	Type *MessageType `json:"type,omitempty"`
 
 	// User Id of the team member (agent) the message is posted as.
 	User *string `json:"user,omitempty"`
@@ -423,6 +419,11 @@ type MessageSession struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// MessageType Kind of message. `COMMENT` is a conversation message; other values are Gleap-internal.
+//
+// Example: COMMENT
+type MessageType = string
+
 // MessageUser A team member (agent) as embedded in a message. Other fields the server sends are allowed.
 type MessageUser struct {
 	// ID Id of the team member.
@@ -442,6 +443,12 @@ type MessageUser struct {
 //
 // Example: 6752f0c1a4b3c2d1e0f98765
 type ObjectID = string
+
+// SuggestFAQRequest The answer to a FAQ suggestion.
+type SuggestFAQRequest struct {
+	// Accept Whether the message becomes the source of a FAQ entry.
+	Accept bool `json:"accept"`
+}
 
 // UpdateMessageRequest The changes to a message: only the fields that are set are sent, and only they change.
 type UpdateMessageRequest = MessageInput
@@ -521,6 +528,9 @@ type CreateMessageJSONRequestBody = CreateMessageRequest
 
 // UpdateMessageJSONRequestBody defines body for UpdateMessage for application/json ContentType.
 type UpdateMessageJSONRequestBody = UpdateMessageRequest
+
+// SuggestFAQJSONRequestBody defines body for SuggestFAQ for application/json ContentType.
+type SuggestFAQJSONRequestBody = SuggestFAQRequest
 
 // AsObjectID returns the union data inside the Message_Session as a ObjectID
 func (t Message_Session) AsObjectID() (ObjectID, error) {
@@ -845,6 +855,28 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
 	UpdateMessage(ctx context.Context, messageID string, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuggestFAQWithBody Suggest a FAQ from a message
+	//
+	// Accepts or declines the message as the source of a FAQ entry that Gleap's AI suggests. In Gleap's
+	// published document only (`SuggestFaq`), which says no more about it: sending the same answer again
+	// sets the same state.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
+	SuggestFAQWithBody(ctx context.Context, messageID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuggestFAQ Suggest a FAQ from a message
+	//
+	// Accepts or declines the message as the source of a FAQ entry that Gleap's AI suggests. In Gleap's
+	// published document only (`SuggestFaq`), which says no more about it: sending the same answer again
+	// sets the same state.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
+	SuggestFAQ(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListMessages Find messages by query
@@ -971,6 +1003,48 @@ func (c *Client) UpdateMessageWithBody(ctx context.Context, messageID string, co
 // Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
 func (c *Client) UpdateMessage(ctx context.Context, messageID string, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateMessageRequest(c.Server, messageID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuggestFAQWithBody Suggest a FAQ from a message
+//
+// Accepts or declines the message as the source of a FAQ entry that Gleap's AI suggests. In Gleap's
+// published document only (`SuggestFaq`), which says no more about it: sending the same answer again
+// sets the same state.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
+func (c *Client) SuggestFAQWithBody(ctx context.Context, messageID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuggestFAQRequestWithBody(c.Server, messageID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuggestFAQ Suggest a FAQ from a message
+//
+// Accepts or declines the message as the source of a FAQ entry that Gleap's AI suggests. In Gleap's
+// published document only (`SuggestFaq`), which says no more about it: sending the same answer again
+// sets the same state.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
+func (c *Client) SuggestFAQ(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuggestFAQRequest(c.Server, messageID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1338,6 +1412,53 @@ func NewUpdateMessageRequestWithBody(server string, messageID string, contentTyp
 	return req, nil
 }
 
+// NewSuggestFAQRequest calls the generic SuggestFAQ builder with application/json body
+func NewSuggestFAQRequest(server string, messageID string, body SuggestFAQJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSuggestFAQRequestWithBody(server, messageID, "application/json", bodyReader)
+}
+
+// NewSuggestFAQRequestWithBody constructs an http.Request for the SuggestFAQ method, with any body, and a specified content type
+func NewSuggestFAQRequestWithBody(server string, messageID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/messages/%s/faq", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1451,6 +1572,28 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /messages/{messageId} (the `UpdateMessage` operationId).
 	UpdateMessageWithResponse(ctx context.Context, messageID string, body UpdateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMessageResponse, error)
+
+	// SuggestFAQWithBodyWithResponse Suggest a FAQ from a message
+	//
+	// Accepts or declines the message as the source of a FAQ entry that Gleap's AI suggests. In Gleap's
+	// published document only (`SuggestFaq`), which says no more about it: sending the same answer again
+	// sets the same state.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
+	SuggestFAQWithBodyWithResponse(ctx context.Context, messageID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SuggestFAQResponse, error)
+
+	// SuggestFAQWithResponse Suggest a FAQ from a message
+	//
+	// Accepts or declines the message as the source of a FAQ entry that Gleap's AI suggests. In Gleap's
+	// published document only (`SuggestFaq`), which says no more about it: sending the same answer again
+	// sets the same state.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
+	SuggestFAQWithResponse(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*SuggestFAQResponse, error)
 }
 
 // ListMessagesResponse429Headers the declared response headers of an HTTP 429 response for ListMessages
@@ -1882,6 +2025,89 @@ func (r UpdateMessageResponse) ContentType() string {
 	return ""
 }
 
+// SuggestFAQResponse429Headers the declared response headers of an HTTP 429 response for SuggestFAQ
+type SuggestFAQResponse429Headers struct {
+	RetryAfter *string
+}
+
+type SuggestFAQResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SuggestFAQResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SuggestFAQResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SuggestFAQResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SuggestFAQResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SuggestFAQResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SuggestFAQResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r SuggestFAQResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r SuggestFAQResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SuggestFAQResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SuggestFAQResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SuggestFAQResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListMessagesWithResponse Find messages by query
 //
 // Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
@@ -1992,6 +2218,40 @@ func (c *ClientWithResponses) UpdateMessageWithResponse(ctx context.Context, mes
 		return nil, err
 	}
 	return ParseUpdateMessageResponse(rsp)
+}
+
+// SuggestFAQWithBodyWithResponse Suggest a FAQ from a message
+//
+// Accepts or declines the message as the source of a FAQ entry that Gleap's AI suggests. In Gleap's
+// published document only (`SuggestFaq`), which says no more about it: sending the same answer again
+// sets the same state.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
+func (c *ClientWithResponses) SuggestFAQWithBodyWithResponse(ctx context.Context, messageID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SuggestFAQResponse, error) {
+	rsp, err := c.SuggestFAQWithBody(ctx, messageID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuggestFAQResponse(rsp)
+}
+
+// SuggestFAQWithResponse Suggest a FAQ from a message
+//
+// Accepts or declines the message as the source of a FAQ entry that Gleap's AI suggests. In Gleap's
+// published document only (`SuggestFaq`), which says no more about it: sending the same answer again
+// sets the same state.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
+func (c *ClientWithResponses) SuggestFAQWithResponse(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*SuggestFAQResponse, error) {
+	rsp, err := c.SuggestFAQ(ctx, messageID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuggestFAQResponse(rsp)
 }
 
 // ParseListMessagesResponse parses an HTTP response from a ListMessagesWithResponse call
@@ -2368,6 +2628,83 @@ func ParseUpdateMessageResponse(rsp *http.Response) (*UpdateMessageResponse, err
 	switch {
 	case rsp.StatusCode == 429:
 		var headers UpdateMessageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSuggestFAQResponse parses an HTTP response from a SuggestFAQWithResponse call
+func ParseSuggestFAQResponse(rsp *http.Response) (*SuggestFAQResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SuggestFAQResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SuggestFAQResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -28,12 +28,12 @@ func ExampleStart() {
 		log.Fatal(err)
 	}
 
-	msg, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Your refund is on its way.")
+	msg, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Your refund is on its way.")
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	fmt.Println("the answer:", len(*msg.ID), "hex digits of id, index", *msg.Index)
+	fmt.Println("the answer:", len(msg.ID), "hex digits of id, index", msg.Index)
 	for _, req := range server.Requests() {
 		fmt.Println("the request:", req.Method, req.Path, req.Status, req.Violation)
 	}
@@ -56,7 +56,7 @@ func ExampleNewServer() {
 		}
 
 		// The code under test posts a reply.
-		if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Your refund is on its way."); err != nil {
+		if _, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Your refund is on its way."); err != nil {
 			t.Fatal(err)
 		}
 
@@ -86,7 +86,7 @@ func ExampleWithFaults() {
 	}
 
 	start := time.Now()
-	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+	_, err = client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
 
 	for _, req := range server.Requests() {
 		fmt.Println("answered", req.Status)
@@ -114,7 +114,7 @@ func ExampleWithFaultEvery() {
 	}
 
 	for i := 1; i <= 4; i++ {
-		_, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat")
+		_, err := client.Messages.Note(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat")
 		switch {
 		case err == nil:
 			fmt.Printf("note %d: stored\n", i)
@@ -144,13 +144,13 @@ func ExampleWithMaxMessages() {
 	}
 
 	for i := 0; i < 5; i++ {
-		if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat"); err != nil {
+		if _, err := client.Messages.Note(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat"); err != nil {
 			log.Fatal(err)
 		}
 	}
 
 	for _, message := range server.Messages() {
-		fmt.Println("kept the message at index", *message.Index)
+		fmt.Println("kept the message at index", message.Index)
 	}
 	fmt.Println("kept", len(server.Requests()), "request records")
 	// Output:
@@ -172,11 +172,11 @@ func ExampleWithClock() {
 		log.Fatal(err)
 	}
 
-	msg, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+	msg, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(msg.CreatedAt.Format(time.RFC3339), *msg.ID)
+	fmt.Println(msg.CreatedAt.Format(time.RFC3339), msg.ID)
 	// Output:
 	// 2026-11-25T09:30:00Z 6b06aa980000000000000001
 }
@@ -235,7 +235,7 @@ func ExampleWithRequestsCheckedAgainst() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello"); err != nil {
+	if _, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello"); err != nil {
 		log.Fatal(err)
 	}
 
@@ -296,7 +296,7 @@ func ExampleServer_Requests() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Checked the logs"); err != nil {
+	if _, err := client.Messages.Note(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Checked the logs"); err != nil {
 		log.Fatal(err)
 	}
 
@@ -320,12 +320,12 @@ func ExampleServer_Messages() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.PostBotMessage(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hi, how can I help?"); err != nil {
+	if _, err := client.Messages.BotMessage(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hi, how can I help?"); err != nil {
 		log.Fatal(err)
 	}
 
 	for _, message := range server.Messages() {
-		fmt.Println(*message.Ticket, *message.Bot, *message.Index)
+		fmt.Println(*message.Ticket, *message.Bot, message.Index)
 	}
 	// Output:
 	// 6752e9a8b7c6d5e4f3a21098 true 0
@@ -345,7 +345,7 @@ func ExampleServer_QueueFaults() {
 	}
 
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
-	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+	_, err = client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
 
 	fmt.Println(errors.Is(err, wrapper.ErrOutcomeUnknown), len(server.Requests()), len(server.Messages()))
 	// Output:
@@ -372,7 +372,7 @@ func ExampleFault() {
 		log.Fatal(err)
 	}
 
-	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+	_, err = client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
 
 	fmt.Println(errors.Is(err, wrapper.ErrOutcomeUnknown), server.Requests()[0].Status)
 	// Output:
@@ -397,7 +397,7 @@ func ExampleWithRateLimit() {
 	}
 
 	for i := 1; i <= 3; i++ {
-		_, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat")
+		_, err := client.Messages.Note(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Heartbeat")
 		var apiErr *wrapper.APIError
 		switch {
 		case err == nil:

@@ -34,13 +34,13 @@ func TestScriptedFaults(t *testing.T) {
 		server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: 429, RetryAfter: 1500 * time.Millisecond}))
 		client := newClient(t, server, wrapper.WithMaxRetries(0))
 
-		_, err := client.PostReply(context.Background(), ticketID, "Hello")
+		_, err := client.Messages.Reply(context.Background(), ticketID, "Hello")
 		var apiErr *wrapper.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, 429, apiErr.StatusCode)
 		assert.Equal(t, 2*time.Second, apiErr.RetryAfter, "rounded up to whole seconds")
 
-		_, err = client.PostReply(context.Background(), ticketID, "Hello")
+		_, err = client.Messages.Reply(context.Background(), ticketID, "Hello")
 		require.NoError(t, err)
 		assert.Len(t, server.Messages(), 1)
 		assert.Equal(t, []int{429, 200}, statuses(server))
@@ -49,7 +49,7 @@ func TestScriptedFaults(t *testing.T) {
 		t.Parallel()
 		server := gleaptest.NewServer(t)
 		server.QueueFaults(gleaptest.Fault{Status: 503})
-		_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+		_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 		assert.True(t, errors.Is(err, wrapper.ErrOutcomeUnknown))
 		assert.Empty(t, server.Messages())
 		assert.Equal(t, []int{503}, statuses(server), "the client does not resend after a 5xx")
@@ -57,14 +57,14 @@ func TestScriptedFaults(t *testing.T) {
 	t.Run("slow success", func(t *testing.T) {
 		t.Parallel()
 		server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Delay: time.Millisecond}))
-		_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+		_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 		require.NoError(t, err)
 		assert.Len(t, server.Messages(), 1)
 	})
 	t.Run("slower than the client waits", func(t *testing.T) {
 		t.Parallel()
 		server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Delay: time.Hour}))
-		_, err := newClient(t, server, wrapper.WithTimeout(20*time.Millisecond)).PostReply(context.Background(), ticketID, "Hello")
+		_, err := newClient(t, server, wrapper.WithTimeout(20*time.Millisecond)).Messages.Reply(context.Background(), ticketID, "Hello")
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		server.Close() // waits for the request to be given up on
 		assert.Empty(t, server.Messages())
@@ -76,7 +76,7 @@ func TestScriptedFaults(t *testing.T) {
 		server := gleaptest.NewServer(recorder, gleaptest.WithFaults(gleaptest.Fault{Status: 503}))
 		status, _ := send(t, http.MethodPost, server.URL+"/messages", credentials(), `{"ticket":42}`)
 		assert.Equal(t, http.StatusBadRequest, status)
-		_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+		_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 		assert.ErrorIs(t, err, wrapper.ErrOutcomeUnknown, "the fault waited for a valid request")
 		assert.Equal(t, []int{400, 503}, statuses(server))
 	})
@@ -102,7 +102,7 @@ func TestFaultHandlerAnswersOnTheConnection(t *testing.T) {
 		recorder := &recordingTB{TB: t}
 		server := gleaptest.NewServer(recorder, gleaptest.WithFaults(gleaptest.Fault{Handler: hangUp}))
 
-		_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+		_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 
 		assert.ErrorIs(t, err, wrapper.ErrOutcomeUnknown, "the request was sent, the answer never came")
 		assert.Empty(t, server.Messages())

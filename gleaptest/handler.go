@@ -112,6 +112,10 @@ func (s *Server) route(r *http.Request, body []byte) answer {
 	case path == searchPath && r.Method == http.MethodGet:
 		return s.store.search(r.URL.Query().Get("searchTerm"))
 	}
+	if messageID, ok := strings.CutSuffix(strings.TrimPrefix(path, messagesPath+"/"), "/faq"); ok && r.Method == http.MethodPost &&
+		messageID != "" && !strings.Contains(messageID, "/") {
+		return s.store.acknowledge(messageID)
+	}
 	if messageID, ok := strings.CutPrefix(path, messagesPath+"/"); ok && messageID != "" && !strings.Contains(messageID, "/") {
 		switch r.Method {
 		case http.MethodPut:

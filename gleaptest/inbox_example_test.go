@@ -25,7 +25,7 @@ func ExampleWithInbox() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Customer is on the enterprise plan."); err != nil {
+	if _, err := client.Messages.Note(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Customer is on the enterprise plan."); err != nil {
 		log.Fatal(err)
 	}
 
@@ -84,18 +84,18 @@ func ExampleServer_Clear() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "First."); err != nil {
+	if _, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "First."); err != nil {
 		log.Fatal(err)
 	}
 
 	server.Clear()
 	fmt.Println("messages:", len(server.Messages()), "requests:", len(server.Requests()))
 
-	msg, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Second.")
+	msg, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Second.")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("the ticket starts over at index", *msg.Index)
+	fmt.Println("the ticket starts over at index", msg.Index)
 	// Output:
 	// messages: 0 requests: 0
 	// the ticket starts over at index 0

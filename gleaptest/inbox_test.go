@@ -240,7 +240,7 @@ func TestClearForgetsMessagesAndRecordsButNotIDs(t *testing.T) {
 	assert.NotEqual(t, first, second, "an id is never handed out twice")
 	messages := server.Messages()
 	require.Len(t, messages, 1)
-	assert.Equal(t, 0, *messages[0].Index, "the ticket starts over")
+	assert.Equal(t, 0, messages[0].Index, "the ticket starts over")
 	assert.Len(t, server.Requests(), 1)
 }
 

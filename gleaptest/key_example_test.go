@@ -24,7 +24,7 @@ func ExampleWithRequiredKey() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+		_, err = client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
 		var apiErr *wrapper.APIError
 		switch {
 		case err == nil:

@@ -88,7 +88,7 @@ func TestWithMaxMessagesKeepsTheNewest(t *testing.T) {
 	client := newClient(t, server)
 
 	for _, text := range []string{"first", "second", "third"} {
-		_, err := client.PostReply(context.Background(), ticketID, text)
+		_, err := client.Messages.Reply(context.Background(), ticketID, text)
 		require.NoError(t, err)
 	}
 

@@ -16,7 +16,7 @@ func TestRequestsRecordEveryRequestAndItsAnswer(t *testing.T) {
 	t.Parallel()
 	recorder := &recordingTB{TB: t}
 	server := gleaptest.NewServer(recorder)
-	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+	_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err)
 	status, _ := send(t, http.MethodPost, server.URL+"/messages", http.Header{"Content-Type": {"application/json"}}, `{"ticket":"t"}`)
 	require.Equal(t, http.StatusUnauthorized, status)
@@ -56,7 +56,7 @@ func TestRequestsRecordEveryRequestAndItsAnswer(t *testing.T) {
 func TestRequestsAreCopies(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t)
-	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+	_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err)
 
 	status, _, _ := exchange(t, http.MethodGet, server.URL+"/messages?createdAt>=2026-11-25T09:30:00Z&createdAt%3C=2026-11-26T09:30:00Z", credentials(), "")
@@ -83,7 +83,7 @@ func TestWithRequestLogSeesEachRequestOnceAnswered(t *testing.T) {
 	recorder := &recordingTB{TB: t}
 	server := gleaptest.NewServer(recorder, gleaptest.WithRequestLog(func(req gleaptest.Request) { logged <- req }))
 
-	_, err := newClient(t, server).PostNote(context.Background(), ticketID, "Hello")
+	_, err := newClient(t, server).Messages.Note(context.Background(), ticketID, "Hello")
 	require.NoError(t, err)
 	ok := <-logged
 	assert.Equal(t, http.StatusOK, ok.Status)

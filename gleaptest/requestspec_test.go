@@ -29,7 +29,7 @@ func TestWithRequestsCheckedAgainstPassesValidRequests(t *testing.T) {
 	recorder := &recordingTB{TB: t}
 	server := gleaptest.NewServer(recorder, gleaptest.WithRequestsCheckedAgainst(published, publishedSpec(t)))
 
-	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+	_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err, "the client's own request")
 	id := post(t, server, `{"ticket":"`+ticketID+`","type":"COMMENT","replyTo":"6752f0c1a4b3c2d1e0f98765",`+
 		`"attachments":[{"name":"a.pdf","url":"https://files.example.com/a.pdf"}],"actions":[{"type":"BUTTON"}]}`)

@@ -100,19 +100,19 @@ func TestServerStoresMessagesAndAnswersLikeGleap(t *testing.T) {
 	server := gleaptest.NewServer(t, gleaptest.WithClock(func() time.Time { return stamp }))
 	client := newClient(t, server)
 
-	first, err := client.PostReply(context.Background(), ticketID, "Hello")
+	first, err := client.Messages.Reply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err)
-	second, err := client.PostNote(context.Background(), ticketID, "Internal")
+	second, err := client.Messages.Note(context.Background(), ticketID, "Internal")
 	require.NoError(t, err)
 
-	assert.Equal(t, 0, *first.Index)
-	assert.Equal(t, 1, *second.Index, "index counts per ticket")
-	assert.Regexp(t, "^[0-9a-f]{24}$", *first.ID)
-	assert.NotEqual(t, *first.ID, *second.ID)
-	assert.Equal(t, stamp, *first.CreatedAt)
+	assert.Equal(t, 0, first.Index)
+	assert.Equal(t, 1, second.Index, "index counts per ticket")
+	assert.Regexp(t, "^[0-9a-f]{24}$", first.ID)
+	assert.NotEqual(t, first.ID, second.ID)
+	assert.Equal(t, stamp, first.CreatedAt)
 	messages := server.Messages()
 	require.Len(t, messages, 2)
-	assert.Equal(t, *first.ID, *messages[0].ID)
+	assert.Equal(t, first.ID, messages[0].ID)
 	assert.Equal(t, ticketID, *messages[0].Ticket)
 	assert.True(t, *messages[1].IsNote)
 	assert.Len(t, server.Requests(), 2)
@@ -127,8 +127,8 @@ func TestServerServesConcurrentClients(t *testing.T) {
 	indexes := make(chan int, posts)
 	for range posts {
 		wg.Go(func() {
-			if msg, err := client.PostReply(context.Background(), ticketID, "Hello"); err == nil {
-				indexes <- *msg.Index
+			if msg, err := client.Messages.Reply(context.Background(), ticketID, "Hello"); err == nil {
+				indexes <- msg.Index
 			}
 		})
 	}
@@ -152,7 +152,7 @@ func TestStartRunsAServerUntilClosed(t *testing.T) {
 	assert.True(t, strings.HasPrefix(server.URL, "http://127.0.0.1:"), server.URL)
 	assert.True(t, strings.HasSuffix(server.URL, "/v3"), server.URL)
 
-	_, err = newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+	_, err = newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err)
 	server.Close()
 	server.Close() // a second Close does nothing
@@ -180,7 +180,7 @@ func TestWithAddrListensThere(t *testing.T) {
 	require.NoError(t, err)
 	defer server.Close()
 	assert.Regexp(t, `^http://(127\.0\.0\.1|\[::1\]):[1-9][0-9]*/v3$`, server.URL)
-	_, err = newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+	_, err = newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 	assert.NoError(t, err)
 }
 
@@ -191,7 +191,7 @@ func TestCloseHangsUpOnDelayedRequests(t *testing.T) {
 	client := newClient(t, server)
 	answered := make(chan error, 1)
 	go func() {
-		_, err := client.PostReply(context.Background(), ticketID, "Hello")
+		_, err := client.Messages.Reply(context.Background(), ticketID, "Hello")
 		answered <- err
 	}()
 	require.Eventually(t, func() bool { return len(server.Requests()) == 1 }, 10*time.Second, time.Millisecond,

@@ -159,6 +159,17 @@ func (s *store) delete(id string) answer {
 	return answer{status: http.StatusNoContent, header: http.Header{}}
 }
 
+// acknowledge answers an action on message id that Gleap records without a change the API shows (a FAQ
+// suggestion): 204, or 404 when the store does not have the message.
+func (s *store) acknowledge(id string) answer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.find(id) < 0 {
+		return notFound(id)
+	}
+	return answer{status: http.StatusNoContent, header: http.Header{}}
+}
+
 // notFound is the answer to a change to message id, which the store does not have.
 func notFound(id string) answer {
 	return errorAnswer(http.StatusNotFound, fmt.Sprintf("Message %q not found.", id))

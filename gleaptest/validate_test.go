@@ -113,8 +113,8 @@ func TestWithoutContractChecksServesWithoutValidating(t *testing.T) {
 func TestWithoutContractChecksServesTheClient(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t, gleaptest.WithoutContractChecks())
-	msg, err := newClient(t, server).PostReply(context.Background(), ticketID, "Hello")
+	msg, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err)
-	assert.Equal(t, 0, *msg.Index)
+	assert.Equal(t, 0, msg.Index)
 	assert.Len(t, server.Messages(), 1)
 }

@@ -95,7 +95,7 @@ func TestASuccessAnswerThatIsNoMessageIsAnError(t *testing.T) {
 			server := newServer(t, everyAttempt(offContractAnswer(http.StatusOK, "application/json", body))...)
 			client, _ := newFaultClient(t, server.URL)
 
-			message, err := client.PostReply(context.Background(), ticketID, "hello")
+			message, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 
 			assert.Nil(t, message)
 			requireRequestError(t, err, 1, false)
@@ -103,12 +103,12 @@ func TestASuccessAnswerThatIsNoMessageIsAnError(t *testing.T) {
 			assert.Contains(t, err.Error(), "may exist", "a create answered oddly must not be sent again")
 			assert.Len(t, server.Requests(), 1)
 
-			updated, err := client.UpdateMessage(context.Background(), "6752f0c1a4b3c2d1e0f98765",
+			updated, err := client.Messages.Update(context.Background(), "6752f0c1a4b3c2d1e0f98765",
 				wrapper.UpdateMessageRequest{IsNote: wrapper.Ptr(true)})
 			assert.Nil(t, updated)
 			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
 
-			found, err := client.SearchMessages(context.Background(), "refund")
+			found, err := client.Messages.Search(context.Background(), "refund")
 			assert.Nil(t, found)
 			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
 		})
@@ -120,7 +120,7 @@ func TestAListAnsweredWithSomethingElseThanAPageIsAnError(t *testing.T) {
 	for _, body := range []string{`null`, `"page"`, `7`} {
 		server := newServer(t, everyAttempt(offContractAnswer(http.StatusOK, "application/json", body))...)
 		client, _ := newFaultClient(t, server.URL)
-		page, err := client.ListMessagesPage(context.Background(), wrapper.MessageFilter{}, "")
+		page, err := client.Messages.ListPage(context.Background(), wrapper.MessageFilter{}, "")
 		assert.Nil(t, page, body)
 		assert.ErrorIs(t, err, wrapper.ErrInvalidResponse, body)
 	}
@@ -131,7 +131,7 @@ func TestAMessageWithoutAnIDIsStillASuccess(t *testing.T) {
 	// Gleap's published document shows such an answer to a create.
 	server := newServer(t, offContractAnswer(http.StatusOK, "application/json", `{"comment":{"type":"doc"}}`))
 	client, _ := newFaultClient(t, server.URL)
-	message, err := client.PostReply(context.Background(), ticketID, "hello")
+	message, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 	require.NoError(t, err)
-	assert.Nil(t, message.ID)
+	assert.Empty(t, message.ID, "the README says ID can be empty")
 }

@@ -52,7 +52,7 @@ func (p *progress) neverSent(err error) bool {
 
 // attempt sends e's request once and reads the answer into into (when not nil), noting the answer in
 // last. A nil failure means success.
-func (c *Client) attempt(ctx context.Context, s *settings, e endpoint, into any, last *Response) (f *failure) {
+func (c *engine) attempt(ctx context.Context, s *settings, e endpoint, into any, last *Response) (f *failure) {
 	attemptCtx := ctx
 	if s.timeout > 0 && (s.timeoutSet || !hasDeadline(ctx)) {
 		var cancel context.CancelFunc
@@ -92,7 +92,7 @@ func (c *Client) attempt(ctx context.Context, s *settings, e endpoint, into any,
 
 // newRequest builds e's request for one attempt: the generated builder's request with the credentials,
 // the User-Agent and the extra headers, unable to be replayed by net/http.
-func (c *Client) newRequest(ctx context.Context, s *settings, e endpoint) (*http.Request, error) {
+func (c *engine) newRequest(ctx context.Context, s *settings, e endpoint) (*http.Request, error) {
 	req, err := e.newRequest(s.server)
 	if err != nil {
 		return nil, fmt.Errorf("building the request: %w", err)
@@ -113,14 +113,9 @@ func (c *Client) newRequest(ctx context.Context, s *settings, e endpoint) (*http
 	return req, nil
 }
 
-func hasDeadline(ctx context.Context) bool {
-	_, ok := ctx.Deadline()
-	return ok
-}
-
 // apiFailure reads a non-2xx answer into an *APIError, keeping at most maxErrorBodyBytes of it, with the
 // API key taken out of everything the server wrote.
-func (c *Client) apiFailure(resp *http.Response, last *Response) *failure {
+func (c *engine) apiFailure(resp *http.Response, last *Response) *failure {
 	// A 101's body is the connection itself, which a hostile server may hold open: it is not read.
 	if resp.StatusCode != http.StatusSwitchingProtocols {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, int64(maxErrorBodyBytes+c.redact.reach)))

@@ -148,7 +148,7 @@ func wrapperSender(server *gleaptest.Server) sender {
 	}
 	req := realisticMessage()
 	return func(ctx context.Context) error {
-		_, err := client.CreateMessage(ctx, req)
+		_, err := client.Messages.Create(ctx, req)
 		return err
 	}
 }
@@ -227,7 +227,7 @@ func BenchmarkDecodeMessage(b *testing.B) {
 	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithRateLimit(0, 0))
 	require.NoError(b, err)
 	var answer wrapper.Response
-	_, err = client.CreateMessage(context.Background(), realisticMessage(), wrapper.WithResponseInto(&answer))
+	_, err = client.Messages.Create(context.Background(), realisticMessage(), wrapper.WithResponseInto(&answer))
 	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -257,7 +257,7 @@ func TestNetHTTPDefaultsOpenAConnectionPerMessage(t *testing.T) {
 	require.NoError(t, err)
 	var connections connectionCounter
 	require.NoError(t, sendConcurrently(messages, func(ctx context.Context) error {
-		_, err := client.CreateMessage(ctx, realisticMessage())
+		_, err := client.Messages.Create(ctx, realisticMessage())
 		return err
 	}, &connections))
 	assert.Greater(t, connections.opened.Load(), int64(2*concurrentWorkers))

@@ -56,7 +56,7 @@ func TestCreateMessageChecksWhatItCanBeforeSending(t *testing.T) {
 	client := newClient(t, server)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := client.CreateMessage(context.Background(), tc.req)
+			_, err := client.Messages.Create(context.Background(), tc.req)
 			var invalid *wrapper.ValidationError
 			require.ErrorAs(t, err, &invalid)
 			assert.Equal(t, tc.wantField, invalid.Field)
@@ -68,7 +68,7 @@ func TestCreateMessageChecksWhatItCanBeforeSending(t *testing.T) {
 func TestAValidCharacterThatLooksLikeTheEncodersReplacementIsSent(t *testing.T) {
 	t.Parallel()
 	server := newServer(t)
-	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "bad byte shown as \ufffd, and \\ufffd typed out")
+	_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "bad byte shown as \ufffd, and \\ufffd typed out")
 	require.NoError(t, err)
 	require.Len(t, server.Requests(), 1)
 }
@@ -77,9 +77,9 @@ func TestTextAndJSONFieldsArriveWithoutHTMLEscaping(t *testing.T) {
 	t.Parallel()
 	server := newServer(t)
 	client := newClient(t, server)
-	_, err := client.PostReply(context.Background(), ticketID, "a<b> & c")
+	_, err := client.Messages.Reply(context.Background(), ticketID, "a<b> & c")
 	require.NoError(t, err)
-	_, err = client.CreateMessage(context.Background(), api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID), Data: json.RawMessage(`{"html": "<p>&amp;</p>"}`)})
+	_, err = client.Messages.Create(context.Background(), api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID), Data: json.RawMessage(`{"html": "<p>&amp;</p>"}`)})
 	require.NoError(t, err)
 
 	received := server.Requests()
@@ -102,7 +102,7 @@ func TestANilContextIsAnErrorNotAPanic(t *testing.T) {
 	t.Parallel()
 	server := newServer(t)
 	var ctx context.Context // nil, as a caller's bug might leave it
-	_, err := newClient(t, server).PostReply(ctx, ticketID, "hello")
+	_, err := newClient(t, server).Messages.Reply(ctx, ticketID, "hello")
 	var invalid *wrapper.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, "ctx", invalid.Field)

@@ -1,12 +1,9 @@
 package wrapper
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/gleap-community/gleap-go/api"
 )
@@ -21,16 +18,16 @@ const defaultUserAgent = "gleap-go/" + Version
 
 // Client calls the Gleap REST API for one project. It is safe for concurrent use by multiple goroutines;
 // make one per project and reuse it, so that its connections are reused too.
+//
+// Each resource of the API is a service on the client, as in client.Messages.Create. The services share
+// one engine: the options, the retry policy, the pacing under the rate limit and the redaction of the key
+// are the client's, whichever service a call goes through.
 type Client struct {
-	// The API key lives only inside closures (authorize, redact and raw's request editors), so printing a
-	// Client never shows it.
-	authorize api.RequestEditorFn
-	// redact removes the API key from text that came from outside the client.
-	redact redactor
-	raw    *api.ClientWithResponses
-	// pacer is shared by every call, and so by every goroutine using the client.
-	pacer *pacer
-	settings
+	// Messages holds the calls of the messages of tickets: create (and the Reply, Note and BotMessage
+	// helpers), list, update, delete, search, and FAQ suggestions.
+	Messages *MessagesService
+
+	engine *engine
 }
 
 // New returns a client that authenticates with apiKey (the project's secret API key) and acts on the
@@ -74,7 +71,8 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
-	return &Client{authorize: authorize, redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}, nil
+	eng := &engine{authorize: authorize, redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}
+	return &Client{Messages: &MessagesService{engine: eng}, engine: eng}, nil
 }
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
@@ -82,45 +80,5 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 // through it are not retried, not paced (neither the rate limit nor a 429's pause holds them back, and
 // they do not count towards the client's pace), and their answers are not size-checked.
 func (c *Client) Raw() *api.ClientWithResponses {
-	return c.raw
-}
-
-// prepare checks what every call checks and returns the settings of the call: the client's with opts
-// applied after them.
-func (c *Client) prepare(ctx context.Context, opts []Option) (*settings, error) {
-	if ctx == nil {
-		return nil, &ValidationError{Field: "ctx", Problem: "must not be nil; use context.Background()"}
-	}
-	if len(opts) == 0 {
-		return &c.settings, nil
-	}
-	s, err := c.settings.apply(opts)
-	if err == nil && s.rateLimit != c.settings.rateLimit {
-		err = &ValidationError{Field: "rateLimit", Problem: "is an option of the client, shared by all its calls; give WithRateLimit to New"}
-	}
-	return &s, err
-}
-
-// encodeJSON encodes value as encoding/json does, but leaves <, > and & as they are: the body is JSON,
-// not HTML, and the caller's text should arrive as written. json.Marshal is tried first, as it costs
-// fewer allocations; only an output holding a \u00XX escape is encoded again without HTML escaping.
-func encodeJSON(value any) ([]byte, error) {
-	encoded, err := json.Marshal(value)
-	if err != nil || !bytes.Contains(encoded, []byte(`\u00`)) {
-		return encoded, err
-	}
-	var out bytes.Buffer
-	encoder := json.NewEncoder(&out)
-	encoder.SetEscapeHTML(false)
-	if err := encoder.Encode(value); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
-}
-
-// fitsDeadline reports whether ctx leaves time for a pause of d: waiting past the caller's deadline only
-// to fail then would hide the real cause.
-func fitsDeadline(ctx context.Context, d time.Duration) bool {
-	deadline, ok := ctx.Deadline()
-	return !ok || time.Until(deadline) > d
+	return c.engine.raw
 }

@@ -87,7 +87,7 @@ func TestClientSendsCredentialsAndUserAgent(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			server := newServer(t)
-			_, err := newClient(t, server, tc.opts...).PostReply(context.Background(), ticketID, "hi")
+			_, err := newClient(t, server, tc.opts...).Messages.Reply(context.Background(), ticketID, "hi")
 			require.NoError(t, err)
 			requests := server.Requests()
 			require.Len(t, requests, 1)
@@ -105,7 +105,7 @@ func TestWithBaseURLAcceptsATrailingSlash(t *testing.T) {
 	server := newServer(t)
 	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL+"/"))
 	require.NoError(t, err)
-	_, err = client.PostReply(context.Background(), ticketID, "hi")
+	_, err = client.Messages.Reply(context.Background(), ticketID, "hi")
 	require.NoError(t, err)
 	assert.Len(t, server.Messages(), 1)
 }
@@ -133,7 +133,7 @@ func TestWithHTTPClientSendsThroughTheGivenClient(t *testing.T) {
 	server := newServer(t)
 	transport := &countingTransport{mu: make(chan struct{}, 1)}
 	client := newClient(t, server, wrapper.WithHTTPClient(&http.Client{Transport: transport}))
-	_, err := client.PostNote(context.Background(), ticketID, "note")
+	_, err := client.Messages.Note(context.Background(), ticketID, "note")
 	require.NoError(t, err)
 	assert.Equal(t, 1, transport.count)
 }
@@ -159,7 +159,7 @@ func TestCreateMessageRoundTripsEveryField(t *testing.T) {
 	require.NoError(t, json.Unmarshal(example, &req))
 
 	server := newServer(t)
-	message, err := newClient(t, server).CreateMessage(context.Background(), req)
+	message, err := newClient(t, server).Messages.Create(context.Background(), req)
 	require.NoError(t, err)
 
 	requests := server.Requests()
@@ -187,13 +187,13 @@ func TestCreateMessageRoundTripsEveryField(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, req.User, author.ID)
 	require.NotNil(t, message.CreatedAt)
-	assert.Equal(t, 0, *message.Index)
+	assert.Equal(t, 0, message.Index)
 }
 
 func TestCreateMessageSendsOnlyTheFieldsThatWereSet(t *testing.T) {
 	t.Parallel()
 	server := newServer(t)
-	_, err := newClient(t, server).CreateMessage(context.Background(), api.CreateMessageRequest{
+	_, err := newClient(t, server).Messages.Create(context.Background(), api.CreateMessageRequest{
 		Ticket: wrapper.Ptr(ticketID),
 		IsNote: wrapper.Ptr(false),
 	})
@@ -209,10 +209,10 @@ func TestCreateMessageKeepsFieldsTheServerAddsLater(t *testing.T) {
 	server := newServer(t, gleapAnswer(t, http.StatusOK,
 		`{"id":"6752f0c1a4b3c2d1e0f98765","type":"COMMENT","reactions":[{"emoji":"👍"}],"user":"64f1c2d3e4a5b6c7d8e9f012"}`))
 	var raw wrapper.Response
-	message, err := newClient(t, server).CreateMessage(context.Background(), api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID)},
+	message, err := newClient(t, server).Messages.Create(context.Background(), api.CreateMessageRequest{Ticket: wrapper.Ptr(ticketID)},
 		wrapper.WithResponseInto(&raw))
 	require.NoError(t, err)
-	assert.Equal(t, "COMMENT", *message.Type)
+	assert.Equal(t, "COMMENT", message.Type)
 	var fields struct {
 		Reactions []map[string]string `json:"reactions"`
 	}
@@ -239,7 +239,7 @@ func TestCreateMessageRejectsInvalidJSONFieldsBeforeSending(t *testing.T) {
 	client := newClient(t, server)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := client.CreateMessage(context.Background(), tc.req)
+			_, err := client.Messages.Create(context.Background(), tc.req)
 			var invalid *wrapper.ValidationError
 			require.ErrorAs(t, err, &invalid)
 			assert.Equal(t, tc.wantField, invalid.Field)
@@ -267,7 +267,7 @@ func TestEveryDocumentedErrorStatusBecomesAnAPIError(t *testing.T) {
 			t.Parallel()
 			body := errorExample(t, status)
 			server := newServer(t, gleapAnswer(t, status, body))
-			message, err := newClient(t, server, wrapper.WithMaxRetries(0)).PostReply(context.Background(), ticketID, "hello")
+			message, err := newClient(t, server, wrapper.WithMaxRetries(0)).Messages.Reply(context.Background(), ticketID, "hello")
 			assert.Nil(t, message)
 			var apiErr *wrapper.APIError
 			require.ErrorAs(t, err, &apiErr)
@@ -308,7 +308,7 @@ func TestAPIErrorReadsWhateverTheServerSends(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			server := newServer(t, offContractAnswer(tc.status, tc.contentType, tc.body))
-			_, err := newClient(t, server).PostReply(context.Background(), ticketID, "hello")
+			_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "hello")
 			var apiErr *wrapper.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tc.status, apiErr.StatusCode)
@@ -329,7 +329,7 @@ func TestAPIErrorKeepsOnlyTheStartOfALargeBody(t *testing.T) {
 	t.Parallel()
 	body := `{"message":"` + strings.Repeat("x", 64<<10) + `"}`
 	server := newServer(t, gleapAnswer(t, http.StatusInternalServerError, body))
-	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "hello")
+	_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "hello")
 	var apiErr *wrapper.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, body[:4<<10], string(apiErr.Body))
@@ -351,7 +351,7 @@ func TestUnreadableSuccessAnswersWrapErrInvalidResponse(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			server := newServer(t, offContractAnswer(http.StatusOK, "application/json", tc.body))
-			message, err := newClient(t, server).PostReply(context.Background(), ticketID, "hello")
+			message, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "hello")
 			assert.Nil(t, message)
 			require.ErrorIs(t, err, wrapper.ErrInvalidResponse)
 			assert.NotErrorAs(t, err, new(*wrapper.APIError))
@@ -369,7 +369,7 @@ func TestTransportFailureIsAnErrorWithoutTheKey(t *testing.T) {
 	t.Parallel()
 	server := newServer(t)
 	client := newClient(t, server, wrapper.WithBaseURL("http://127.0.0.1:1/v3"), wrapper.WithMaxRetries(0))
-	message, err := client.PostReply(context.Background(), ticketID, "hello")
+	message, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 	assert.Nil(t, message)
 	require.Error(t, err)
 	assert.NotErrorAs(t, err, new(*wrapper.APIError))
@@ -382,7 +382,7 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 	server := newServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := newClient(t, server).PostReply(ctx, ticketID, "hello")
+	_, err := newClient(t, server).Messages.Reply(ctx, ticketID, "hello")
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Empty(t, server.Requests())
 }

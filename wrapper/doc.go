@@ -6,16 +6,21 @@
 //	if err != nil {
 //		return err // a *wrapper.ValidationError: the key or project id is malformed
 //	}
-//	msg, err := client.PostReply(ctx, ticketID, "Thanks, we're on it!")
+//	msg, err := client.Messages.Reply(ctx, ticketID, "Thanks, we're on it!")
 //	var apiErr *wrapper.APIError // the cause inside the returned *wrapper.RequestError
 //	if errors.As(err, &apiErr) {
 //		log.Printf("Gleap said %d: %s", apiErr.StatusCode, apiErr.Message)
 //	}
 //
-// PostReply, PostNote and PostBotMessage turn plain text into the TipTap document Gleap stores (see
-// PlainTextDoc); MessageOption values (AsNote, AsBot, AsUser, Attach) shape the message. For any other
-// field of the API, CreateMessage takes the whole CreateMessageRequest, and Raw gives the generated
-// client itself.
+// Each resource of the API is a service on the Client: client.Messages holds the calls of the messages
+// of tickets (MessagesService). Its Reply, Note and BotMessage turn plain text into the TipTap document
+// Gleap stores (see PlainTextDoc); MessageOption values (AsNote, AsBot, AsUser, Attach) shape the
+// message. For any other field of the API, Messages.Create takes the whole CreateMessageRequest, and Raw
+// gives the generated client itself.
+//
+// The request and answer types (CreateMessageRequest, Message, ...) are aliases of the types generated
+// into package api from openapi.yaml: go doc github.com/gleap-community/gleap-go/api.Message lists the
+// fields of a Message with their meaning, and the README's tables say which are sent when.
 //
 // One Option type configures the client and each call: given to New it sets the client's default, given
 // to a method it applies to that call only (WithTimeout, WithMaxRetries, WithHeader, WithResponseInto,

@@ -17,9 +17,9 @@ var ErrInvalidResponse = errors.New("invalid response")
 
 // ErrOutcomeUnknown is wrapped by the error returned when a call that changes something failed after its
 // request may have reached Gleap: a 5xx answer, a timeout or a connection broken after the request was
-// sent. For CreateMessage, the message may or may not exist: check the ticket before posting it again
-// (ListMessages, by its messageRef), or opt in to retrying such failures with
-// RetryPolicy.RetryUnknownOutcome if a duplicate is harmless to you. UpdateMessage and DeleteMessage are
+// sent. For Messages.Create, the message may or may not exist: check the ticket before posting it again
+// (Messages.List, by its messageRef), or opt in to retrying such failures with
+// RetryPolicy.RetryUnknownOutcome if a duplicate is harmless to you. Messages.Update and Messages.Delete are
 // retried after such failures; when they still fail, the change may or may not have been made.
 var ErrOutcomeUnknown = errors.New("outcome unknown: the call may have taken effect")
 

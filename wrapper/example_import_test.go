@@ -44,7 +44,7 @@ func Example() {
 	}
 
 	// A reply from an agent, and the message Gleap stored.
-	message, err := client.PostReply(ctx, "6752e9a8b7c6d5e4f3a21098", "Thanks, we're on it!", wrapper.AsUser("64f1c2d3e4a5b6c7d8e9f012"))
+	message, err := client.Messages.Reply(ctx, "6752e9a8b7c6d5e4f3a21098", "Thanks, we're on it!", wrapper.AsUser("64f1c2d3e4a5b6c7d8e9f012"))
 	if err != nil {
 		log.Fatal(explain(err))
 	}
@@ -52,7 +52,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("stored:", *message.Type, "at index", *message.Index, "by", *author.ID)
+	fmt.Println("stored:", message.Type, "at index", message.Index, "by", *author.ID)
 
 	// Any field of the API, with the request type of this package.
 	req := wrapper.CreateMessageRequest{
@@ -61,16 +61,16 @@ func Example() {
 		Comment:    wrapper.PlainTextDoc("Your invoice is ready."),
 		MessageRef: wrapper.Ptr("invoice-4711"),
 	}
-	_, err = client.PostReply(ctx, " ", "Hello")
+	_, err = client.Messages.Reply(ctx, " ", "Hello")
 	fmt.Println("bad input:", explain(err))
 
 	gleap.QueueFaults(gleaptest.Fault{Status: http.StatusBadGateway})
-	_, err = client.CreateMessage(ctx, req)
+	_, err = client.Messages.Create(ctx, req)
 	fmt.Println("outage:", explain(err))
 
 	// A 429 holds back every call of the client for its Retry-After (at most 30 s), so it comes last here.
 	gleap.QueueFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Minute})
-	_, err = client.CreateMessage(ctx, req)
+	_, err = client.Messages.Create(ctx, req)
 	fmt.Println("rate limit:", explain(err))
 	// Output:
 	// stored: COMMENT at index 0 by 64f1c2d3e4a5b6c7d8e9f012

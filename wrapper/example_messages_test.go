@@ -3,8 +3,10 @@ package wrapper_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"time"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
@@ -14,7 +16,7 @@ import (
 // A ticket of the examples, with a conversation posted in it first.
 const exampleTicket = "6752e9a8b7c6d5e4f3a21098"
 
-func ExampleClient_ListMessages() {
+func ExampleMessagesService_List() {
 	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
 	if err != nil {
 		log.Fatal(err)
@@ -26,14 +28,14 @@ func ExampleClient_ListMessages() {
 	}
 	ctx := context.Background()
 	for _, text := range []string{"My invoice is wrong.", "Sorry! A corrected one is attached.", "Thanks!"} {
-		if _, err := client.PostReply(ctx, exampleTicket, text); err != nil {
+		if _, err := client.Messages.Reply(ctx, exampleTicket, text); err != nil {
 			log.Fatal(err)
 		}
 	}
 
 	// Pages of two are fetched as the loop reaches them.
 	filter := wrapper.MessageFilter{Ticket: exampleTicket, Types: []string{wrapper.MessageTypeComment}, PageSize: 2}
-	for message, err := range client.ListMessages(ctx, filter) {
+	for message, err := range client.Messages.List(ctx, filter) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -43,7 +45,7 @@ func ExampleClient_ListMessages() {
 		if err := json.Unmarshal(message.Comment, &doc); err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*message.Index, doc.Content[0].Content[0].Text)
+		fmt.Println(message.Index, doc.Content[0].Content[0].Text)
 	}
 	// Output:
 	// 0 My invoice is wrong.
@@ -51,7 +53,7 @@ func ExampleClient_ListMessages() {
 	// 2 Thanks!
 }
 
-func ExampleClient_ListMessagesPage() {
+func ExampleMessagesService_ListPage() {
 	gleap, err := gleaptest.Start()
 	if err != nil {
 		log.Fatal(err)
@@ -63,7 +65,7 @@ func ExampleClient_ListMessagesPage() {
 	}
 	ctx := context.Background()
 	for range 3 {
-		if _, err := client.PostNote(ctx, exampleTicket, "Checked the logs."); err != nil {
+		if _, err := client.Messages.Note(ctx, exampleTicket, "Checked the logs."); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -72,7 +74,7 @@ func ExampleClient_ListMessagesPage() {
 	filter := wrapper.MessageFilter{Ticket: exampleTicket, PageSize: 2}
 	cursor := ""
 	for {
-		page, err := client.ListMessagesPage(ctx, filter, cursor)
+		page, err := client.Messages.ListPage(ctx, filter, cursor)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -87,7 +89,7 @@ func ExampleClient_ListMessagesPage() {
 	// page of 1 last: true
 }
 
-func ExampleClient_UpdateMessage() {
+func ExampleMessagesService_Update() {
 	gleap, err := gleaptest.Start()
 	if err != nil {
 		log.Fatal(err)
@@ -98,13 +100,13 @@ func ExampleClient_UpdateMessage() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	posted, err := client.PostNote(ctx, exampleTicket, "Refund: 12.05 €")
+	posted, err := client.Messages.Note(ctx, exampleTicket, "Refund: 12.05 €")
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	// Only the fields that are set are sent, and only they change.
-	updated, err := client.UpdateMessage(ctx, *posted.ID, wrapper.UpdateMessageRequest{
+	updated, err := client.Messages.Update(ctx, posted.ID, wrapper.UpdateMessageRequest{
 		Comment: wrapper.PlainTextDoc("Refund: 12.50 €"),
 	})
 	if err != nil {
@@ -117,7 +119,7 @@ func ExampleClient_UpdateMessage() {
 	// still a note: true
 }
 
-func ExampleClient_DeleteMessage() {
+func ExampleMessagesService_Delete() {
 	gleap, err := gleaptest.Start()
 	if err != nil {
 		log.Fatal(err)
@@ -128,19 +130,19 @@ func ExampleClient_DeleteMessage() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	posted, err := client.PostReply(ctx, exampleTicket, "Sent to the wrong ticket.")
+	posted, err := client.Messages.Reply(ctx, exampleTicket, "Sent to the wrong ticket.")
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	if err := client.DeleteMessage(ctx, *posted.ID); err != nil {
+	if err := client.Messages.Delete(ctx, posted.ID); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("messages left:", len(gleap.Messages()))
 	// Output: messages left: 0
 }
 
-func ExampleClient_SearchMessages() {
+func ExampleMessagesService_Search() {
 	gleap, err := gleaptest.Start()
 	if err != nil {
 		log.Fatal(err)
@@ -152,12 +154,12 @@ func ExampleClient_SearchMessages() {
 	}
 	ctx := context.Background()
 	for _, text := range []string{"Your refund was issued.", "Welcome aboard!"} {
-		if _, err := client.PostReply(ctx, exampleTicket, text); err != nil {
+		if _, err := client.Messages.Reply(ctx, exampleTicket, text); err != nil {
 			log.Fatal(err)
 		}
 	}
 
-	result, err := client.SearchMessages(ctx, "refund")
+	result, err := client.Messages.Search(ctx, "refund")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -180,4 +182,33 @@ func ExampleWithRateLimit() {
 	}
 	fmt.Println(client != nil)
 	// Output: true
+}
+
+// Accept a message as the source of the FAQ entry Gleap's AI suggests from it.
+func ExampleMessagesService_SuggestFAQ() {
+	gleap, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	answer, err := client.Messages.Reply(ctx, exampleTicket, "Reset it under Settings, Security.")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	if err := client.Messages.SuggestFAQ(ctx, answer.ID, true); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("accepted as a FAQ source")
+	err = client.Messages.SuggestFAQ(ctx, "6752f0c1a4b3c2d1e0f98765", true)
+	var apiErr *wrapper.APIError
+	fmt.Println(errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound)
+	// Output:
+	// accepted as a FAQ source
+	// true
 }

@@ -87,7 +87,7 @@ func ExampleWithLogger() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello"); err != nil {
+	if _, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello"); err != nil {
 		log.Fatal(err)
 	}
 	// Output: level=INFO msg="gleap request" method=POST path=/messages status=200 attempt=1
@@ -105,7 +105,7 @@ func ExampleRequestError() {
 		log.Fatal(err)
 	}
 
-	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+	_, err = client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
 	var requestErr *wrapper.RequestError
 	if errors.As(err, &requestErr) {
 		fmt.Println("attempts:", requestErr.Attempts, "requests seen:", len(gleap.Requests()))

@@ -32,11 +32,11 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Thanks, we're on it!")
+	message, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Thanks, we're on it!")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*message.Type, *message.Ticket)
+	fmt.Println(message.Type, *message.Ticket)
 	// Output: COMMENT 6752e9a8b7c6d5e4f3a21098
 }
 
@@ -52,7 +52,7 @@ func ExampleNew_invalidKey() {
 	// gleap: invalid apiKey: must hold only visible ASCII characters (no spaces, line breaks or control characters)
 }
 
-func ExampleClient_CreateMessage() {
+func ExampleMessagesService_Create() {
 	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
 	if err != nil {
 		log.Fatal(err)
@@ -64,7 +64,7 @@ func ExampleClient_CreateMessage() {
 	}
 
 	// Any field of the reference page can be set; fields left nil are not sent.
-	message, err := client.CreateMessage(context.Background(), wrapper.CreateMessageRequest{
+	message, err := client.Messages.Create(context.Background(), wrapper.CreateMessageRequest{
 		Ticket:     wrapper.Ptr("6752e9a8b7c6d5e4f3a21098"),
 		Type:       wrapper.Ptr(wrapper.MessageTypeComment),
 		Comment:    wrapper.PlainTextDoc("Your refund was issued today."),
@@ -74,11 +74,11 @@ func ExampleClient_CreateMessage() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*message.MessageRef, string(message.Data), *message.Index)
+	fmt.Println(*message.MessageRef, string(message.Data), message.Index)
 	// Output: refund-4711 {"orderId":4711} 0
 }
 
-func ExampleClient_PostReply() {
+func ExampleMessagesService_Reply() {
 	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
 	if err != nil {
 		log.Fatal(err)
@@ -89,7 +89,7 @@ func ExampleClient_PostReply() {
 		log.Fatal(err)
 	}
 
-	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hi Ada,\nyour refund is on its way.")
+	message, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hi Ada,\nyour refund is on its way.")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func ExampleClient_PostReply() {
 	// Output: {"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Hi Ada,"}]},{"type":"paragraph","content":[{"type":"text","text":"your refund is on its way."}]}]}
 }
 
-func ExampleClient_PostNote() {
+func ExampleMessagesService_Note() {
 	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
 	if err != nil {
 		log.Fatal(err)
@@ -108,7 +108,7 @@ func ExampleClient_PostNote() {
 		log.Fatal(err)
 	}
 
-	note, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Customer is on the Pro plan.")
+	note, err := client.Messages.Note(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Customer is on the Pro plan.")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func ExampleClient_PostNote() {
 	// Output: internal note: true
 }
 
-func ExampleClient_PostBotMessage() {
+func ExampleMessagesService_BotMessage() {
 	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
 	if err != nil {
 		log.Fatal(err)
@@ -127,7 +127,7 @@ func ExampleClient_PostBotMessage() {
 		log.Fatal(err)
 	}
 
-	message, err := client.PostBotMessage(context.Background(), "6752e9a8b7c6d5e4f3a21098", "An agent will reply within the hour.")
+	message, err := client.Messages.BotMessage(context.Background(), "6752e9a8b7c6d5e4f3a21098", "An agent will reply within the hour.")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func ExampleAttach() {
 		log.Fatal(err)
 	}
 
-	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Here is your receipt.",
+	message, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Here is your receipt.",
 		wrapper.Attach("receipt.pdf", "https://cdn.example.com/files/receipt-4711.pdf", "application/pdf"))
 	if err != nil {
 		log.Fatal(err)
@@ -168,7 +168,7 @@ func ExampleAsUser() {
 		log.Fatal(err)
 	}
 
-	message, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "I'll take this one.",
+	message, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "I'll take this one.",
 		wrapper.AsUser("64f1c2d3e4a5b6c7d8e9f012"))
 	if err != nil {
 		log.Fatal(err)
@@ -270,7 +270,7 @@ func ExampleAPIError() {
 		log.Fatal(err)
 	}
 
-	_, err = client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
+	_, err = client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello")
 	var apiErr *wrapper.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
 		fmt.Println("check the key:", apiErr.Message)
@@ -317,7 +317,7 @@ func ExampleWithHeader() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.PostNote(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Payment retried."); err != nil {
+	if _, err := client.Messages.Note(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Payment retried."); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("Gleap got X-Trace-Id:", gleap.Requests()[0].Header.Get("X-Trace-Id"))
@@ -345,7 +345,7 @@ func ExampleWithResponseInto() {
 	}
 
 	var resp wrapper.Response
-	if _, err := client.PostReply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello",
+	if _, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Hello",
 		wrapper.WithResponseInto(&resp)); err != nil {
 		log.Fatal(err)
 	}
@@ -356,7 +356,7 @@ func ExampleWithResponseInto() {
 	// content type: application/json
 }
 
-func ExampleClient_CreateMessage_perCallOptions() {
+func ExampleMessagesService_Create_perCallOptions() {
 	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
 	if err != nil {
 		log.Fatal(err)
@@ -372,12 +372,12 @@ func ExampleClient_CreateMessage_perCallOptions() {
 	}
 
 	// Options given to a call apply after the client's, to that call only.
-	_, err = client.CreateMessage(context.Background(), req,
+	_, err = client.Messages.Create(context.Background(), req,
 		wrapper.WithTimeout(5*time.Second), wrapper.WithMaxRetries(0), wrapper.WithHeader("X-Trace-Id", "shipping-17"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.CreateMessage(context.Background(), req)
+	_, err = client.Messages.Create(context.Background(), req)
 	if err != nil {
 		log.Fatal(err)
 	}

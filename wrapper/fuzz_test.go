@@ -16,7 +16,7 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// FuzzCreateMessageAnswer feeds arbitrary answers (status and body) to CreateMessage through an in-memory
+// FuzzCreateMessageAnswer feeds arbitrary answers (status and body) to Messages.Create through an in-memory
 // transport. Whatever arrives, the call must not panic, must agree with encoding/json about whether a
 // success answer is a message (taking only an object for one), must turn any other status into an
 // *APIError holding the start of the body (the key taken out), and must never put the key in its error.
@@ -53,7 +53,7 @@ func FuzzCreateMessageAnswer(f *testing.F) {
 			wrapper.WithHTTPClient(&http.Client{Transport: transport}))
 		require.NoError(t, err)
 
-		message, err := client.PostReply(context.Background(), ticketID, "hello")
+		message, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 
 		if status >= 300 {
 			assertNoSecret(t, err)

@@ -255,7 +255,7 @@ func retryUnknownOutcomes() wrapper.Option {
 }
 
 func post(client *wrapper.Client, ctx context.Context) error {
-	_, err := client.PostReply(ctx, ticketID, "hello")
+	_, err := client.Messages.Reply(ctx, ticketID, "hello")
 	return err
 }
 

@@ -25,7 +25,7 @@ func TestInvalidUTF8InAJSONFieldIsRefused(t *testing.T) {
 	server := gleaptest.NewServer(t)
 	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL))
 	require.NoError(t, err)
-	_, err = client.CreateMessage(context.Background(), wrapper.CreateMessageRequest{
+	_, err = client.Messages.Create(context.Background(), wrapper.CreateMessageRequest{
 		Ticket:  wrapper.Ptr(ticketID),
 		Comment: json.RawMessage("{\"type\":\"doc\",\"text\":\"\xff\xfe\"}"),
 	})
@@ -88,7 +88,7 @@ func TestRetryPoliciesAtTheLimitsOfTheirTypes(t *testing.T) {
 		}))
 	require.NoError(t, err)
 
-	_, err = client.PostReply(context.Background(), ticketID, "hello")
+	_, err = client.Messages.Reply(context.Background(), ticketID, "hello")
 
 	require.NoError(t, err, "MaxRetries of math.MaxInt still retries")
 	assert.Len(t, server.Requests(), 4)

@@ -2,18 +2,15 @@ package wrapper
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gleap-community/gleap-go/api"
 )
 
-// Paging limits of ListMessages.
+// Paging limits of Messages.List.
 const (
 	// DefaultPageSize is how many messages a page holds unless MessageFilter.PageSize says otherwise.
 	DefaultPageSize = 100
@@ -21,12 +18,7 @@ const (
 	MaxPageSize = 10000
 )
 
-// maxEmptyPages is how many empty pages in a row ListMessages accepts before it takes the server for one
-// that hands out a new cursor on every empty page, which would keep the loop asking without end while its
-// body never runs.
-const maxEmptyPages = 10
-
-// MessageFilter says which messages ListMessages and ListMessagesPage return. Its zero value asks for
+// MessageFilter says which messages Messages.List and Messages.ListPage return. Its zero value asks for
 // every message of the project, oldest first; each field that is set narrows it. Only the fields that
 // are set are sent.
 type MessageFilter struct {
@@ -55,89 +47,8 @@ type MessageFilter struct {
 type MessagePage struct {
 	// Messages are the page's messages, in the filter's order.
 	Messages []Message
-	// Next is the cursor of the next page, for ListMessagesPage; "" on the last page.
+	// Next is the cursor of the next page, for Messages.ListPage; "" on the last page.
 	Next string
-}
-
-// ListMessages returns every message that filter keeps, page by page (GET /messages in cursor mode): the
-// next page is asked for only when the loop reaches it, and breaking out of the loop asks for no more.
-// A failure is yielded once, as the last item, with a nil message: a *ValidationError for a bad filter,
-// else a *RequestError (wrapping ErrInvalidResponse when the server hands out a cursor it gave before,
-// its Attempts then counting the pages asked for). Requests are retried as the
-// RetryPolicy says, 5xx answers and timeouts included: listing changes nothing.
-//
-//	for message, err := range client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticketID}) {
-//		if err != nil {
-//			return err
-//		}
-//		fmt.Println(*message.ID)
-//	}
-//
-// Gleap's API reference: Messages, "Find messages by query".
-func (c *Client) ListMessages(ctx context.Context, filter MessageFilter, opts ...Option) iter.Seq2[*Message, error] {
-	return func(yield func(*Message, error) bool) {
-		cursor := ""
-		// A server that hands out a cursor again, or a new one on every empty page, would make the loop
-		// endless.
-		seen := make(map[string]bool)
-		emptyPages := 0
-		for {
-			page, err := c.ListMessagesPage(ctx, filter, cursor, opts...)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			pages := len(seen) + 1
-			for i := range page.Messages {
-				if !yield(&page.Messages[i], nil) {
-					return
-				}
-			}
-			if page.Next == "" {
-				return
-			}
-			emptyPages++
-			if len(page.Messages) > 0 {
-				emptyPages = 0
-			}
-			var endless error
-			switch {
-			case seen[page.Next]:
-				endless = fmt.Errorf("%w: the server gave the cursor %s twice", ErrInvalidResponse, c.redact.quote(page.Next))
-			case emptyPages == maxEmptyPages:
-				endless = fmt.Errorf("%w: the server gave %d empty pages in a row, each saying more follow", ErrInvalidResponse, emptyPages)
-			}
-			if endless != nil {
-				yield(nil, &RequestError{Op: "list messages", Attempts: pages, Err: c.redact.redactError(endless)})
-				return
-			}
-			seen[page.Next] = true
-			cursor = page.Next
-		}
-	}
-}
-
-// ListMessagesPage returns one page of the messages filter keeps, for callers who keep the cursor
-// themselves: cursor "" asks for the first page, page.Next for the one after it. A server that answers
-// with a bare array (Gleap's other paging mode) has given the last page.
-func (c *Client) ListMessagesPage(ctx context.Context, filter MessageFilter, cursor string, opts ...Option) (*MessagePage, error) {
-	s, err := c.prepare(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	params, err := filter.params(cursor)
-	if err != nil {
-		return nil, err
-	}
-	var answer messageList
-	list := endpoint{op: "list messages", method: http.MethodGet, path: "/messages", idempotent: true,
-		newRequest: func(server string) (*http.Request, error) {
-			return api.NewListMessagesRequest(server, params)
-		}}
-	if err := c.send(ctx, s, list, &answer); err != nil {
-		return nil, err
-	}
-	return &answer.page, nil
 }
 
 // params turns the filter into the query of a request in cursor mode.

@@ -43,9 +43,9 @@ func postNotes(t *testing.T, client *wrapper.Client, ticket string, n int) []str
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
-		message, err := client.PostNote(context.Background(), ticket, fmt.Sprintf("note %d", i))
+		message, err := client.Messages.Note(context.Background(), ticket, fmt.Sprintf("note %d", i))
 		require.NoError(t, err)
-		ids[i] = *message.ID
+		ids[i] = message.ID
 	}
 	return ids
 }
@@ -68,9 +68,9 @@ func TestListMessagesWalksEveryPageInOrder(t *testing.T) {
 	postNotes(t, client, "6752e9a8b7c6d5e4f3a2ffff", 2) // another ticket's
 
 	var got []string
-	for message, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{Ticket: ticketID, PageSize: 2}) {
+	for message, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{Ticket: ticketID, PageSize: 2}) {
 		require.NoError(t, err)
-		got = append(got, *message.ID)
+		got = append(got, message.ID)
 	}
 
 	assert.Equal(t, want, got, "every message once, in order")
@@ -91,7 +91,7 @@ func TestListMessagesSendsOnlyTheFiltersThatAreSet(t *testing.T) {
 		Ticket: ticketID, Types: []string{"COMMENT", "NOTE"}, Bot: wrapper.Ptr(false), CreatedFrom: from,
 		CreatedTo: from.Add(24 * time.Hour), Sort: "-createdAt", Language: "es", ShowHistory: true, PageSize: 50,
 	}
-	for _, err := range client.ListMessages(context.Background(), filter) {
+	for _, err := range client.Messages.List(context.Background(), filter) {
 		require.NoError(t, err)
 	}
 	require.Len(t, gets(server), 1)
@@ -104,7 +104,7 @@ func TestListMessagesSendsOnlyTheFiltersThatAreSet(t *testing.T) {
 	assert.Equal(t, "es", query.Get("language"))
 	assert.Equal(t, "true", query.Get("showHistory"))
 
-	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+	for _, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}) {
 		require.NoError(t, err)
 	}
 	bare := gets(server)[1].Query
@@ -124,7 +124,7 @@ func TestBreakingOutOfTheLoopAsksForNoMorePages(t *testing.T) {
 	server, client := resourceServer(t)
 	postNotes(t, client, ticketID, 6)
 	seen := 0
-	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{Ticket: ticketID, PageSize: 3}) {
+	for _, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{Ticket: ticketID, PageSize: 3}) {
 		require.NoError(t, err)
 		if seen++; seen == 2 {
 			break
@@ -141,9 +141,9 @@ func TestABareArrayAnswerIsTheLastPage(t *testing.T) {
 		fmt.Fprint(w, `[{"_id":"6752f0c1a4b3c2d1e0f98765","type":"COMMENT"},{"_id":"6752f0c1a4b3c2d1e0f98766"}]`)
 	})})
 	var ids []string
-	for message, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+	for message, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}) {
 		require.NoError(t, err)
-		ids = append(ids, *message.DocumentID)
+		ids = append(ids, message.DocumentID)
 	}
 	assert.Equal(t, []string{"6752f0c1a4b3c2d1e0f98765", "6752f0c1a4b3c2d1e0f98766"}, ids)
 	assert.Len(t, gets(server), 1)
@@ -155,7 +155,7 @@ func TestAListingIsRetriedAfterA503(t *testing.T) {
 	postNotes(t, client, ticketID, 3)
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
 	count := 0
-	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{Ticket: ticketID}) {
+	for _, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{Ticket: ticketID}) {
 		require.NoError(t, err)
 		count++
 	}
@@ -169,7 +169,7 @@ func TestAFailedPageEndsTheLoopWithOneError(t *testing.T) {
 	postNotes(t, client, ticketID, 4)
 	server.QueueFaults(gleaptest.Fault{}, gleaptest.Fault{Status: http.StatusForbidden})
 	var messages, failures int
-	for message, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{Ticket: ticketID, PageSize: 2}) {
+	for message, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{Ticket: ticketID, PageSize: 2}) {
 		if err != nil {
 			failures++
 			assert.Nil(t, message)
@@ -193,7 +193,7 @@ func TestACursorGivenTwiceEndsTheLoop(t *testing.T) {
 	})}
 	server.QueueFaults(loop, loop, loop)
 	var failure error
-	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+	for _, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}) {
 		failure = err
 	}
 	assert.ErrorIs(t, failure, wrapper.ErrInvalidResponse)
@@ -205,15 +205,15 @@ func TestListMessagesPageLetsTheCallerKeepTheCursor(t *testing.T) {
 	_, client := resourceServer(t)
 	want := postNotes(t, client, ticketID, 3)
 	filter := wrapper.MessageFilter{Ticket: ticketID, PageSize: 2}
-	first, err := client.ListMessagesPage(context.Background(), filter, "")
+	first, err := client.Messages.ListPage(context.Background(), filter, "")
 	require.NoError(t, err)
 	require.Len(t, first.Messages, 2)
 	require.NotEmpty(t, first.Next)
-	second, err := client.ListMessagesPage(context.Background(), filter, first.Next)
+	second, err := client.Messages.ListPage(context.Background(), filter, first.Next)
 	require.NoError(t, err)
 	require.Len(t, second.Messages, 1)
 	assert.Empty(t, second.Next)
-	assert.Equal(t, want[2], *second.Messages[0].ID)
+	assert.Equal(t, want[2], second.Messages[0].ID)
 }
 
 func TestBadFiltersAreRefusedBeforeSending(t *testing.T) {
@@ -224,7 +224,7 @@ func TestBadFiltersAreRefusedBeforeSending(t *testing.T) {
 		"Ticket":   {Ticket: "  "},
 		"Types[1]": {Types: []string{"COMMENT", "NOTE,BOT"}},
 	} {
-		_, err := client.ListMessagesPage(context.Background(), filter, "")
+		_, err := client.Messages.ListPage(context.Background(), filter, "")
 		var invalid *wrapper.ValidationError
 		require.ErrorAs(t, err, &invalid, field)
 		assert.Equal(t, field, invalid.Field)
@@ -241,7 +241,7 @@ func TestAPageSayingMoreFollowWithoutACursorIsAnError(t *testing.T) {
 	})})
 	var failure error
 	count := 0
-	for message, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+	for message, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}) {
 		if err != nil {
 			failure = err
 			continue
@@ -265,15 +265,15 @@ func TestOnlyCallsThatChangeSomethingReportAnUnknownOutcome(t *testing.T) {
 	}
 
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
-	_, err := client.ListMessagesPage(context.Background(), wrapper.MessageFilter{}, "", failing)
+	_, err := client.Messages.ListPage(context.Background(), wrapper.MessageFilter{}, "", failing)
 	assert.False(t, outcomeUnknown(err), "a GET changes nothing")
 
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
-	_, err = client.UpdateMessage(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("1")}, failing)
+	_, err = client.Messages.Update(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("1")}, failing)
 	assert.True(t, outcomeUnknown(err), "the change may have been made")
 
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
-	err = client.DeleteMessage(context.Background(), id, failing)
+	err = client.Messages.Delete(context.Background(), id, failing)
 	assert.True(t, outcomeUnknown(err))
 	assert.ErrorIs(t, err, wrapper.ErrOutcomeUnknown)
 }
@@ -313,7 +313,7 @@ func TestListErrorsNeverQuoteTheKeyAServerPutInACursor(t *testing.T) {
 			t.Parallel()
 			client := answeringWith(t, key, keyAsCursor(cursorOf))
 			var failure error
-			for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+			for _, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}) {
 				failure = err
 			}
 			assertNowhere(t, failure, key, url.QueryEscape(key), url.PathEscape(key), key[:12])
@@ -331,7 +331,7 @@ func TestNewCursorsOnEmptyPagesEndTheLoop(t *testing.T) {
 	})}
 	server.QueueFaults(slices.Repeat([]gleaptest.Fault{endless}, 3*wrapper.MaxEmptyPages)...)
 	var failure error
-	for message, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+	for message, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}) {
 		require.Nil(t, message, "no page held a message")
 		failure = err
 	}
@@ -359,7 +359,7 @@ func TestAnEmptyPageBetweenFullOnesIsNoError(t *testing.T) {
 	}
 	server.QueueFaults(append(faults, page(`{"items":[],"hasMore":false}`))...)
 	count := 0
-	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+	for _, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}) {
 		require.NoError(t, err)
 		count++
 	}
@@ -374,7 +374,7 @@ func TestABlankCursorFromTheServerIsAnInvalidResponse(t *testing.T) {
 		fmt.Fprint(w, `{"items":[{"_id":"6752f0c1a4b3c2d1e0f98765"}],"hasMore":true,"nextBefore":"  "}`)
 	})})
 	var failure error
-	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}) {
+	for _, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}) {
 		failure = err
 	}
 	var invalid *wrapper.ValidationError

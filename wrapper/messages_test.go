@@ -17,7 +17,7 @@ import (
 const helloDoc = `{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Hello"}]}]}`
 
 // postFunc is one of the Post helpers.
-type postFunc func(c *wrapper.Client, ctx context.Context, ticketID, text string, opts ...wrapper.PostOption) (*wrapper.Message, error)
+type postFunc func(m *wrapper.MessagesService, ctx context.Context, ticketID, text string, opts ...wrapper.PostOption) (*wrapper.Message, error)
 
 func TestPostHelpersSendExactlyTheirMessage(t *testing.T) {
 	t.Parallel()
@@ -27,13 +27,13 @@ func TestPostHelpersSendExactlyTheirMessage(t *testing.T) {
 		opts []wrapper.PostOption
 		want string
 	}{
-		{"reply", (*wrapper.Client).PostReply, nil,
+		{"reply", (*wrapper.MessagesService).Reply, nil,
 			`{"ticket":"` + ticketID + `","type":"COMMENT","comment":` + helloDoc + `}`},
-		{"note", (*wrapper.Client).PostNote, nil,
+		{"note", (*wrapper.MessagesService).Note, nil,
 			`{"ticket":"` + ticketID + `","type":"COMMENT","isNote":true,"comment":` + helloDoc + `}`},
-		{"bot message", (*wrapper.Client).PostBotMessage, nil,
+		{"bot message", (*wrapper.MessagesService).BotMessage, nil,
 			`{"ticket":"` + ticketID + `","type":"COMMENT","bot":true,"comment":` + helloDoc + `}`},
-		{"reply by an agent with files", (*wrapper.Client).PostReply,
+		{"reply by an agent with files", (*wrapper.MessagesService).Reply,
 			[]wrapper.PostOption{
 				wrapper.AsUser("64f1c2d3e4a5b6c7d8e9f012"),
 				wrapper.Attach("receipt.pdf", "https://cdn.example.com/r.pdf", "application/pdf"),
@@ -42,9 +42,9 @@ func TestPostHelpersSendExactlyTheirMessage(t *testing.T) {
 			`{"ticket":"` + ticketID + `","type":"COMMENT","user":"64f1c2d3e4a5b6c7d8e9f012","comment":` + helloDoc + `,
 			  "attachments":[{"name":"receipt.pdf","url":"https://cdn.example.com/r.pdf","type":"application/pdf"},
 			                 {"name":"notes.txt","url":"https://cdn.example.com/n.txt"}]}`},
-		{"note as the bot", (*wrapper.Client).PostNote, []wrapper.PostOption{wrapper.AsBot()},
+		{"note as the bot", (*wrapper.MessagesService).Note, []wrapper.PostOption{wrapper.AsBot()},
 			`{"ticket":"` + ticketID + `","type":"COMMENT","isNote":true,"bot":true,"comment":` + helloDoc + `}`},
-		{"call options among message options", (*wrapper.Client).PostBotMessage,
+		{"call options among message options", (*wrapper.MessagesService).BotMessage,
 			[]wrapper.PostOption{wrapper.WithTimeout(time.Minute), wrapper.AsNote(), wrapper.WithMaxRetries(0)},
 			`{"ticket":"` + ticketID + `","type":"COMMENT","isNote":true,"bot":true,"comment":` + helloDoc + `}`},
 	}
@@ -52,7 +52,7 @@ func TestPostHelpersSendExactlyTheirMessage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			server := newServer(t)
-			message, err := tc.post(newClient(t, server), context.Background(), ticketID, "Hello", tc.opts...)
+			message, err := tc.post(newClient(t, server).Messages, context.Background(), ticketID, "Hello", tc.opts...)
 			require.NoError(t, err)
 			requests := server.Requests()
 			require.Len(t, requests, 1)
@@ -97,12 +97,12 @@ func TestPostHelpersRejectBadInputBeforeSending(t *testing.T) {
 	server := newServer(t)
 	client := newClient(t, server)
 	helpers := map[string]postFunc{
-		"PostReply": (*wrapper.Client).PostReply, "PostNote": (*wrapper.Client).PostNote, "PostBotMessage": (*wrapper.Client).PostBotMessage,
+		"Reply": (*wrapper.MessagesService).Reply, "Note": (*wrapper.MessagesService).Note, "BotMessage": (*wrapper.MessagesService).BotMessage,
 	}
 	for _, tc := range cases {
 		for name, post := range helpers {
 			t.Run(tc.name+"/"+name, func(t *testing.T) {
-				message, err := post(client, context.Background(), tc.ticketID, tc.text, tc.opts...)
+				message, err := post(client.Messages, context.Background(), tc.ticketID, tc.text, tc.opts...)
 				assert.Nil(t, message)
 				var invalid *wrapper.ValidationError
 				require.ErrorAs(t, err, &invalid)
@@ -117,7 +117,7 @@ func TestPostHelpersRejectBadInputBeforeSending(t *testing.T) {
 func TestFileWithoutTextIsAllowed(t *testing.T) {
 	t.Parallel()
 	server := newServer(t)
-	_, err := newClient(t, server).PostReply(context.Background(), ticketID, "",
+	_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "",
 		wrapper.Attach("screenshot.png", "https://cdn.example.com/s.png", "image/png"))
 	require.NoError(t, err)
 	stored := server.Messages()

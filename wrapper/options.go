@@ -13,11 +13,11 @@ import (
 )
 
 // Option configures a Client when given to New, or one call when given to a method such as
-// CreateMessage; a call's options apply after the client's and only to that call. Options are applied in
+// Messages.Create; a call's options apply after the client's and only to that call. Options are applied in
 // order, so a later one wins.
 //
 //	client, err := wrapper.New(key, project, wrapper.WithMaxRetries(5))
-//	msg, err := client.CreateMessage(ctx, req, wrapper.WithTimeout(5*time.Second), wrapper.WithMaxRetries(0))
+//	msg, err := client.Messages.Create(ctx, req, wrapper.WithTimeout(5*time.Second), wrapper.WithMaxRetries(0))
 type Option func(*settings) error
 
 // settings is what the options configure, for a client or for one call. It never holds the API key.

@@ -9,16 +9,16 @@ import (
 // MessageTypeComment is the message type of a conversation message (a reply, a note or a bot message).
 const MessageTypeComment = "COMMENT"
 
-// MaxTextBytes is the longest text, in bytes, that TextMessage and the Post helpers accept. Gleap does not
+// MaxTextBytes is the longest text, in bytes, that TextMessage and Messages.Reply, Note and BotMessage accept. Gleap does not
 // document a limit; this one is far above any conversation message and stops a runaway payload (a whole
 // log file, say) from being posted into a ticket.
 const MaxTextBytes = 64 << 10
 
-// MessageOption shapes a message built by TextMessage or by the Post helpers before it is checked and
+// MessageOption shapes a message built by TextMessage or by the Messages helpers (Reply, Note, BotMessage) before it is checked and
 // sent: AsNote, AsBot, AsUser, Attach. Options are applied in order.
 type MessageOption func(*CreateMessageRequest)
 
-// PostOption is what the Post helpers take: MessageOption values that shape the message and Option values
+// PostOption is what Messages.Reply, Note and BotMessage take: MessageOption values that shape the message and Option values
 // for the call (WithTimeout, WithMaxRetries, ...), in any order.
 type PostOption interface {
 	postOption()
@@ -60,7 +60,7 @@ func Attach(name, fileURL, mediaType string) MessageOption {
 // attached, and every attachment needs a name and an absolute http(s) URL. Any problem is a
 // *ValidationError.
 //
-// Use it to inspect or extend a message before passing it to Client.CreateMessage.
+// Use it to inspect or extend a message before passing it to client.Messages.Create.
 func TextMessage(ticketID, text string, opts ...MessageOption) (CreateMessageRequest, error) {
 	// The text is checked before it becomes a document, which costs far more than the text itself.
 	if !utf8.ValidString(text) {
@@ -94,10 +94,12 @@ func TextMessage(ticketID, text string, opts ...MessageOption) (CreateMessageReq
 	return req, nil
 }
 
-// PostReply posts text as a reply in the ticket, visible to the contact, and returns the stored message.
-// It is TextMessage followed by CreateMessage: invalid input is a *ValidationError and nothing is sent.
-// opts may shape the message (AsUser, Attach, ...) and set options for the call (WithTimeout, ...).
-func (c *Client) PostReply(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
+// Reply posts text as a reply in the ticket, visible to the contact, and returns the stored message. It
+// is TextMessage followed by Create: invalid input is a *ValidationError and nothing is sent. opts may
+// shape the message (AsUser, Attach, ...) and set options for the call (WithTimeout, ...).
+//
+// Gleap's API reference: https://docs.gleap.io/api-reference/messages/create-a-new-message
+func (m *MessagesService) Reply(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
 	var shapes []MessageOption
 	var callOpts []Option
 	for _, opt := range opts {
@@ -112,15 +114,15 @@ func (c *Client) PostReply(ctx context.Context, ticketID, text string, opts ...P
 	if err != nil {
 		return nil, err
 	}
-	return c.CreateMessage(ctx, req, callOpts...)
+	return m.Create(ctx, req, callOpts...)
 }
 
-// PostNote posts text as an internal note in the ticket: the team sees it, the contact does not.
-func (c *Client) PostNote(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
-	return c.PostReply(ctx, ticketID, text, append([]PostOption{AsNote()}, opts...)...)
+// Note posts text as an internal note in the ticket: the team sees it, the contact does not.
+func (m *MessagesService) Note(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
+	return m.Reply(ctx, ticketID, text, append([]PostOption{AsNote()}, opts...)...)
 }
 
-// PostBotMessage posts text in the ticket as the project's bot.
-func (c *Client) PostBotMessage(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
-	return c.PostReply(ctx, ticketID, text, append([]PostOption{AsBot()}, opts...)...)
+// BotMessage posts text in the ticket as the project's bot.
+func (m *MessagesService) BotMessage(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
+	return m.Reply(ctx, ticketID, text, append([]PostOption{AsBot()}, opts...)...)
 }

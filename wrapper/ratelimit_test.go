@@ -71,7 +71,7 @@ func TestPacingIsSharedByEveryGoroutineOfAClient(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			_, err := client.PostNote(context.Background(), ticketID, "paced")
+			_, err := client.Messages.Note(context.Background(), ticketID, "paced")
 			assert.NoError(t, err)
 		})
 	}
@@ -93,7 +93,7 @@ func TestTheDefaultPaceIsGleapsLimit(t *testing.T) {
 	clock := newFakeTime()
 	client := pacedClient(t, server, clock, false)
 	for range 3 {
-		_, err := client.PostNote(context.Background(), ticketID, "paced")
+		_, err := client.Messages.Note(context.Background(), ticketID, "paced")
 		require.NoError(t, err)
 	}
 	waits := clock.recorded()
@@ -110,15 +110,15 @@ func TestA429PausesTheWholeClient(t *testing.T) {
 	clock := newFakeTime()
 	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(0, 0))
 
-	_, err := client.PostNote(context.Background(), ticketID, "told to slow down", wrapper.WithMaxRetries(0))
+	_, err := client.Messages.Note(context.Background(), ticketID, "told to slow down", wrapper.WithMaxRetries(0))
 	require.Error(t, err)
 	require.Empty(t, clock.recorded(), "no retry, so no wait of its own")
 
-	_, err = client.PostNote(context.Background(), ticketID, "another caller")
+	_, err = client.Messages.Note(context.Background(), ticketID, "another caller")
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{2 * time.Second}, clock.recorded(), "the next call waits out the Retry-After")
 
-	_, err = client.PostNote(context.Background(), ticketID, "after the pause")
+	_, err = client.Messages.Note(context.Background(), ticketID, "after the pause")
 	require.NoError(t, err)
 	assert.Len(t, clock.recorded(), 1, "the pause is over")
 }
@@ -128,9 +128,9 @@ func TestA429WithoutRetryAfterPausesForTheFirstBackoff(t *testing.T) {
 	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests}))
 	clock := newFakeTime()
 	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(0, 0))
-	_, err := client.PostNote(context.Background(), ticketID, "x", wrapper.WithMaxRetries(0))
+	_, err := client.Messages.Note(context.Background(), ticketID, "x", wrapper.WithMaxRetries(0))
 	require.Error(t, err)
-	_, err = client.PostNote(context.Background(), ticketID, "y")
+	_, err = client.Messages.Note(context.Background(), ticketID, "y")
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{wrapper.DefaultRetryPolicy().MinBackoff}, clock.recorded())
 }
@@ -140,12 +140,12 @@ func TestAWaitForTheRateLimitThatCannotFitTheDeadlineFailsAtOnce(t *testing.T) {
 	server := gleaptest.NewServer(t)
 	clock := newFakeTime()
 	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(1, time.Hour))
-	_, err := client.PostNote(context.Background(), ticketID, "first")
+	_, err := client.Messages.Note(context.Background(), ticketID, "first")
 	require.NoError(t, err)
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err = client.PostNote(ctx, ticketID, "second")
+	_, err = client.Messages.Note(ctx, ticketID, "second")
 
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	var requestErr *wrapper.RequestError
@@ -154,7 +154,7 @@ func TestAWaitForTheRateLimitThatCannotFitTheDeadlineFailsAtOnce(t *testing.T) {
 	assert.Empty(t, clock.recorded(), "no wait was started")
 	assert.Len(t, server.Requests(), 1)
 
-	_, err = client.PostNote(context.Background(), ticketID, "third")
+	_, err = client.Messages.Note(context.Background(), ticketID, "third")
 	require.NoError(t, err)
 	waits := clock.recorded()
 	require.Len(t, waits, 1)
@@ -167,7 +167,7 @@ func TestWithRateLimitIsTheClientsOption(t *testing.T) {
 	server := gleaptest.NewServer(t)
 	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL))
 	require.NoError(t, err)
-	_, err = client.PostNote(context.Background(), ticketID, "x", wrapper.WithRateLimit(0, 0))
+	_, err = client.Messages.Note(context.Background(), ticketID, "x", wrapper.WithRateLimit(0, 0))
 	var invalid *wrapper.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, "rateLimit", invalid.Field)
@@ -212,11 +212,11 @@ func TestA429HoldsBackTheGoroutinesAlreadyWaitingForTheirTurn(t *testing.T) {
 
 	go func() {
 		defer close(firstDone)
-		_, err := client.PostNote(context.Background(), ticketID, "told to slow down", wrapper.WithMaxRetries(0))
+		_, err := client.Messages.Note(context.Background(), ticketID, "told to slow down", wrapper.WithMaxRetries(0))
 		assert.Error(t, err)
 	}()
 	<-firstArrived
-	_, err = client.PostNote(context.Background(), ticketID, "waiting for its turn")
+	_, err = client.Messages.Note(context.Background(), ticketID, "waiting for its turn")
 	require.NoError(t, err)
 
 	assert.GreaterOrEqual(t, slept, 2*time.Second, "the second request went out during the 429's pause")
@@ -228,12 +228,12 @@ func TestAHugeRatePeriodSaturatesInsteadOfTurningPacingOff(t *testing.T) {
 	server := gleaptest.NewServer(t)
 	clock := newFakeTime()
 	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(1, time.Duration(math.MaxInt64)))
-	_, err := client.PostNote(context.Background(), ticketID, "first")
+	_, err := client.Messages.Note(context.Background(), ticketID, "first")
 	require.NoError(t, err)
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	_, err = client.PostNote(ctx, ticketID, "second")
+	_, err = client.Messages.Note(ctx, ticketID, "second")
 	assert.ErrorIs(t, err, context.DeadlineExceeded, "one request per 292 years leaves no turn within the hour")
 	assert.Len(t, server.Requests(), 1)
 }
@@ -244,10 +244,10 @@ func TestOneCallsLongRetryAfterHoldsOthersBackOnlyAsLongAsTheClientsPolicy(t *te
 	clock := newFakeTime()
 	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(0, 0))
 	patient := wrapper.RetryPolicy{MaxRetryAfter: 2 * time.Hour}
-	_, err := client.PostNote(context.Background(), ticketID, "willing to wait an hour", wrapper.WithRetryPolicy(patient))
+	_, err := client.Messages.Note(context.Background(), ticketID, "willing to wait an hour", wrapper.WithRetryPolicy(patient))
 	require.Error(t, err)
 
-	_, err = client.PostNote(context.Background(), ticketID, "another caller")
+	_, err = client.Messages.Note(context.Background(), ticketID, "another caller")
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{wrapper.DefaultRetryPolicy().MaxRetryAfter}, clock.recorded(),
 		"the other call waits the client's MaxRetryAfter, not the hour one call would accept")
@@ -259,7 +259,7 @@ func TestACallWithALongerRetryAfterWaitsItOutItself(t *testing.T) {
 	clock := newFakeTime()
 	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(0, 0))
 	patient := wrapper.RetryPolicy{MaxRetries: 1, MaxRetryAfter: 2 * time.Hour}
-	_, err := client.PostNote(context.Background(), ticketID, "willing to wait an hour", wrapper.WithRetryPolicy(patient))
+	_, err := client.Messages.Note(context.Background(), ticketID, "willing to wait an hour", wrapper.WithRetryPolicy(patient))
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{time.Hour}, clock.recorded(), "its own Retry-After, once")
 	assert.Len(t, server.Requests(), 2)

@@ -86,7 +86,7 @@ func TestTheKeySpelledWithJSONEscapesIsRedacted(t *testing.T) {
 		w.WriteHeader(http.StatusUnauthorized)
 		fmt.Fprintf(w, `{"message":"Invalid API key \u%04x%s"}`, testKey[0], testKey[1:])
 	})
-	_, err := client.PostReply(context.Background(), ticketID, "hello")
+	_, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 	var apiErr *wrapper.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "Invalid API key [REDACTED]", apiErr.Message)
@@ -106,7 +106,7 @@ func TestAKeyAcrossTheErrorBodyCutIsRedacted(t *testing.T) {
 				w.WriteHeader(http.StatusBadRequest)
 				fmt.Fprint(w, strings.Repeat("x", kept-cut)+testKey+" and more")
 			})
-			_, err := client.PostReply(context.Background(), ticketID, "hello")
+			_, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 			var apiErr *wrapper.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.LessOrEqual(t, len(apiErr.Body), kept)
@@ -123,7 +123,7 @@ func TestTransportErrorsQuotingTheKeyAreRedactedAllTheWayDown(t *testing.T) {
 	client := answeringWith(t, quotedKey, rawAnswer(func(authorization string) string {
 		return "HTTP/1.1 200 OK\r\n" + authorization + "\r\nContent-Length: 2\r\n\r\n{}"
 	}))
-	_, err := client.PostReply(context.Background(), ticketID, "hello")
+	_, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 	assertNowhere(t, err, quotedKey, `a\"b<c>&d\\e`, `a\"b\u003cc\u003e\u0026d\\e`)
 	assert.Contains(t, err.Error(), "[REDACTED]", "the error still says what went wrong")
 	var netErr net.Error
@@ -140,7 +140,7 @@ func TestTheRawAnswerIsRedacted(t *testing.T) {
 		fmt.Fprintf(w, `{"_id":"6752e9a8b7c6d5e4f3a21099","note":"%s"}`, r.Header.Get("Authorization"))
 	})
 	var raw wrapper.Response
-	_, err := client.PostReply(context.Background(), ticketID, "hello", wrapper.WithResponseInto(&raw))
+	_, err := client.Messages.Reply(context.Background(), ticketID, "hello", wrapper.WithResponseInto(&raw))
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer [REDACTED]", raw.Header.Get("X-Echo"))
 	assert.JSONEq(t, `{"_id":"6752e9a8b7c6d5e4f3a21099","note":"Bearer [REDACTED]"}`, string(raw.Body))
@@ -213,7 +213,7 @@ func TestABadTLSRecordAfterTheRequestIsNotTakenForNeverSent(t *testing.T) {
 		wrapper.WithHTTPClient(httpClient), wrapper.WithSleep(func(context.Context, time.Duration) error { return nil }))
 	require.NoError(t, err)
 
-	_, err = client.PostReply(context.Background(), ticketID, "hello")
+	_, err = client.Messages.Reply(context.Background(), ticketID, "hello")
 
 	assert.ErrorIs(t, err, wrapper.ErrOutcomeUnknown)
 	assert.Equal(t, int32(1), requests.Load(), "the request reached the server once and is not sent again")
@@ -227,7 +227,7 @@ func TestTheKeySpelledWithEscapesInALongErrorBodyIsWithheld(t *testing.T) {
 		// The escaped key comes first; the body goes on far past the 4 KiB an error keeps.
 		fmt.Fprintf(w, `{"message":"Invalid API key \u%04x%s","padding":"%s"}`, testKey[0], testKey[1:], strings.Repeat("x", 64<<10))
 	})
-	_, err := client.PostReply(context.Background(), ticketID, "hello")
+	_, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 	var apiErr *wrapper.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.NotContains(t, string(apiErr.Body), testKey[1:], "not even spelled with a JSON escape")

@@ -19,7 +19,7 @@ func TestUpdateMessageSendsAndChangesOnlyTheFieldsThatAreSet(t *testing.T) {
 	server, client := resourceServer(t)
 	id := postNotes(t, client, ticketID, 1)[0]
 
-	updated, err := client.UpdateMessage(context.Background(), id, wrapper.UpdateMessageRequest{
+	updated, err := client.Messages.Update(context.Background(), id, wrapper.UpdateMessageRequest{
 		Comment: wrapper.PlainTextDoc("corrected"),
 	})
 
@@ -39,13 +39,13 @@ func TestDeleteMessage(t *testing.T) {
 	server, client := resourceServer(t)
 	ids := postNotes(t, client, ticketID, 2)
 
-	require.NoError(t, client.DeleteMessage(context.Background(), ids[0]))
+	require.NoError(t, client.Messages.Delete(context.Background(), ids[0]))
 
 	remaining := server.Messages()
 	require.Len(t, remaining, 1)
-	assert.Equal(t, ids[1], *remaining[0].ID)
+	assert.Equal(t, ids[1], remaining[0].ID)
 
-	err := client.DeleteMessage(context.Background(), ids[0])
+	err := client.Messages.Delete(context.Background(), ids[0])
 	var apiErr *wrapper.APIError
 	require.ErrorAs(t, err, &apiErr, "deleting it again: Gleap no longer has it")
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
@@ -63,7 +63,7 @@ func TestDeleteIsRetriedAfterA503(t *testing.T) {
 	id := postNotes(t, client, ticketID, 1)[0]
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable})
 
-	require.NoError(t, client.DeleteMessage(context.Background(), id))
+	require.NoError(t, client.Messages.Delete(context.Background(), id))
 
 	assert.Empty(t, server.Messages())
 	assert.Len(t, server.Requests(), 3, "the post, the 503 and the retry")
@@ -88,7 +88,7 @@ func TestA404AfterADeleteWhoseOutcomeWasUnknownMeansItWasDeleted(t *testing.T) {
 		}
 	})})
 
-	require.NoError(t, client.DeleteMessage(context.Background(), id), "the retry's 404 means the lost attempt deleted it")
+	require.NoError(t, client.Messages.Delete(context.Background(), id), "the retry's 404 means the lost attempt deleted it")
 	assert.Empty(t, server.Messages())
 	statuses := []int{}
 	for _, request := range server.Requests()[1:] {
@@ -102,7 +102,7 @@ func TestUpdateIsRetriedAfterServerErrorsLikeAnyIdempotentCall(t *testing.T) {
 	server, client := resourceServer(t)
 	id := postNotes(t, client, ticketID, 1)[0]
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusBadGateway}, gleaptest.Fault{Status: http.StatusTooManyRequests})
-	_, err := client.UpdateMessage(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("5")})
+	_, err := client.Messages.Update(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("5")})
 	require.NoError(t, err)
 	assert.Equal(t, "5", *server.Messages()[0].Rating)
 }
@@ -111,11 +111,11 @@ func TestHostileIDsStayOnePathSegmentOrAreRefused(t *testing.T) {
 	t.Parallel()
 	server, client := resourceServer(t)
 	for _, id := range []string{"", "   ", ".", ".."} {
-		err := client.DeleteMessage(context.Background(), id)
+		err := client.Messages.Delete(context.Background(), id)
 		var invalid *wrapper.ValidationError
 		require.ErrorAs(t, err, &invalid, "%q", id)
 		assert.Equal(t, "messageID", invalid.Field)
-		_, err = client.UpdateMessage(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("5")})
+		_, err = client.Messages.Update(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("5")})
 		require.ErrorAs(t, err, &invalid, "%q", id)
 	}
 	require.Empty(t, server.Requests(), "nothing is sent for a refused id")
@@ -126,7 +126,7 @@ func TestHostileIDsStayOnePathSegmentOrAreRefused(t *testing.T) {
 		"x?y=1#z":       "/v3/messages/x%3Fy=1%23z",
 		"../../tickets": "/v3/messages/..%2F..%2Ftickets",
 	} {
-		err := client.DeleteMessage(context.Background(), id)
+		err := client.Messages.Delete(context.Background(), id)
 		var apiErr *wrapper.APIError
 		require.ErrorAs(t, err, &apiErr, id)
 		assert.Equal(t, http.StatusNotFound, apiErr.StatusCode, id)
@@ -138,19 +138,19 @@ func TestHostileIDsStayOnePathSegmentOrAreRefused(t *testing.T) {
 func TestSearchMessages(t *testing.T) {
 	t.Parallel()
 	server, client := resourceServer(t)
-	_, err := client.PostReply(context.Background(), ticketID, "The refund was issued.")
+	_, err := client.Messages.Reply(context.Background(), ticketID, "The refund was issued.")
 	require.NoError(t, err)
-	_, err = client.PostReply(context.Background(), ticketID, "Unrelated")
+	_, err = client.Messages.Reply(context.Background(), ticketID, "Unrelated")
 	require.NoError(t, err)
 
-	result, err := client.SearchMessages(context.Background(), "REFUND")
+	result, err := client.Messages.Search(context.Background(), "REFUND")
 	require.NoError(t, err)
 	var hits []wrapper.Message
 	require.NoError(t, json.Unmarshal(result.Hits, &hits))
 	require.Len(t, hits, 1)
 	assert.Contains(t, string(hits[0].Comment), "refund")
 
-	_, err = client.SearchMessages(context.Background(), " ")
+	_, err = client.Messages.Search(context.Background(), " ")
 	var invalid *wrapper.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assert.Len(t, server.Requests(), 3)
@@ -164,15 +164,15 @@ func TestPerCallOptionsWorkOnEveryCall(t *testing.T) {
 	var raw wrapper.Response
 	into := wrapper.WithResponseInto(&raw)
 
-	for _, err := range client.ListMessages(context.Background(), wrapper.MessageFilter{}, trace, into) {
+	for _, err := range client.Messages.List(context.Background(), wrapper.MessageFilter{}, trace, into) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, http.StatusOK, raw.StatusCode)
-	_, err := client.SearchMessages(context.Background(), "note", trace)
+	_, err := client.Messages.Search(context.Background(), "note", trace)
 	require.NoError(t, err)
-	_, err = client.UpdateMessage(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("4")}, trace)
+	_, err = client.Messages.Update(context.Background(), id, wrapper.UpdateMessageRequest{Rating: wrapper.Ptr("4")}, trace)
 	require.NoError(t, err)
-	require.NoError(t, client.DeleteMessage(context.Background(), id, trace, into))
+	require.NoError(t, client.Messages.Delete(context.Background(), id, trace, into))
 	assert.Equal(t, http.StatusNoContent, raw.StatusCode)
 	assert.Equal(t, 1, raw.Attempts)
 
@@ -181,4 +181,29 @@ func TestPerCallOptionsWorkOnEveryCall(t *testing.T) {
 		assert.Equal(t, "t-1", request.Header.Get("X-Trace"), "%s %s", request.Method, request.Path)
 	}
 	assert.Empty(t, requests[0].Header.Get("X-Trace"), "only the calls given the option")
+}
+
+func TestSuggestFAQ(t *testing.T) {
+	t.Parallel()
+	server, client := resourceServer(t, gleaptest.WithFaults(gleaptest.Fault{}, gleaptest.Fault{Status: http.StatusServiceUnavailable}))
+	id := postNotes(t, client, ticketID, 1)[0]
+
+	require.NoError(t, client.Messages.SuggestFAQ(context.Background(), id, false), "retried after the 503: it sets a state")
+
+	requests := server.Requests()
+	require.Len(t, requests, 3)
+	for _, suggest := range requests[1:] {
+		assert.Equal(t, http.MethodPost, suggest.Method)
+		assert.Equal(t, "/v3/messages/"+id+"/faq", suggest.Path)
+		assert.JSONEq(t, `{"accept":false}`, string(suggest.Body), "false is sent, not left out")
+		assert.NoError(t, suggest.Violation, "valid against both documents")
+	}
+
+	err := client.Messages.SuggestFAQ(context.Background(), "6752f0c1a4b3c2d1e0f98765", true)
+	requireAPIError(t, err, http.StatusNotFound)
+	err = client.Messages.SuggestFAQ(context.Background(), " ", true)
+	var invalid *wrapper.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "messageID", invalid.Field)
+	assert.Len(t, server.Requests(), 4, "a blank id is refused before sending")
 }

@@ -27,7 +27,7 @@ type RetryPolicy struct {
 	// more ends the retries; the *APIError then carries its RetryAfter so the caller can schedule. With 0,
 	// any Retry-After ends them.
 	MaxRetryAfter time.Duration
-	// RetryUnknownOutcome also retries the failures of CreateMessage (and the Post helpers) after which
+	// RetryUnknownOutcome also retries the failures of Messages.Create (and its Reply, Note and BotMessage helpers) after which
 	// the message may exist already: 5xx answers, and timeouts or broken connections after the request
 	// was sent. It trades lost messages for possible duplicates; leave it off unless a duplicate is
 	// harmless to you.

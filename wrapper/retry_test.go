@@ -36,7 +36,7 @@ func TestRetryAfterIsHonouredThenTheSameBodyIsSentAgain(t *testing.T) {
 			server := newServer(t, retryAfter.answer(t))
 			client, run := newFaultClient(t, server.URL)
 
-			message, err := client.PostReply(context.Background(), ticketID, "hello")
+			message, err := client.Messages.Reply(context.Background(), ticketID, "hello")
 			require.NoError(t, err)
 			stored := server.Messages()
 			require.Len(t, stored, 1)

@@ -11,7 +11,7 @@ type (
 	// UpdateMessageRequest is the body of "Update a message": only the fields that are set are sent, and
 	// only they change. It has the same fields as CreateMessageRequest.
 	UpdateMessageRequest = api.UpdateMessageRequest
-	// SearchResult is the answer to SearchMessages: the hits as the server sent them.
+	// SearchResult is the answer to Messages.Search: the hits as the server sent them.
 	SearchResult = api.MessageSearchResult
 	// MessageAction is an action offered with a message, such as a button.
 	MessageAction = api.MessageAction

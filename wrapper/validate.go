@@ -17,7 +17,7 @@ import (
 // such as a whole file pasted into Data, rather than a message.
 const MaxRequestBytes = 1 << 20
 
-// CheckMessage reports what CreateMessage (or UpdateMessage) would refuse in req before sending it: a
+// CheckMessage reports what Messages.Create (or Messages.Update) would refuse in req before sending it: a
 // *ValidationError, or nil. It sends nothing. Use it to check many messages before sending the first, as
 // `gleap send --batch` does.
 func CheckMessage(req CreateMessageRequest) error {

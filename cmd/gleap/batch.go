@@ -247,7 +247,7 @@ func (b *batch) reconcile(ctx context.Context) error {
 	}
 	for _, ticket := range slices.Sorted(maps.Keys(wanted)) {
 		refs := wanted[ticket]
-		listing := b.client.ListMessages(ctx, wrapper.MessageFilter{Ticket: ticket},
+		listing := b.client.Messages.List(ctx, wrapper.MessageFilter{Ticket: ticket},
 			wrapper.WithMaxResponseBytes(reconcileMaxPageBytes))
 		for message, err := range listing {
 			if err != nil {
@@ -374,7 +374,7 @@ func (b *batch) sendLine(taking, inFlight context.Context, stop context.CancelCa
 		}
 	}
 	call, dropped, done := lineContext(taking, inFlight)
-	message, err := b.client.CreateMessage(call, line.req)
+	message, err := b.client.Messages.Create(call, line.req)
 	done()
 	outcome := outcomeOf(line.number, b.idOf(message), err)
 	notSent := dropped() && outcome.Status == statusFailed
@@ -452,10 +452,10 @@ func (b *batch) idOf(message *wrapper.Message) string {
 	switch {
 	case message == nil:
 		return ""
-	case message.ID != nil:
-		id = *message.ID
-	case message.DocumentID != nil:
-		id = *message.DocumentID
+	case message.ID != "":
+		id = message.ID
+	case message.DocumentID != "":
+		id = message.DocumentID
 	}
 	if b.apiKey == "" {
 		return id

@@ -99,7 +99,7 @@ func TestBatchResumesInATicketOfLongMessages(t *testing.T) {
 	// 120 messages of 50 KB: a page of 100 is about 5 MB, over the client's default cap of 4 MiB.
 	long := strings.Repeat("long ", 10_000)
 	for range 120 {
-		_, err := client.PostNote(context.Background(), batchTickets[1], long)
+		_, err := client.Messages.Note(context.Background(), batchTickets[1], long)
 		require.NoError(t, err)
 	}
 	dir := t.TempDir()

@@ -323,7 +323,7 @@ func isBlankLine(line []byte) bool {
 }
 
 // parseBatchLine reads one line of --batch as --json reads its file (one JSON object, unknown fields
-// refused, nothing after it, a ticket required) and checks it as CreateMessage does
+// refused, nothing after it, a ticket required) and checks it as client.Messages.Create does
 // (wrapper.CheckMessage). Both passes over the input use it, so a line that was valid when it was checked
 // is sent as it was checked.
 func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {

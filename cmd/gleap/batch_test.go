@@ -125,7 +125,7 @@ func storedByRef(t *testing.T, server *gleaptest.Server) map[string]string {
 		}
 		_, twice := ids[*message.MessageRef]
 		assert.False(t, twice, "messageRef %s is stored twice", *message.MessageRef)
-		ids[*message.MessageRef] = *message.ID
+		ids[*message.MessageRef] = message.ID
 	}
 	return ids
 }
@@ -198,7 +198,7 @@ func TestBatchReportsEveryLineOnceWithTheStoredID(t *testing.T) {
 	}
 	for _, message := range server.Messages() {
 		if message.MessageRef == nil {
-			assert.Equal(t, byLine[7].ID, *message.ID)
+			assert.Equal(t, byLine[7].ID, message.ID)
 			assert.Contains(t, string(message.Comment), `"line 7"`)
 		}
 	}

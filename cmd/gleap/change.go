@@ -57,7 +57,7 @@ func update(ctx context.Context, args []string, std stdio, getenv func(string) s
 		return std.fail(exitUsage, err)
 	}
 	var answer wrapper.Response
-	if _, err := client.UpdateMessage(ctx, messageID, req, wrapper.WithResponseInto(&answer)); err != nil {
+	if _, err := client.Messages.Update(ctx, messageID, req, wrapper.WithResponseInto(&answer)); err != nil {
 		return std.fail(failureCode(err), messageIDNames.inCLITerms(err))
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {
@@ -78,7 +78,7 @@ func remove(ctx context.Context, args []string, std stdio, getenv func(string) s
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
-	if err := client.DeleteMessage(ctx, messageID); err != nil {
+	if err := client.Messages.Delete(ctx, messageID); err != nil {
 		return std.fail(failureCode(err), messageIDNames.inCLITerms(err))
 	}
 	return exitOK

@@ -132,7 +132,7 @@ func TestDeleteRemovesTheMessage(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Empty(t, r.stdout+r.stderr)
 	require.Len(t, server.Messages(), 1)
-	assert.Equal(t, ids[1], *server.Messages()[0].ID)
+	assert.Equal(t, ids[1], server.Messages()[0].ID)
 }
 
 func TestListUpdateAndDeleteErrors(t *testing.T) {

@@ -67,7 +67,7 @@ func list(ctx context.Context, args []string, std stdio, getenv func(string) str
 	var answer wrapper.Response
 	var page answeredPage
 	printed := 0
-	for _, err := range client.ListMessages(ctx, filter, wrapper.WithResponseInto(&answer)) {
+	for _, err := range client.Messages.List(ctx, filter, wrapper.WithResponseInto(&answer)) {
 		if err != nil {
 			return std.fail(failureCode(err), listNames.inCLITerms(err))
 		}
@@ -85,7 +85,7 @@ func list(ctx context.Context, args []string, std stdio, getenv func(string) str
 	return exitOK
 }
 
-// answeredPage hands out the messages of the page ListMessages is on as the server sent them, one JSON
+// answeredPage hands out the messages of the page Messages.List is on as the server sent them, one JSON
 // line each. ListMessages reads a page, which WithResponseInto puts into the Response, and then yields
 // its messages in order, so the message yielded after the last one of a page is the first of the next.
 type answeredPage struct {
@@ -93,7 +93,7 @@ type answeredPage struct {
 	taken int
 }
 
-// next returns the message ListMessages has just yielded, compacted onto one line; body is the answer
+// next returns the message Messages.List has just yielded, compacted onto one line; body is the answer
 // to the request for the page it is on.
 func (p *answeredPage) next(body []byte) ([]byte, error) {
 	if p.taken == len(p.items) {

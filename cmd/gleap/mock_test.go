@@ -95,7 +95,7 @@ func TestMockServesTheCLIEndToEnd(t *testing.T) {
 
 	listed := listStored(t, baseURL)
 	require.Len(t, listed, 2)
-	assert.Equal(t, 1, *listed[1].Index)
+	assert.Equal(t, 1, listed[1].Index)
 	assert.True(t, *listed[1].IsNote)
 
 	// A request that breaks the contract is refused and reported.
@@ -105,7 +105,7 @@ func TestMockServesTheCLIEndToEnd(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, bad.StatusCode)
 
 	// The messages can be changed, searched and deleted, as in Gleap.
-	id := *listed[0].ID
+	id := listed[0].ID
 	status, answer := mockRequest(t, http.MethodPut, baseURL+"/messages/"+id, `{"isNote":true}`)
 	require.Equal(t, http.StatusOK, status, "%s", answer)
 	status, answer = mockRequest(t, http.MethodGet, baseURL+"/messages/search?searchTerm=from+the+MOCK", "")
@@ -115,7 +115,7 @@ func TestMockServesTheCLIEndToEnd(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, status)
 	listed = listStored(t, baseURL)
 	require.Len(t, listed, 1)
-	assert.Equal(t, 1, *listed[0].Index)
+	assert.Equal(t, 1, listed[0].Index)
 
 	log := stop() // the mock has answered every request, and logged it, once it has exited
 	assert.Contains(t, log, "gleap mock: POST /v3/messages 200\n")

@@ -122,7 +122,7 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 		return exitOK
 	}
 	var answer wrapper.Response
-	if _, err := client.CreateMessage(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
+	if _, err := client.Messages.Create(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
 		return std.fail(failureCode(err), names.inCLITerms(err))
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {

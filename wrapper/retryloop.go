@@ -8,23 +8,9 @@ import (
 	"time"
 )
 
-// endpoint is one API operation as the retry loop sees it.
-type endpoint struct {
-	// op names the call in errors, as in "create message".
-	op string
-	// method and path name the call in log lines, as in POST /messages.
-	method, path string
-	// idempotent: sending the request twice has the effect of sending it once (GET, PUT, DELETE), so a
-	// failure after sending is retried like one before it.
-	idempotent bool
-	// newRequest builds the request for the API root server (with its trailing slash) with the generated
-	// builder, body included.
-	newRequest func(server string) (*http.Request, error)
-}
-
 // send makes attempts at e until one succeeds, the retry policy gives up or ctx ends, and decodes the
 // success answer into into, unless into is nil.
-func (c *Client) send(ctx context.Context, s *settings, e endpoint, into any) error {
+func (c *engine) send(ctx context.Context, s *settings, e endpoint, into any) error {
 	var last Response
 	err := c.retry(ctx, s, e, into, &last)
 	if s.responseInto != nil {
@@ -36,7 +22,7 @@ func (c *Client) send(ctx context.Context, s *settings, e endpoint, into any) er
 	return err
 }
 
-func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, last *Response) error {
+func (c *engine) retry(ctx context.Context, s *settings, e endpoint, into any, last *Response) error {
 	mayExist := false
 	// failed is the error of the attempt before, which a failed wait for the next one still reports.
 	var failed *RequestError
@@ -83,7 +69,7 @@ func (c *Client) retry(ctx context.Context, s *settings, e endpoint, into any, l
 // without one), at most the call's MaxRetryAfter. What it holds the other calls to is at most what the
 // client's own policy allows (its MaxRetryAfter for a Retry-After, its MaxBackoff for a backoff): one
 // call's options do not make the others wait longer than the client would.
-func (c *Client) pauseAfter429(s *settings, f *failure, retryPause time.Duration, retry bool) (time.Duration, bool) {
+func (c *engine) pauseAfter429(s *settings, f *failure, retryPause time.Duration, retry bool) (time.Duration, bool) {
 	var apiErr *APIError
 	if !errors.As(f.err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests {
 		return 0, false
