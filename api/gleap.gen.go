@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gleap-community/gleap-go/internal/ref"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -160,8 +161,9 @@ type Message struct {
 	// SendToChannel The message is also delivered through the ticket's external channel (email, WhatsApp, ...).
 	SendToChannel *bool `json:"sendToChannel,omitempty"`
 
-	// Session The contact the conversation is with, as an object or as a bare id.
-	Session *Message_Session `json:"session,omitempty"`
+	// Session The contact the conversation is with, as an object or as a bare id. In Go, `Session.ID` is
+	// the id either way and `Session.Object` the object when Gleap sent one.
+	Session ref.IDOr[MessageSession] `json:"session,omitempty"`
 
 	// SessionNotificationsUnread The contact's notifications for the message are marked unread.
 	SessionNotificationsUnread *bool `json:"sessionNotificationsUnread,omitempty"`
@@ -182,18 +184,9 @@ type Message struct {
 	// UpdatedAt When the message was last changed.
 	UpdatedAt time.Time `json:"updatedAt,omitempty"`
 
-	// User The team member who wrote the message, as an object or as a bare id.
-	User *Message_User `json:"user,omitempty"`
-}
-
-// Message_Session The contact the conversation is with, as an object or as a bare id.
-type Message_Session struct {
-	union json.RawMessage
-}
-
-// Message_User The team member who wrote the message, as an object or as a bare id.
-type Message_User struct {
-	union json.RawMessage
+	// User The team member who wrote the message, as an object or as a bare id. In Go, `User.ID` is the
+	// id either way and `User.Object` the object when Gleap sent one.
+	User ref.IDOr[MessageUser] `json:"user,omitempty"`
 }
 
 // MessageAction An action offered with a message. Gleap does not document the types or their data.
@@ -531,130 +524,6 @@ type UpdateMessageJSONRequestBody = UpdateMessageRequest
 
 // SuggestFAQJSONRequestBody defines body for SuggestFAQ for application/json ContentType.
 type SuggestFAQJSONRequestBody = SuggestFAQRequest
-
-// AsObjectID returns the union data inside the Message_Session as a ObjectID
-func (t Message_Session) AsObjectID() (ObjectID, error) {
-	var body ObjectID
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromObjectID overwrites any union data inside the Message_Session as the provided ObjectID
-func (t *Message_Session) FromObjectID(v ObjectID) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeObjectID performs a merge with any union data inside the Message_Session, using the provided ObjectID
-func (t *Message_Session) MergeObjectID(v ObjectID) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsMessageSession returns the union data inside the Message_Session as a MessageSession
-func (t Message_Session) AsMessageSession() (MessageSession, error) {
-	var body MessageSession
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromMessageSession overwrites any union data inside the Message_Session as the provided MessageSession
-func (t *Message_Session) FromMessageSession(v MessageSession) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeMessageSession performs a merge with any union data inside the Message_Session, using the provided MessageSession
-func (t *Message_Session) MergeMessageSession(v MessageSession) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t Message_Session) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *Message_Session) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsObjectID returns the union data inside the Message_User as a ObjectID
-func (t Message_User) AsObjectID() (ObjectID, error) {
-	var body ObjectID
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromObjectID overwrites any union data inside the Message_User as the provided ObjectID
-func (t *Message_User) FromObjectID(v ObjectID) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeObjectID performs a merge with any union data inside the Message_User, using the provided ObjectID
-func (t *Message_User) MergeObjectID(v ObjectID) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsMessageUser returns the union data inside the Message_User as a MessageUser
-func (t Message_User) AsMessageUser() (MessageUser, error) {
-	var body MessageUser
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromMessageUser overwrites any union data inside the Message_User as the provided MessageUser
-func (t *Message_User) FromMessageUser(v MessageUser) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeMessageUser performs a merge with any union data inside the Message_User, using the provided MessageUser
-func (t *Message_User) MergeMessageUser(v MessageUser) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t Message_User) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *Message_User) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
 
 // AsMessagePage returns the union data inside the MessageList as a MessagePage
 func (t MessageList) AsMessagePage() (MessagePage, error) {

@@ -48,11 +48,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(explain(err))
 	}
-	author, err := message.User.AsMessageUser()
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("stored:", message.Type, "at index", message.Index, "by", *author.ID)
+	fmt.Println("stored:", message.Type, "at index", message.Index, "by", message.User.ID)
 
 	// Any field of the API, with the request type of this package.
 	req := wrapper.CreateMessageRequest{

@@ -173,11 +173,7 @@ func ExampleAsUser() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	author, err := message.User.AsMessageUser()
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("posted as", *author.ID)
+	fmt.Println("posted as", message.User.ID)
 	// Output: posted as 64f1c2d3e4a5b6c7d8e9f012
 }
 

@@ -118,11 +118,15 @@ func (m *MessagesService) Reply(ctx context.Context, ticketID, text string, opts
 }
 
 // Note posts text as an internal note in the ticket: the team sees it, the contact does not.
+//
+// Gleap's API reference: https://docs.gleap.io/api-reference/messages/create-a-new-message
 func (m *MessagesService) Note(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
 	return m.Reply(ctx, ticketID, text, append([]PostOption{AsNote()}, opts...)...)
 }
 
 // BotMessage posts text in the ticket as the project's bot.
+//
+// Gleap's API reference: https://docs.gleap.io/api-reference/messages/create-a-new-message
 func (m *MessagesService) BotMessage(ctx context.Context, ticketID, text string, opts ...PostOption) (*Message, error) {
 	return m.Reply(ctx, ticketID, text, append([]PostOption{AsBot()}, opts...)...)
 }

@@ -1,9 +1,14 @@
 package wrapper
 
-import "github.com/gleap-community/gleap-go/api"
+import (
+	"github.com/gleap-community/gleap-go/api"
+	"github.com/gleap-community/gleap-go/internal/ref"
+)
 
 // The types of the API, generated from openapi.yaml into package api, under the names callers use: a
-// program needs to import only this package.
+// program needs to import only this package. Each is an alias, so its fields, with their meaning, are
+// documented on the generated type: `go doc github.com/gleap-community/gleap-go/api.Message` (or the api
+// package on pkg.go.dev) lists every field of Message, and likewise for each name below.
 type (
 	// CreateMessageRequest is the body of "Create a new message": every field is optional, and a field
 	// left nil is not sent.
@@ -15,7 +20,9 @@ type (
 	SearchResult = api.MessageSearchResult
 	// MessageAction is an action offered with a message, such as a button.
 	MessageAction = api.MessageAction
-	// Message is a stored message, as Gleap answers with it.
+	// Message is a stored message, as Gleap answers with it. ID, DocumentID, Type, CreatedAt, UpdatedAt
+	// and Index are values (zero when an answer left them out), User and Session are references
+	// (UserRef, SessionRef), the other fields are nil when not sent. Fields: go doc ...api.Message.
 	Message = api.Message
 	// Attachment is a file attached to a message, given by URL.
 	Attachment = api.Attachment
@@ -27,11 +34,13 @@ type (
 	MessageUser = api.MessageUser
 	// MessageSession is the contact of a conversation, when Gleap embeds the whole object.
 	MessageSession = api.MessageSession
-	// UserOrID is Message.User: the team member as an object (AsMessageUser) or a bare id (AsObjectID).
-	UserOrID = api.Message_User
-	// SessionOrID is Message.Session: the contact as an object (AsMessageSession) or a bare id
-	// (AsObjectID).
-	SessionOrID = api.Message_Session
+	// UserRef is Message.User, the team member who wrote a message, which Gleap sends as a bare id or as
+	// the whole object: its ID is the id either way ("" when not sent), its Object the *MessageUser when
+	// Gleap embedded it (nil for a bare id).
+	UserRef = ref.IDOr[api.MessageUser]
+	// SessionRef is Message.Session, the contact of the conversation, sent as a bare id or as the whole
+	// object: its ID is the id either way, its Object the *MessageSession when Gleap embedded it.
+	SessionRef = ref.IDOr[api.MessageSession]
 	// RequestEditorFn changes a request of the generated client before it is sent; BearerAuth and
 	// ProjectHeader make the two that authenticate it.
 	RequestEditorFn = api.RequestEditorFn
