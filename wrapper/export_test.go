@@ -28,3 +28,6 @@ func WithClock(now func() time.Time) Option {
 }
 
 const MaxEmptyPages = maxEmptyPages
+
+// RedactBody is what the client does to a body a server sent, for the key apiKey.
+func RedactBody(apiKey string, body []byte) []byte { return newRedactor(apiKey).body(body) }

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // redacted replaces the API key wherever text from outside the client could carry it.
@@ -29,8 +31,11 @@ type redactor struct {
 	// cut redacts a text and cuts it to at most limit bytes, dropping a tail that is the start of a form
 	// of the key, which the cut may have split.
 	cut func(text string, limit int) string
-	// reach is how many bytes a form of the key can take: a text to be cut is read that much longer than
-	// it is kept, so that a key across the cut is still seen whole and replaced.
+	// headerName redacts a header name, in which net/http has changed the case of every letter.
+	headerName func(string) string
+	// reach is how many bytes the key can take in a text, every character of it spelled as a JSON \u
+	// escape: a text to be cut is read that much longer than it is kept, so that a key across the cut
+	// is still seen whole.
 	reach int
 }
 
@@ -57,13 +62,16 @@ func newRedactor(apiKey string) redactor {
 		pairs = append(pairs, form, redacted)
 	}
 	replacer := strings.NewReplacer(pairs...)
-	reach := 0
-	for _, form := range forms {
-		reach = max(reach, len(form))
-	}
+	lowerKey := strings.ToLower(apiKey)
 	return redactor{
-		reach: reach,
+		reach: len(`\u0000`) * len(apiKey),
 		text:  replacer.Replace,
+		headerName: func(name string) string {
+			if strings.Contains(strings.ToLower(name), lowerKey) {
+				return redacted
+			}
+			return name
+		},
 		cut: func(text string, limit int) string {
 			text = replacer.Replace(text)
 			if len(text) <= limit {
@@ -96,75 +104,124 @@ func (r redactor) quote(text string) string {
 	return strconv.Quote(r.text(text))
 }
 
-// body returns body with the key taken out: as text, and, when body is JSON, also from every string it
-// decodes to, since JSON can spell the key with \u escapes that no text match sees. A JSON body that held
-// the key that way comes back re-encoded.
+// body returns body with the key taken out: as text, and where JSON escapes spell it. Such a body is
+// decoded, redacted string by string and encoded again when it is a JSON document, and withheld whole
+// when it is not (an error body cut short, or text around JSON). Whether escapes spell the key is decided
+// on the whole text, every escape decoded wherever it stands, so that neither a duplicate member (of
+// which decoding keeps only the last), a stray quote nor a word before the JSON can hide it.
 func (r redactor) body(body []byte) []byte {
 	clean := []byte(r.text(string(body)))
+	if !r.spelledEscaped(clean) {
+		return clean
+	}
 	var decoded any
 	if json.Unmarshal(clean, &decoded) != nil {
-		// Not JSON, or JSON cut short (an error body is read only so far): its strings can still spell
-		// the key with escapes, and a cut-short document cannot be encoded again, so it is withheld.
-		if r.spelledInJSON(clean) {
-			return []byte(redacted)
-		}
-		return clean
+		return []byte(redacted)
 	}
-	changed := false
-	decoded = r.walk(decoded, &changed)
-	if !changed {
-		return clean
-	}
-	reencoded, err := encodeJSON(decoded)
-	if err != nil {
+	reencoded, err := encodeJSON(r.walk(decoded))
+	if err != nil || r.spelledEscaped(reencoded) {
 		return []byte(redacted)
 	}
 	return reencoded
 }
 
-// spelledInJSON reports whether a string of text, read as JSON as far as it goes, decodes to the key.
-func (r redactor) spelledInJSON(text []byte) bool {
-	decoder := json.NewDecoder(bytes.NewReader(text))
-	for {
-		token, err := decoder.Token()
-		if err != nil {
-			return false
-		}
-		if s, ok := token.(string); ok && r.text(s) != s {
-			return true
-		}
+// spelledEscaped reports whether text, with every JSON escape in it decoded, holds the key.
+func (r redactor) spelledEscaped(text []byte) bool {
+	if !bytes.ContainsRune(text, '\\') {
+		return false
 	}
+	unescaped := unescapeJSON(text)
+	return r.text(unescaped) != unescaped
 }
 
-// walk redacts every string (object keys included) in a decoded JSON value, noting whether one changed.
-func (r redactor) walk(value any, changed *bool) any {
+// unescapeJSON decodes every escape JSON defines (\uXXXX with surrogate pairs, \n, \", ...) wherever it
+// stands in text, inside a string literal or not, and keeps everything else as it is.
+func unescapeJSON(text []byte) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\\' || i+1 == len(text) {
+			b.WriteByte(text[i])
+			continue
+		}
+		i++
+		if text[i] != 'u' {
+			b.WriteByte(unescapedByte(text[i]))
+			continue
+		}
+		code, ok := hex4(text[i+1:])
+		if !ok {
+			b.WriteString(`\u`)
+			continue
+		}
+		i += 4
+		if low, ok := hex4(text[min(i+3, len(text)):]); ok && utf16.IsSurrogate(rune(code)) && i+2 < len(text) && text[i+1] == '\\' && text[i+2] == 'u' {
+			if paired := utf16.DecodeRune(rune(code), rune(low)); paired != utf8.RuneError {
+				b.WriteRune(paired)
+				i += 6
+				continue
+			}
+		}
+		b.WriteRune(rune(code))
+	}
+	return b.String()
+}
+
+// unescapedByte is the byte a JSON escape \c stands for; an escape JSON does not define stands for c.
+func unescapedByte(c byte) byte {
+	switch c {
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	}
+	return c
+}
+
+// hex4 reads the four hexadecimal digits text starts with.
+func hex4(text []byte) (uint16, bool) {
+	if len(text) < 4 {
+		return 0, false
+	}
+	code, err := strconv.ParseUint(string(text[:4]), 16, 16)
+	return uint16(code), err == nil
+}
+
+// walk redacts every string (object keys included) in a decoded JSON value.
+func (r redactor) walk(value any) any {
 	switch value := value.(type) {
 	case string:
-		clean := r.text(value)
-		*changed = *changed || clean != value
-		return clean
+		return r.text(value)
 	case []any:
 		for i, item := range value {
-			value[i] = r.walk(item, changed)
+			value[i] = r.walk(item)
 		}
 	case map[string]any:
 		walked := make(map[string]any, len(value))
 		for key, item := range value {
-			walked[r.walk(key, changed).(string)] = r.walk(item, changed)
+			walked[r.text(key)] = r.walk(item)
 		}
 		return walked
 	}
 	return value
 }
 
-// header returns a copy of header with the key taken out of every value.
+// header returns a copy of header with the key taken out of every name and value.
 func (r redactor) header(header http.Header) http.Header {
-	clean := header.Clone()
-	for name, values := range clean {
+	clean := make(http.Header, len(header))
+	for name, values := range header {
+		redactedValues := make([]string, len(values))
 		for i, value := range values {
-			values[i] = r.text(value)
+			redactedValues[i] = r.text(value)
 		}
-		clean[name] = values
+		name = r.headerName(r.text(name))
+		clean[name] = append(clean[name], redactedValues...)
 	}
 	return clean
 }

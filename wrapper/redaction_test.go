@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -232,4 +234,108 @@ func TestTheKeySpelledWithEscapesInALongErrorBodyIsWithheld(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.NotContains(t, string(apiErr.Body), testKey[1:], "not even spelled with a JSON escape")
 	assertNowhere(t, err, testKey, testKey[1:])
+}
+
+// escapeEvery spells text with a JSON \u escape for every character.
+func escapeEvery(text string) string {
+	var b strings.Builder
+	for _, r := range text {
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// unescapeEvery decodes every \u escape of text, wherever it stands, as JSON reads one (an escaped
+// backslash before a u is not an escape): what a reader of a logged body could do by hand.
+var unicodeEscape = regexp.MustCompile(`\\\\|\\u([0-9a-fA-F]{4})`)
+
+func unescapeEvery(text string) string {
+	return unicodeEscape.ReplaceAllStringFunc(text, func(escape string) string {
+		if escape == `\\` {
+			return `\`
+		}
+		code, _ := strconv.ParseUint(escape[2:], 16, 32)
+		return string(rune(code))
+	})
+}
+
+// assertNoPieceOfTheKey checks that text, however it is unescaped, holds no 8 bytes of key in a row.
+func assertNoPieceOfTheKey(t *testing.T, text, key string) {
+	t.Helper()
+	for _, form := range []string{text, unescapeEvery(text)} {
+		for i := 0; i+8 <= len(key); i++ {
+			assert.NotContains(t, form, key[i:i+8])
+		}
+	}
+}
+
+func TestTheKeySpelledWithEscapesIsRedactedWhereverItStands(t *testing.T) {
+	t.Parallel()
+	const key = "gl_sk_4f9a2c7e1b8d3f6a0c5e9b2d7f1a4c8e"
+	escaped := escapeEvery(key)
+	acrossTheCut := `{"message":"bad","pad":"` + strings.Repeat("p", 4096-190-len(`{"message":"bad","pad":"`)-len(`","k":"`)) + `","k":"` + escaped + `"}`
+	for name, answer := range map[string]struct {
+		status int
+		body   string
+	}{
+		"an error body, across the 4 KiB cut":     {http.StatusBadRequest, acrossTheCut},
+		"an error body that is JSON after a word": {http.StatusBadRequest, `Error: {"apiKey":"` + escaped + `"}`},
+		"an error body with a duplicate member":   {http.StatusBadRequest, `{"message":"` + escaped + `","message":"bad"}`},
+		"a success body with a duplicate member":  {http.StatusOK, `{"_id":"6752e9a8b7c6d5e4f3a21099","note":"` + escaped + `","note":"x"}`},
+		"a success body with a stray quote":       {http.StatusOK, `{"_id":"6752e9a8b7c6d5e4f3a21099","note":"a\"b ` + escaped + `"}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			client := answeringWith(t, key, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(answer.status)
+				_, _ = io.WriteString(w, answer.body)
+			})
+			var raw wrapper.Response
+			_, err := client.Messages.Reply(context.Background(), ticketID, "hello", wrapper.WithResponseInto(&raw))
+			assertNoPieceOfTheKey(t, string(raw.Body), key)
+			var apiErr *wrapper.APIError
+			if errors.As(err, &apiErr) {
+				assertNoPieceOfTheKey(t, string(apiErr.Body), key)
+				assertNoPieceOfTheKey(t, apiErr.Message, key)
+			}
+		})
+	}
+}
+
+func TestAHeaderNamedAfterTheKeyIsRedacted(t *testing.T) {
+	t.Parallel()
+	const key = "Gl-Secret-Key"
+	client := answeringWith(t, key, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set(key, "x")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"_id":"6752e9a8b7c6d5e4f3a21099"}`)
+	})
+	var raw wrapper.Response
+	_, err := client.Messages.Reply(context.Background(), ticketID, "hello", wrapper.WithResponseInto(&raw))
+	require.NoError(t, err)
+	for name := range raw.Header {
+		assert.NotContains(t, strings.ToLower(name), strings.ToLower(key))
+	}
+	assert.Equal(t, []string{"x"}, raw.Header["[REDACTED]"], "the header stays, under a name without the key")
+}
+
+// FuzzRedactedBodiesNeverSpellTheKey feeds arbitrary bodies to the redaction every answer goes through:
+// whatever arrives, what comes out holds the key neither as text nor once every JSON escape in it is
+// decoded.
+func FuzzRedactedBodiesNeverSpellTheKey(f *testing.F) {
+	const key = "gl_sk_a\"b<c>&d\\e+/="
+	escaped := escapeEvery(key)
+	for _, body := range []string{
+		`{"message":"` + escaped + `"}`, `{"m":"` + escaped + `","m":"x"}`, `Error: {"k":"` + escaped + `"}`,
+		`{"m":"a\"b ` + escaped[:30] + `"}`, `["` + escaped + `"`, `\ud83d\ude00` + escaped, `{"` + escaped + `":1}`,
+		`{"k":"gl_sk_a\"b<c>&d\\e+/="}`,
+	} {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		out := string(wrapper.RedactBody(key, body))
+		assert.NotContains(t, out, key)
+		assert.NotContains(t, unescapeEvery(out), key)
+	})
 }
