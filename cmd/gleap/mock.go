@@ -66,15 +66,11 @@ Example:
 Flags:
 `
 
-// defaultMaxMessages is how many messages the mock keeps without --max-messages: as many as a gleaptest
-// server keeps by default.
-const defaultMaxMessages = 10_000
-
 // mock runs `gleap mock`: a gleaptest server, until ctx is done.
 func mock(ctx context.Context, args []string, std stdio) int {
 	flags := flag.NewFlagSet("mock", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:4010", "the address to listen on; port 0 picks a free one")
-	maxMessages := flags.Int("max-messages", defaultMaxMessages,
+	maxMessages := flags.Int("max-messages", gleaptest.DefaultMaxMessages,
 		"keep at most `N` messages; each one past N evicts the oldest")
 	rate := gleapsRate
 	flags.Var(&rate, "rate-limit", "answer 429 to a project's requests past `N/DURATION`, such as 100/1s; 0 for no limit")
