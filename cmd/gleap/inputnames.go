@@ -68,5 +68,5 @@ var (
 		"PageSize": "--limit",
 	}
 	// messageIDNames are those of update and delete.
-	messageIDNames = inputNames{"messageID": "MESSAGE_ID"}
+	messageIDNames = inputNames{"messageID": messageIDArgument.name}
 )

@@ -59,7 +59,7 @@ a request or sits idle for a minute.
 Example:
   gleap mock --addr 127.0.0.1:4010 &
   export GLEAP_BASE_URL=http://127.0.0.1:4010/v3 GLEAP_API_KEY=test GLEAP_PROJECT=test
-  gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Hello from the mock"
+  gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Hello from the mock"
   curl -s -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
   # then open http://127.0.0.1:4010/ in a browser: the inbox
 
