@@ -109,7 +109,7 @@ func TestUsageAndNounHelpNameEveryVerbAndShortcut(t *testing.T) {
 	assert.True(t, strings.HasPrefix(nounHelp.stdout, "Usage:\n  gleap messages VERB"), nounHelp.stdout)
 	assert.Equal(t, nounHelp, gleap(t, "", "", nil, "messages", "help"))
 
-	for _, verb := range []string{"send", "list", "update", "delete"} {
+	for _, verb := range []string{"send", "list", "update", "delete", "search", "faq"} {
 		assert.Contains(t, usage.stdout, "\n  gleap messages "+verb+" ", verb)
 		assert.Regexp(t, "\n  "+verb+" +[a-z]", nounHelp.stdout, "the noun's help lists %s", verb)
 	}

@@ -39,7 +39,10 @@ type argument struct {
 	missing string // what to do when it is missing: "name the message"
 }
 
-var messageIDArgument = argument{name: "MESSAGE_ID", missing: "name the message"}
+var (
+	messageIDArgument = argument{name: "MESSAGE_ID", missing: "name the message"}
+	termArgument      = argument{name: "TERM", missing: "give the text to search for"}
+)
 
 // parseFlagsWithArgument parses a command line that names one arg, first or after the flags, as
 // parseFlags does. It returns the argument, and the exit code to stop with or -1 to go on.

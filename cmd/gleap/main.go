@@ -5,9 +5,10 @@
 //	export GLEAP_API_KEY=... GLEAP_PROJECT=...
 //	gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix."
 //	gleap messages list --ticket 6752e9a8b7c6d5e4f3a21098
+//	gleap messages search refund
 //	gleap mock --addr 127.0.0.1:4010   # then GLEAP_BASE_URL=http://127.0.0.1:4010/v3 gleap messages send ...
 //
-// The verbs of gleap messages are send, list, update and delete. The commands gleap had
+// The verbs of gleap messages are send, list, update, delete, search and faq. The commands gleap had
 // before its nouns remain as shortcuts: gleap send, gleap list, gleap update and gleap delete run gleap
 // messages send, list, update and delete, with the same flags, output and exit codes.
 //

@@ -228,7 +228,7 @@ func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 		assert.Contains(t, r.stdout, "gleap messages send --ticket", args)
 	}
 	commands := [][]string{{"messages", "send"}, {"messages", "list"}, {"messages", "update"}, {"messages", "delete"},
-		{"send"}, {"list"}, {"update"}, {"delete"}, {"mock"}}
+		{"messages", "search"}, {"messages", "faq"}, {"send"}, {"list"}, {"update"}, {"delete"}, {"mock"}}
 	for _, command := range commands {
 		r := gleap(t, "", "", nil, slices.Concat(command, []string{"--help"})...)
 		assert.Empty(t, r.stderr, "--help of %s writes its help to stdout only", command)
@@ -236,7 +236,8 @@ func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 		assert.Equal(t, exitUsage, r.code)
 		assert.Contains(t, r.stderr, `run "gleap `+strings.Join(command, " ")+` --help" for the flags`, "the hint names the command as typed")
 	}
-	examples := map[string]string{"list": "gleap messages list --ticket", "update": "gleap messages update 6752", "delete": "gleap messages delete 6752"}
+	examples := map[string]string{"list": "gleap messages list --ticket", "update": "gleap messages update 6752", "delete": "gleap messages delete 6752",
+		"search": "gleap messages search refund", "faq": "gleap messages faq 6752"}
 	for verb, example := range examples {
 		r := gleap(t, "", "", nil, "messages", verb, "--help")
 		assert.Equal(t, exitOK, r.code, verb)

@@ -3,8 +3,8 @@ package main
 // messagesNoun is gleap messages: the messages of tickets, client.Messages of the Go client.
 var messagesNoun = noun{
 	name: "messages",
-	summary: "The messages of tickets: post them, list, change and delete them. The key and the project\n" +
-		"come from GLEAP_API_KEY and GLEAP_PROJECT.",
+	summary: "The messages of tickets: post them, list, change and delete them, search them, and answer\n" +
+		"Gleap's FAQ suggestions. The key and the project come from GLEAP_API_KEY and GLEAP_PROJECT.",
 	verbs: []verb{
 		{name: "send", summary: "post a message into a ticket, or many from JSON Lines (--batch)",
 			synopsis: sendSynopsis, help: sendHelp, shortcut: true, run: send},
@@ -14,5 +14,9 @@ var messagesNoun = noun{
 			synopsis: updateSynopsis, help: updateHelp, shortcut: true, run: update},
 		{name: "delete", summary: "delete a message",
 			synopsis: deleteSynopsis, help: deleteHelp, shortcut: true, run: remove},
+		{name: "search", summary: "print the messages whose text holds TERM, as JSON",
+			synopsis: searchSynopsis, help: searchHelp, run: search},
+		{name: "faq", summary: "accept a message as the source of a suggested FAQ entry, or decline it",
+			synopsis: faqSynopsis, help: faqHelp, run: suggestFAQ},
 	},
 }
