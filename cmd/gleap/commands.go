@@ -18,8 +18,8 @@ type noun struct {
 type verb struct {
 	name    string // as typed: "send"
 	summary string // one line, for the noun's help
-	// synopsis holds the forms of its command line, each after "gleap NOUN VERB"; a line break in a form
-	// goes on under its first flag.
+	// synopsis holds the forms of its command line, each after "gleap NOUN VERB"; after a line break in a
+	// form, the form goes on indented under its own first word.
 	synopsis []string
 	// help says what it does, with examples, between its synopsis and its flags.
 	help string
