@@ -33,7 +33,7 @@ type namedSpec struct {
 
 // newConfig applies opts, in order, over the defaults and checks the result.
 func newConfig(opts []Option) (config, error) {
-	c := config{addr: "127.0.0.1:0", now: time.Now, maxMessages: defaultMaxMessages, timeouts: defaultTimeouts()}
+	c := config{addr: "127.0.0.1:0", now: time.Now, maxMessages: DefaultMaxMessages, timeouts: defaultTimeouts()}
 	for _, opt := range opts {
 		opt(&c)
 	}
@@ -90,8 +90,7 @@ func WithFaultEvery(n int, fault Fault) Option {
 
 // WithMaxMessages keeps at most n messages, n at least 1: each message past n evicts the oldest, so
 // Messages returns the n newest. The records of Server.Requests are kept the same way. Without it a
-// server keeps 10,000, more than a test needs and few enough that code posting in a loop, or a client of
-// `gleap mock`, cannot exhaust the memory.
+// server keeps DefaultMaxMessages (10,000).
 func WithMaxMessages(n int) Option {
 	return func(c *config) { c.maxMessages = n }
 }

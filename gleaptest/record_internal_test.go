@@ -59,7 +59,7 @@ func TestRecordsCountEverythingTheyHold(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			l := &records{max: defaultMaxMessages}
+			l := &records{max: DefaultMaxMessages}
 			for range 100 { // 100 MiB sent, over the budget
 				tc.record(l)
 			}

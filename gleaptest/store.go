@@ -11,8 +11,10 @@ import (
 	"github.com/gleap-community/gleap-go/api"
 )
 
-// defaultMaxMessages is how many messages a server keeps unless WithMaxMessages says otherwise.
-const defaultMaxMessages = 10_000
+// DefaultMaxMessages is how many messages a server keeps unless WithMaxMessages says otherwise, and so
+// how many `gleap mock` keeps without --max-messages: more than a test needs, and few enough that code
+// posting in a loop cannot exhaust the memory.
+const DefaultMaxMessages = 10_000
 
 // maxStoredBytes bounds the stored answers together, whatever their number: at the 1 MiB body cap,
 // 10,000 messages would otherwise hold gigabytes.

@@ -50,7 +50,9 @@ type settings struct {
 
 // Defaults of a client made by New without options.
 const (
-	defaultTimeout          = 30 * time.Second
+	// DefaultTimeout limits each attempt of a call (sending the request and reading the answer) when
+	// neither the client nor the call was given WithTimeout and the context has no deadline.
+	DefaultTimeout          = 30 * time.Second
 	defaultMaxResponseBytes = 4 << 20 // a stored message is a few KiB
 )
 
@@ -60,7 +62,7 @@ func defaultSettings() settings {
 		httpClient:       guardRedirects(defaultHTTPClient()),
 		userAgent:        defaultUserAgent,
 		retry:            DefaultRetryPolicy(),
-		timeout:          defaultTimeout,
+		timeout:          DefaultTimeout,
 		maxResponseBytes: defaultMaxResponseBytes,
 		rateLimit:        rateLimit{requests: DefaultRateLimitRequests, period: DefaultRateLimitPeriod},
 		sleep:            sleep,
@@ -248,7 +250,7 @@ func WithRetryPolicy(policy RetryPolicy) Option {
 
 // WithTimeout limits each attempt of a call (sending the request and reading the answer) to timeout,
 // whatever deadline the context has; the context's own deadline still wins when it is earlier. Without
-// it, an attempt gets 30 seconds unless the context has a deadline. 0 removes the limit, leaving only the
+// it, an attempt gets DefaultTimeout (30 seconds) unless the context has a deadline. 0 removes the limit, leaving only the
 // context's. A timeout after the request was sent has an unknown outcome (see ErrOutcomeUnknown).
 func WithTimeout(timeout time.Duration) Option {
 	return func(s *settings) error {

@@ -19,11 +19,6 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// batchAttemptTimeout limits each attempt of a batch's requests, and how long the lines in flight may
-// take to finish after Ctrl-C: the client's default per-attempt timeout, given explicitly so that both
-// are the same.
-const batchAttemptTimeout = 30 * time.Second
-
 // reconcileMaxPageBytes caps a page of the listings that look for lines of unknown outcome, each
 // wrapper.DefaultPageSize messages: a message may be up to 1 MiB (wrapper.MaxRequestBytes), so a page of
 // large ones is far over the client's default cap of 4 MiB, and a resume must not fail on a ticket of
@@ -121,7 +116,9 @@ func sendBatch(ctx context.Context, flags *batchFlags, conn *connection, rate ra
 		fmt.Fprintf(std.err, "gleap send: --batch: the %d messages on %d lines are valid; nothing was sent (--dry-run)\n", input.messages, input.lines)
 		return exitOK
 	}
-	client, resolved, err := conn.resolve(getenv, rate.option(), wrapper.WithTimeout(batchAttemptTimeout))
+	// Each attempt gets wrapper.DefaultTimeout, given explicitly because the lines in flight after Ctrl-C
+	// get as long to finish (sendAll): the one must not outlast the other.
+	client, resolved, err := conn.resolve(getenv, rate.option(), wrapper.WithTimeout(wrapper.DefaultTimeout))
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
@@ -304,7 +301,8 @@ var errStopped = errors.New("stopped")
 // sendAll sends every line still to be sent, b.concurrency at a time, in input order. Lines are taken
 // until taking ends: Ctrl-C (ctx ending), or a journal or stdout that cannot be written. The lines in
 // flight are finished with a context of their own, inFlight, so that Ctrl-C does not cut a request off
-// midway and leave its outcome unknown; should one hang, it is cut off batchAttemptTimeout after the stop.
+// midway and leave its outcome unknown; should one hang, it is cut off wrapper.DefaultTimeout after the
+// stop, the timeout of each of its attempts.
 func (b *batch) sendAll(ctx context.Context) error {
 	taking, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
@@ -319,7 +317,7 @@ func (b *batch) sendAll(ctx context.Context) error {
 			return
 		}
 		select {
-		case <-time.After(batchAttemptTimeout):
+		case <-time.After(wrapper.DefaultTimeout):
 			cutOff()
 		case <-finished:
 		}

@@ -5,43 +5,41 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-const updateHelp = `Usage:
-  gleap update MESSAGE_ID --json FILE|-
+// updateSynopsis and updateHelp are the usage of gleap messages update.
+var updateSynopsis = []string{"MESSAGE_ID --json FILE|-"}
 
-Changes a message: only the fields the JSON object sets change. Prints the message as it is now, as
+const updateHelp = `Changes a message: only the fields the JSON object sets change. Prints the message as it is now, as
 JSON. The key and the project come from GLEAP_API_KEY and GLEAP_PROJECT, the API root from
 GLEAP_BASE_URL; the flags below override them.
 
 Examples:
-  gleap update 6752f0c1a4b3c2d1e0f98765 --json correction.json
-  echo '{"isNote": true}' | gleap update 6752f0c1a4b3c2d1e0f98765 --json -
+  gleap messages update 6752f0c1a4b3c2d1e0f98765 --json correction.json
+  echo '{"isNote": true}' | gleap messages update 6752f0c1a4b3c2d1e0f98765 --json -
 
 Flags:
 `
 
-const deleteHelp = `Usage:
-  gleap delete MESSAGE_ID
+// deleteSynopsis and deleteHelp are the usage of gleap messages delete.
+var deleteSynopsis = []string{"MESSAGE_ID"}
 
-Deletes a message. Prints nothing and exits 0 when it is gone. The key and the project come from
+const deleteHelp = `Deletes a message. Prints nothing and exits 0 when it is gone. The key and the project come from
 GLEAP_API_KEY and GLEAP_PROJECT, the API root from GLEAP_BASE_URL; the flags below override them.
 
 Example:
-  gleap delete 6752f0c1a4b3c2d1e0f98765
+  gleap messages delete 6752f0c1a4b3c2d1e0f98765
 
 Flags:
 `
 
-func update(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
-	flags := flag.NewFlagSet("update", flag.ContinueOnError)
+// update runs gleap messages update, and its shortcut gleap update.
+func update(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	jsonFile := flags.String("json", "", "the UpdateMessageRequest in `FILE` (- for standard input)")
 	conn := addConnectionFlags(flags)
-	flags.Usage = helpFor(flags, updateHelp)
-	messageID, code := parseFlagsWithID(flags, args, std)
+	messageID, code := parseFlagsWithArgument(flags, args, std, messageIDArgument)
 	if code >= 0 {
 		return code
 	}
@@ -66,11 +64,10 @@ func update(ctx context.Context, args []string, std stdio, getenv func(string) s
 	return exitOK
 }
 
-func remove(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
-	flags := flag.NewFlagSet("delete", flag.ContinueOnError)
+// remove runs gleap messages delete, and its shortcut gleap delete.
+func remove(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	conn := addConnectionFlags(flags)
-	flags.Usage = helpFor(flags, deleteHelp)
-	messageID, code := parseFlagsWithID(flags, args, std)
+	messageID, code := parseFlagsWithArgument(flags, args, std, messageIDArgument)
 	if code >= 0 {
 		return code
 	}
@@ -82,39 +79,6 @@ func remove(ctx context.Context, args []string, std stdio, getenv func(string) s
 		return std.fail(failureCode(err), messageIDNames.inCLITerms(err))
 	}
 	return exitOK
-}
-
-// parseFlagsWithID parses a command line that names one message id, first or after the flags, as
-// parseFlags does. It returns the id, and the exit code to stop with or -1 to go on.
-func parseFlagsWithID(flags *flag.FlagSet, args []string, std stdio) (string, int) {
-	var messageID string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		messageID, args = args[0], args[1:]
-	} else if last := len(args) - 1; last >= 0 && !strings.HasPrefix(args[last], "-") && (last == 0 || !takesValue(flags, args[last-1])) {
-		messageID, args = args[last], args[:last]
-	}
-	if code := parseFlags(flags, args, std); code >= 0 {
-		return "", code
-	}
-	if messageID == "" {
-		fmt.Fprintf(std.err, "gleap %s: name the message: gleap %s MESSAGE_ID\n", flags.Name(), flags.Name())
-		return "", exitUsage
-	}
-	return messageID, -1
-}
-
-// takesValue reports whether arg is a flag of flags that takes the next argument as its value.
-func takesValue(flags *flag.FlagSet, arg string) bool {
-	name := strings.TrimLeft(arg, "-")
-	if strings.Contains(name, "=") {
-		return false
-	}
-	f := flags.Lookup(name)
-	if f == nil {
-		return false
-	}
-	boolean, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return !ok || !boolean.IsBoolFlag()
 }
 
 // failureCode is the exit code for a call's error: a *wrapper.ValidationError means nothing was sent.

@@ -67,6 +67,7 @@ var (
 		"Types[]":  "--type #%d",
 		"PageSize": "--limit",
 	}
-	// messageIDNames are those of update and delete.
-	messageIDNames = inputNames{"messageID": "MESSAGE_ID"}
+	// messageIDNames are those of update, delete and faq.
+	messageIDNames = inputNames{"messageID": messageIDArgument.name}
+	searchNames    = inputNames{"term": termArgument.name}
 )

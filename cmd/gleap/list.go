@@ -13,30 +13,29 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-const listHelp = `Usage:
-  gleap list [--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]
+// listSynopsis and listHelp are the usage of gleap messages list.
+var listSynopsis = []string{"[--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]"}
 
-Prints the messages the filters keep as JSON Lines on standard output, one message per line, oldest
+const listHelp = `Prints the messages the filters keep as JSON Lines on standard output, one message per line, oldest
 first, as the pages arrive: each as the server sent it, every field included, with the API key taken out
 should the server echo it. The key and the project come from GLEAP_API_KEY and GLEAP_PROJECT, the API
 root from GLEAP_BASE_URL; the flags below override them.
 
 Examples:
-  gleap list --ticket 6752e9a8b7c6d5e4f3a21098
-  gleap list --ticket 6752e9a8b7c6d5e4f3a21098 --type COMMENT --since 2026-11-01 --limit 20
-  gleap list --ticket 6752e9a8b7c6d5e4f3a21098 | jq -r .id
+  gleap messages list --ticket 6752e9a8b7c6d5e4f3a21098
+  gleap messages list --ticket 6752e9a8b7c6d5e4f3a21098 --type COMMENT --since 2026-11-01 --limit 20
+  gleap messages list --ticket 6752e9a8b7c6d5e4f3a21098 | jq -r .id
 
 Flags:
 `
 
-func list(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
-	flags := flag.NewFlagSet("list", flag.ContinueOnError)
+// list runs gleap messages list, and its shortcut gleap list.
+func list(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	ticket := flags.String("ticket", "", "only the messages of the ticket with this `ID`")
 	types := flags.String("type", "", "only messages of these `TYPES`, comma-separated, such as COMMENT or COMMENT,NOTE")
 	since := flags.String("since", "", "only messages created at or after `DATE` (2026-11-01 or 2026-11-01T09:00:00Z)")
 	limit := flags.Int("limit", 0, "print at most `N` messages (0: all)")
 	conn := addConnectionFlags(flags)
-	flags.Usage = helpFor(flags, listHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
 	}

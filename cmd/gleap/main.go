@@ -1,18 +1,23 @@
-// Command gleap posts, lists, changes and deletes the messages of Gleap tickets from a shell, and runs a local stand-in for the Gleap
-// API that validates everything against openapi.yaml.
+// Command gleap works with the messages of Gleap tickets from a shell, as nouns and verbs (gleap
+// messages send), and runs a local stand-in for the Gleap API that validates everything against
+// openapi.yaml.
 //
 //	export GLEAP_API_KEY=... GLEAP_PROJECT=...
-//	gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix."
-//	gleap list --ticket 6752e9a8b7c6d5e4f3a21098
-//	gleap mock --addr 127.0.0.1:4010   # then GLEAP_BASE_URL=http://127.0.0.1:4010/v3 gleap send ...
+//	gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix."
+//	gleap messages list --ticket 6752e9a8b7c6d5e4f3a21098
+//	gleap messages search refund
+//	gleap mock --addr 127.0.0.1:4010   # then GLEAP_BASE_URL=http://127.0.0.1:4010/v3 gleap messages send ...
 //
-// Run "gleap <command> --help" for each command's flags.
+// The verbs of gleap messages are send, list, update, delete, search and faq. The commands gleap had
+// before its nouns remain as shortcuts: gleap send, gleap list, gleap update and gleap delete run gleap
+// messages send, list, update and delete, with the same flags, output and exit codes.
+//
+// Run "gleap messages --help" for the verbs, and "gleap messages VERB --help" or "gleap mock --help" for
+// a command's flags.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,27 +31,6 @@ const (
 	exitFailure = 1 // the call failed: an API error, the network, the mock's listener
 	exitUsage   = 2 // the command line or the configuration is wrong; nothing was sent
 )
-
-const usage = `gleap posts messages into Gleap tickets and runs a local, spec-validating Gleap stand-in.
-
-Usage:
-  gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
-  gleap send --json FILE|-
-  gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION] [--resend-unknown]
-  gleap list [--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]
-  gleap update MESSAGE_ID --json FILE|-
-  gleap delete MESSAGE_ID
-  gleap mock [--addr 127.0.0.1:4010] [--rate-limit N/DURATION] [--require-key KEY]
-             [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
-  gleap version                  the module version and commit of this build (also gleap --version)
-
-Environment:
-  GLEAP_API_KEY    the project's secret API key (required by send, list, update and delete)
-  GLEAP_PROJECT    the project id (required by send, list, update and delete)
-  GLEAP_BASE_URL   the API root, default https://api.gleap.io/v3
-
-Run "gleap <command> --help" for the flags of a command.
-`
 
 // stdio is where a command reads and writes.
 type stdio struct {
@@ -78,62 +62,29 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return ctx, stop
 }
 
-// run carries out one command line and returns the exit code.
+// run carries out one command line and returns the exit code: a command of gleap itself, a noun and
+// its verb, or the shortcut of a verb.
 func run(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
 	if len(args) == 0 {
-		fmt.Fprint(std.err, usage)
+		fmt.Fprint(std.err, usage())
 		return exitUsage
 	}
-	switch args[0] {
-	case "send":
-		return send(ctx, args[1:], std, getenv)
-	case "list":
-		return list(ctx, args[1:], std, getenv)
-	case "update":
-		return update(ctx, args[1:], std, getenv)
-	case "delete":
-		return remove(ctx, args[1:], std, getenv)
-	case "mock":
-		return mock(ctx, args[1:], std)
-	case "version", "-version", "--version":
-		return version(args[1:], std)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(std.out, usage)
-		return exitOK
-	default:
-		fmt.Fprintf(std.err, "gleap: unknown command %q\n\n%s", args[0], usage)
-		return exitUsage
-	}
-}
-
-// parseFlags parses args into flags, answering --help with flags.Usage on stdout. It returns the exit
-// code to stop with, or -1 to go on.
-func parseFlags(flags *flag.FlagSet, args []string, std stdio) int {
-	help := flags.Usage
-	// flag calls Usage for --help too, before it returns ErrHelp: the pointer to the help is printed
-	// below, for a mistyped flag only, which gets its error and the pointer rather than the whole help.
-	flags.Usage = func() {}
-	flags.SetOutput(std.err)
-	err := flags.Parse(args)
+	name, rest := args[0], args[1:]
 	switch {
-	case errors.Is(err, flag.ErrHelp):
-		flags.SetOutput(std.out)
-		help()
+	case name == "mock":
+		return mock(ctx, rest, std)
+	case name == "version" || name == "-version" || name == "--version":
+		return version(rest, std)
+	case helpWords[name]:
+		fmt.Fprint(std.out, usage())
 		return exitOK
-	case err != nil:
-		fmt.Fprintf(std.err, "run \"gleap %s --help\" for the flags\n", flags.Name())
-		return exitUsage
-	case flags.NArg() > 0:
-		fmt.Fprintf(std.err, "gleap %s: unexpected argument %q\n", flags.Name(), flags.Arg(0))
-		return exitUsage
 	}
-	return -1
-}
-
-// helpFor returns a flag.FlagSet Usage function printing text, then the flags.
-func helpFor(flags *flag.FlagSet, text string) func() {
-	return func() {
-		fmt.Fprint(flags.Output(), text)
-		flags.PrintDefaults()
+	if n := findNoun(name); n != nil {
+		return n.dispatch(ctx, rest, std, getenv)
 	}
+	if n, v := findShortcut(name); v != nil {
+		return n.runVerb(ctx, v, v.name, rest, std, getenv)
+	}
+	fmt.Fprintf(std.err, "gleap: unknown command %q\n\n%s", name, usage())
+	return exitUsage
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -221,25 +222,29 @@ func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
 
 func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"--help"}, {"help"}, {"send", "--help"}, {"mock", "--help"}, {"send", "-h"}} {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"messages", "send", "--help"}, {"send", "--help"}, {"mock", "--help"}, {"send", "-h"}} {
 		r := gleap(t, "", "", nil, args...)
 		assert.Equal(t, exitOK, r.code, args)
-		assert.Contains(t, r.stdout, "gleap send --ticket", args)
+		assert.Contains(t, r.stdout, "gleap messages send --ticket", args)
 	}
-	for _, command := range []string{"send", "list", "update", "delete", "mock"} {
-		r := gleap(t, "", "", nil, command, "--help")
+	commands := [][]string{{"messages", "send"}, {"messages", "list"}, {"messages", "update"}, {"messages", "delete"},
+		{"messages", "search"}, {"messages", "faq"}, {"send"}, {"list"}, {"update"}, {"delete"}, {"mock"}}
+	for _, command := range commands {
+		r := gleap(t, "", "", nil, slices.Concat(command, []string{"--help"})...)
 		assert.Empty(t, r.stderr, "--help of %s writes its help to stdout only", command)
-		r = gleap(t, "", "", nil, command, "--no-such-flag")
+		r = gleap(t, "", "", nil, slices.Concat(command, []string{"--no-such-flag"})...)
 		assert.Equal(t, exitUsage, r.code)
-		assert.Contains(t, r.stderr, `run "gleap `+command+` --help" for the flags`)
+		assert.Contains(t, r.stderr, `run "gleap `+strings.Join(command, " ")+` --help" for the flags`, "the hint names the command as typed")
 	}
-	for command, example := range map[string]string{"list": "gleap list --ticket", "update": "gleap update 6752", "delete": "gleap delete 6752"} {
-		r := gleap(t, "", "", nil, command, "--help")
-		assert.Equal(t, exitOK, r.code, command)
-		assert.Contains(t, r.stdout, example, command)
-		assert.Contains(t, r.stdout, "-api-key", "%s has the connection flags", command)
+	examples := map[string]string{"list": "gleap messages list --ticket", "update": "gleap messages update 6752", "delete": "gleap messages delete 6752",
+		"search": "gleap messages search refund", "faq": "gleap messages faq 6752"}
+	for verb, example := range examples {
+		r := gleap(t, "", "", nil, "messages", verb, "--help")
+		assert.Equal(t, exitOK, r.code, verb)
+		assert.Contains(t, r.stdout, example, verb)
+		assert.Contains(t, r.stdout, "-api-key", "%s has the connection flags", verb)
 	}
-	for _, args := range [][]string{{}, {"publish"}, {"send", "extra-argument"}} {
+	for _, args := range [][]string{{}, {"publish"}, {"send", "extra-argument"}, {"messages", "send", "extra-argument"}} {
 		r := gleap(t, "", "", nil, args...)
 		assert.Equal(t, exitUsage, r.code, args)
 		assert.NotEmpty(t, r.stderr, args)

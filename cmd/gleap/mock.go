@@ -59,22 +59,18 @@ a request or sits idle for a minute.
 Example:
   gleap mock --addr 127.0.0.1:4010 &
   export GLEAP_BASE_URL=http://127.0.0.1:4010/v3 GLEAP_API_KEY=test GLEAP_PROJECT=test
-  gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Hello from the mock"
+  gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Hello from the mock"
   curl -s -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
   # then open http://127.0.0.1:4010/ in a browser: the inbox
 
 Flags:
 `
 
-// defaultMaxMessages is how many messages the mock keeps without --max-messages: as many as a gleaptest
-// server keeps by default.
-const defaultMaxMessages = 10_000
-
 // mock runs `gleap mock`: a gleaptest server, until ctx is done.
 func mock(ctx context.Context, args []string, std stdio) int {
 	flags := flag.NewFlagSet("mock", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:4010", "the address to listen on; port 0 picks a free one")
-	maxMessages := flags.Int("max-messages", defaultMaxMessages,
+	maxMessages := flags.Int("max-messages", gleaptest.DefaultMaxMessages,
 		"keep at most `N` messages; each one past N evicts the oldest")
 	rate := gleapsRate
 	flags.Var(&rate, "rate-limit", "answer 429 to a project's requests past `N/DURATION`, such as 100/1s; 0 for no limit")

@@ -15,13 +15,14 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-const sendHelp = `Usage:
-  gleap send --ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]
-  gleap send --json FILE|-
-  gleap send --batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION] [--resend-unknown]
-                           [--progress-every DURATION]
+// sendSynopsis and sendHelp are the usage of gleap messages send.
+var sendSynopsis = []string{
+	"--ticket ID --text TEXT [--note] [--bot] [--attach NAME=URL ...]",
+	"--json FILE|-",
+	"--batch FILE|- [--journal FILE] [--concurrency N] [--rate-limit N/DURATION] [--resend-unknown]\n[--progress-every DURATION]",
+}
 
-Posts a message into a ticket and prints the message Gleap stored, as JSON. The message must say
+const sendHelp = `Posts a message into a ticket and prints the message Gleap stored, as JSON. The message must say
 something: a --text that is not blank, an --attach, or a --json message that sets more than its ticket;
 otherwise nothing is sent (exit 2). The key and the project come from GLEAP_API_KEY and GLEAP_PROJECT,
 the API root from GLEAP_BASE_URL; the flags below override them.
@@ -52,19 +53,19 @@ With one, a messageRef may appear only once per ticket, and must not name a mess
 any message of the ticket with the line's messageRef counts as the line's.
 
 Examples:
-  gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix, please try again."
-  gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Customer called about it." --note
-  gleap send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Your invoice:" --attach invoice.pdf=https://files.example.com/i.pdf
-  gleap send --json message.json --dry-run
-  gleap send --batch notes.jsonl --journal notes.journal    # again after a crash: sends only the rest
-  gleap send --batch big.jsonl --rate-limit 100/1s --concurrency 8 --journal j.jsonl > outcomes.jsonl
-  gleap send --batch notes.jsonl --dry-run                  # check every line, send nothing
+  gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix, please try again."
+  gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Customer called about it." --note
+  gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Your invoice:" --attach invoice.pdf=https://files.example.com/i.pdf
+  gleap messages send --json message.json --dry-run
+  gleap messages send --batch notes.jsonl --journal notes.journal    # again after a crash: sends only the rest
+  gleap messages send --batch big.jsonl --rate-limit 100/1s --concurrency 8 --journal j.jsonl > outcomes.jsonl
+  gleap messages send --batch notes.jsonl --dry-run                  # check every line, send nothing
 
 Flags:
 `
 
-func send(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
-	flags := flag.NewFlagSet("send", flag.ContinueOnError)
+// send runs gleap messages send, and its shortcut gleap send.
+func send(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	ticket := flags.String("ticket", "", "the id of the ticket to post into")
 	text := flags.String("text", "", "the message; each line becomes a paragraph")
 	note := flags.Bool("note", false, "post an internal note that only the team sees")
@@ -77,7 +78,6 @@ func send(ctx context.Context, args []string, std stdio, getenv func(string) str
 	rate := gleapsRate
 	flags.Var(&rate, "rate-limit", "send at most `N/DURATION` requests, such as 100/1s, shared by all of --concurrency; 0 for no limit")
 	conn := addConnectionFlags(flags)
-	flags.Usage = helpFor(flags, sendHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
 	}
