@@ -70,7 +70,7 @@ demo:
 inbox:
 	@bash scripts/demo.sh --serve
 
-## prism: the CLI's list, update and delete against Prism serving Gleap's own document (needs Node.js)
+## prism: the CLI's list, update, delete and faq against Prism serving Gleap's own document (needs Node.js)
 prism:
 	@bash scripts/prism.sh
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make demo: the whole round trip, offline. It builds the CLI, starts `gleap mock` (a stand-in for the
 # Gleap API that validates every request and answer against openapi.yaml), posts a reply, an internal
-# note and a bot message with `gleap send`, previews one with --dry-run, lists what the mock stored as
+# note and a bot message with `gleap messages send`, previews one with --dry-run, lists what the mock stored as
 # Gleap lists messages (with curl, when it is installed), and fails if the mock saw anything that
 # breaks the contract.
 #
@@ -45,11 +45,11 @@ gleap() {
 	"$work/gleap" "$@"
 }
 
-gleap send --ticket "$ticket" --text "Thanks for the report! A fix is on its way."
-gleap send --ticket "$ticket" --text "Customer is on the enterprise plan." --note
-gleap send --ticket "$ticket" --text "Here is your invoice." --bot \
+gleap messages send --ticket "$ticket" --text "Thanks for the report! A fix is on its way."
+gleap messages send --ticket "$ticket" --text "Customer is on the enterprise plan." --note
+gleap messages send --ticket "$ticket" --text "Here is your invoice." --bot \
 	--attach invoice.pdf=https://files.example.com/invoice.pdf
-gleap send --ticket "$ticket" --text "Only a preview." --dry-run
+gleap messages send --ticket "$ticket" --text "Only a preview." --dry-run
 
 if command -v curl >/dev/null 2>&1; then
 	# The key stays out of the transcript: the command is shown with the variable's name.

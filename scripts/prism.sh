@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make prism: the CLI's list, update and delete against Stoplight Prism serving Gleap's own published
+# make prism: the CLI's list, update, delete and faq against Stoplight Prism serving Gleap's own published
 # OpenAPI document (testdata/) with request validation on (--errors): a request that document forbids is
 # answered 4xx, and the CLI then exits non-zero. Needs Node.js (npx fetches Prism from the npm registry).
 set -euo pipefail
@@ -23,9 +23,18 @@ gleap() {
 	printf '\n$ gleap %s\n' "$*"
 	"$work/gleap" "$@"
 }
-gleap list --ticket 507f1f77bcf86cd799439011 --type COMMENT,NOTE --since 2026-11-01 --limit 5
-echo '{"comment":{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Corrected."}]}]},"isNote":true}' |
-	gleap update 507f1f77bcf86cd799439015 --json -
-gleap delete 507f1f77bcf86cd799439015
+gleap messages list --ticket 507f1f77bcf86cd799439011 --type COMMENT,NOTE --since 2026-11-01 --limit 5
+# Gleap's document types the answer to an update as "any", so Prism answers it with null, which the
+# client refuses as no message (an invalid response, exit 1). Prism accepted the request all the same:
+# a request the document forbids is answered 4xx, which the CLI reports with its status.
+update='{"comment":{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Corrected."}]}]},"isNote":true}'
+if printf '%s' "$update" | gleap messages update 507f1f77bcf86cd799439015 --json - 2>"$work/update.err"; then
+	echo "gleap messages update accepted Prism's null as a message" >&2
+	exit 1
+fi
+cat "$work/update.err"
+grep -q "invalid response: the answer is null" "$work/update.err" || { echo "Prism refused the update" >&2; exit 1; }
+gleap messages delete 507f1f77bcf86cd799439015
+gleap messages faq 507f1f77bcf86cd799439015
 echo
-echo "Prism accepted every request of list, update and delete against Gleap's own document."
+echo "Prism accepted every request of list, update, delete and faq against Gleap's own document."
