@@ -59,7 +59,8 @@ func (n *Node) Mark(markType string) (Mark, bool) {
 	return Mark{}, false
 }
 
-// Parse decodes comment, a message's comment as stored. When it is a JSON object with a string "type",
+// Parse decodes comment, a message's comment as stored (its first JSON value: anything after it is
+// ignored, as a JSON decoder reading a stream would). When it is a JSON object with a string "type",
 // root is that document (or node) and value is nil. Otherwise root is nil and value is the JSON value
 // as encoding/json decodes it (a string, a number as json.Number, an array, an object without a type,
 // or nil for null); err is set when comment is not JSON at all.
