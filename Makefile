@@ -44,12 +44,13 @@ test: check-generated vet fmt-check
 			if (pct + 0 < min) { printf "%s coverage %s%% is below %s%%\n", pkg, pct, min; exit 1 } } } \
 		END { if (!found) { print "no coverage figure for " pkg; exit 1 } }' "$$log"
 
-## fuzz: short fuzzing runs of answer handling and of the key's redaction, beyond the seed corpora that go test always runs
+## fuzz: short fuzzing runs of answer handling, the key's redaction and reading comments, beyond the seed corpora that go test always runs
 # The budget is a count of runs, not a duration: a -fuzztime duration races the fuzz coordinator's own
 # deadline before Go 1.27 (golang/go#75804) and fails with "context deadline exceeded" and no crasher.
 fuzz:
 	go test -run='^$$' -fuzz=FuzzCreateMessageAnswer -fuzztime=50000x -fuzzminimizetime=2000x ./wrapper
 	go test -run='^$$' -fuzz=FuzzRedactedBodiesNeverSpellTheKey -fuzztime=50000x -fuzzminimizetime=2000x ./wrapper
+	go test -run='^$$' -fuzz=FuzzPlainText -fuzztime=50000x -fuzzminimizetime=2000x ./wrapper
 
 ## bench: the wrapper beside hand-written net/http code and the raw generated client, compared by benchstat
 bench:

@@ -4,16 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"html/template"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gleap-community/gleap-go/internal/tiptap"
 )
 
 // A message's comment is whatever its client posted: the renderer trusts none of it. It writes only
 // tags and attribute names of its own, every text and attribute value passes through
-// template.HTMLEscapeString, links and images keep only the targets safeLinkURL and safeImageURL
-// allow, and the budget below bounds the work and the output whatever the document's shape.
+// template.HTMLEscapeString, links and images keep only the targets tiptap.SafeLinkURL and
+// tiptap.SafeImageURL allow, and the budget below bounds the work and the output whatever the document's shape.
 const (
 	// maxRenderDepth is how deep nodes are rendered as elements. Deeper content is shown as its text,
 	// so that a document nested thousands deep neither recurses the page's layout to death nor gets past
@@ -35,22 +36,18 @@ func renderComment(comment json.RawMessage) template.HTML {
 	if len(comment) == 0 || string(comment) == "null" {
 		return ""
 	}
-	decoder := json.NewDecoder(bytes.NewReader(comment))
-	decoder.UseNumber()
-	var doc any
-	if err := decoder.Decode(&doc); err != nil {
+	root, value, err := tiptap.Parse(comment)
+	if err != nil {
 		return template.HTML(`<p class="tt-raw">` + template.HTMLEscapeString(string(comment)) + `</p>`)
 	}
 	r := &tiptapRenderer{}
-	switch doc := doc.(type) {
-	case string:
-		r.paragraphs(doc)
-	case map[string]any:
-		if _, ok := doc["type"].(string); !ok {
-			r.raw(comment)
-			break
+	switch text, isText := value.(string); {
+	case root != nil:
+		if !tiptap.Walk(root, maxRenderNodes, r.enter, r.leave) {
+			r.cut = true
 		}
-		r.node(doc, 0)
+	case isText:
+		r.paragraphs(text)
 	default:
 		r.raw(comment)
 	}
@@ -63,17 +60,13 @@ func renderComment(comment json.RawMessage) template.HTML {
 
 // tiptapRenderer writes the HTML of one document within the budget.
 type tiptapRenderer struct {
-	b     strings.Builder
-	nodes int
-	cut   bool // the budget ran out: the rest is left out
-}
-
-// spent reports whether the budget is used up, and marks the output cut when it is.
-func (r *tiptapRenderer) spent() bool {
-	if r.nodes >= maxRenderNodes || r.b.Len() >= maxRenderBytes {
-		r.cut = true
-	}
-	return r.cut
+	b       strings.Builder
+	closing []string // for each node entered and not yet left, what leaving it writes
+	// plain is true inside a node whose content is shown as its text only (a code block, an unknown
+	// node, or one nested too deep), which is at depth plainDepth.
+	plain      bool
+	plainDepth int
+	cut        bool // the budget ran out: the rest is left out
 }
 
 // text writes s, escaped as template.HTMLEscapeString escapes it, and stops at the byte budget.
@@ -104,11 +97,13 @@ func (r *tiptapRenderer) text(s string) {
 
 // paragraphs writes plain text as one paragraph per line, as wrapper.PlainTextDoc would store it.
 func (r *tiptapRenderer) paragraphs(s string) {
+	lines := 0
 	for line := range strings.SplitSeq(s, "\n") {
-		if r.spent() {
+		if lines >= maxRenderNodes || r.b.Len() >= maxRenderBytes {
+			r.cut = true
 			return
 		}
-		r.nodes++
+		lines++
 		r.b.WriteString("<p>")
 		r.text(line)
 		r.b.WriteString("</p>")
@@ -124,151 +119,124 @@ func (r *tiptapRenderer) raw(value json.RawMessage) {
 
 // blockTags are the nodes rendered as one element around their content, by TipTap type.
 var blockTags = map[string]string{
-	"paragraph":  "p",
-	"blockquote": "blockquote",
-	"bulletList": "ul",
-	"listItem":   "li",
-	"tableRow":   "tr",
+	tiptap.NodeParagraph:  "p",
+	tiptap.NodeBlockquote: "blockquote",
+	tiptap.NodeBulletList: "ul",
+	tiptap.NodeListItem:   "li",
+	tiptap.NodeTableRow:   "tr",
 }
 
-// node writes n, a node at depth depth.
-func (r *tiptapRenderer) node(n map[string]any, depth int) {
-	if r.spent() {
-		return
+// enter writes the start of n, a node at depth depth, and says whether its content is rendered.
+func (r *tiptapRenderer) enter(n *tiptap.Node, depth int) tiptap.Action {
+	if r.b.Len() >= maxRenderBytes {
+		r.cut = true
+		return tiptap.Stop
 	}
-	r.nodes++
-	nodeType, _ := n["type"].(string)
-	if depth >= maxRenderDepth {
-		r.b.WriteString(`<span class="tt-deep">`)
+	if r.plain {
+		r.open("", "")
 		r.plainText(n)
-		r.b.WriteString("</span>")
-		return
+		return tiptap.Continue
 	}
-	attrs, _ := n["attrs"].(map[string]any)
-	switch nodeType {
-	case "doc":
-		r.children(n, depth)
-	case "text":
-		s, _ := n["text"].(string)
-		r.markedText(s, n["marks"])
-	case "hardBreak":
-		r.b.WriteString("<br>")
-	case "horizontalRule":
-		r.b.WriteString("<hr>")
-	case "heading":
-		level := clampInt(attrs["level"], 1, 6, 1)
-		tag := "h" + strconv.Itoa(level)
-		r.b.WriteString("<" + tag + ">")
-		r.children(n, depth)
-		r.b.WriteString("</" + tag + ">")
-	case "orderedList":
-		start := clampInt(attrs["start"], 0, 1_000_000, 1)
+	if depth >= maxRenderDepth {
+		r.startPlain(n, depth, `<span class="tt-deep">`, "</span>")
+		return tiptap.Continue
+	}
+	switch n.Type {
+	case tiptap.NodeDoc:
+		r.open("", "")
+	case tiptap.NodeText:
+		r.open("", "")
+		r.markedText(n)
+		return tiptap.SkipContent
+	case tiptap.NodeHardBreak:
+		r.open("<br>", "")
+		return tiptap.SkipContent
+	case tiptap.NodeHorizontalRule:
+		r.open("<hr>", "")
+		return tiptap.SkipContent
+	case tiptap.NodeHeading:
+		tag := "h" + strconv.Itoa(n.Attrs.Int(tiptap.AttrLevel, 1, 6, 1))
+		r.open("<"+tag+">", "</"+tag+">")
+	case tiptap.NodeOrderedList:
+		start := n.Attrs.Int(tiptap.AttrStart, 0, 1_000_000, 1)
 		if start == 1 {
-			r.b.WriteString("<ol>")
+			r.open("<ol>", "</ol>")
 		} else {
-			r.b.WriteString(`<ol start="` + strconv.Itoa(start) + `">`)
+			r.open(`<ol start="`+strconv.Itoa(start)+`">`, "</ol>")
 		}
-		r.children(n, depth)
-		r.b.WriteString("</ol>")
-	case "codeBlock":
-		r.b.WriteString(`<pre class="tt-code"><code>`)
-		r.plainText(n) // a code block holds text only; marks mean nothing in it
-		r.b.WriteString("</code></pre>")
-	case "mention":
-		label := firstString(attrs, "label", "id")
-		r.b.WriteString(`<span class="tt-mention">@`)
-		r.text(truncate(label, maxAttrBytes))
-		r.b.WriteString("</span>")
-	case "image":
-		r.image(attrs)
+	case tiptap.NodeCodeBlock:
+		// A code block holds text only; marks mean nothing in it.
+		r.startPlain(n, depth, `<pre class="tt-code"><code>`, "</code></pre>")
+	case tiptap.NodeMention:
+		r.open(`<span class="tt-mention">@`, "</span>")
+		r.text(truncate(n.Attrs.String(tiptap.AttrLabel, tiptap.AttrID), maxAttrBytes))
+		return tiptap.SkipContent
+	case tiptap.NodeImage:
+		r.open("", "")
+		r.image(n.Attrs)
+		return tiptap.SkipContent
 	default:
-		if tag, ok := blockTags[nodeType]; ok {
-			r.b.WriteString("<" + tag + ">")
-			r.children(n, depth)
-			r.b.WriteString("</" + tag + ">")
-			return
+		if tag, ok := blockTags[n.Type]; ok {
+			r.open("<"+tag+">", "</"+tag+">")
+			break
 		}
 		// An unknown node shows its text, marked as such, so that nothing posted is hidden.
 		r.b.WriteString(`<span class="tt-unknown" title="`)
-		r.text(truncate("unknown TipTap node "+strconv.Quote(nodeType), maxAttrBytes))
+		r.text(truncate("unknown TipTap node "+strconv.Quote(n.Type), maxAttrBytes))
 		r.b.WriteString(`">`)
-		r.plainText(n)
-		r.b.WriteString("</span>")
+		r.startPlain(n, depth, "", "</span>")
+	}
+	return tiptap.Continue
+}
+
+// leave writes the end of n, at depth depth.
+func (r *tiptapRenderer) leave(_ *tiptap.Node, depth int) {
+	closing := r.closing[len(r.closing)-1]
+	r.closing = r.closing[:len(r.closing)-1]
+	r.b.WriteString(closing)
+	if r.plain && depth == r.plainDepth {
+		r.plain = false
 	}
 }
 
-// children writes the content of n, whose depth is depth.
-func (r *tiptapRenderer) children(n map[string]any, depth int) {
-	content, _ := n["content"].([]any)
-	for _, child := range content {
-		if r.spent() {
-			return
-		}
-		if child, ok := child.(map[string]any); ok {
-			r.node(child, depth+1)
-		}
-	}
+// open writes start and has leave write end.
+func (r *tiptapRenderer) open(start, end string) {
+	r.b.WriteString(start)
+	r.closing = append(r.closing, end)
 }
 
-// plainText writes the text of n and of every node in it, escaped, without markup. It works
-// through the tree with a stack of its own rather than by recursion, and within the budget.
-func (r *tiptapRenderer) plainText(n map[string]any) {
-	stack := []any{n}
-	for len(stack) > 0 && !r.spent() {
-		top := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		node, ok := top.(map[string]any)
-		if !ok {
-			continue
-		}
-		r.nodes++
-		if s, ok := node["text"].(string); ok {
-			r.text(s)
-		}
-		if node["type"] == "hardBreak" {
-			r.b.WriteString("<br>")
-		}
-		content, _ := node["content"].([]any)
-		for i := len(content) - 1; i >= 0; i-- { // reversed, so that the first child is taken first
-			stack = append(stack, content[i])
-		}
+// startPlain opens n, at depth depth, between start and end, and shows it and its content as text.
+func (r *tiptapRenderer) startPlain(n *tiptap.Node, depth int, start, end string) {
+	r.open(start, end)
+	r.plainText(n)
+	r.plain, r.plainDepth = true, depth
+}
+
+// plainText writes n as text without markup: its text, escaped, or a line break.
+func (r *tiptapRenderer) plainText(n *tiptap.Node) {
+	r.text(n.Text)
+	if n.Type == tiptap.NodeHardBreak {
+		r.b.WriteString("<br>")
 	}
 }
 
 // markTags are the marks rendered as one element around their text, by TipTap type, in the order
 // they nest: a link goes around everything else.
 var markTags = []struct{ mark, tag string }{
-	{"bold", "strong"},
-	{"italic", "em"},
-	{"underline", "u"},
-	{"strike", "s"},
-	{"code", "code"},
+	{tiptap.MarkBold, "strong"},
+	{tiptap.MarkItalic, "em"},
+	{tiptap.MarkUnderline, "u"},
+	{tiptap.MarkStrike, "s"},
+	{tiptap.MarkCode, "code"},
 }
 
-// markedText writes s with marks, the text node's marks. Unknown marks are left out; the text stays.
-func (r *tiptapRenderer) markedText(s string, marks any) {
-	list, _ := marks.([]any)
-	has := map[string]bool{}
-	var link map[string]any
-	for _, mark := range list {
-		mark, ok := mark.(map[string]any)
-		if !ok {
-			continue
-		}
-		markType, _ := mark["type"].(string)
-		has[markType] = true
-		if markType == "link" && link == nil {
-			link, _ = mark["attrs"].(map[string]any)
-			if link == nil {
-				link = map[string]any{}
-			}
-		}
-	}
+// markedText writes n, a text node, with its marks. Unknown marks are left out; the text stays.
+func (r *tiptapRenderer) markedText(n *tiptap.Node) {
 	var closing []string
 	refused, isRefused := "", false
-	if link != nil {
-		href, _ := link["href"].(string)
-		if safe, ok := safeLinkURL(href); ok {
+	if link, ok := n.Mark(tiptap.MarkLink); ok {
+		href := link.Attrs.String(tiptap.AttrHref)
+		if safe, ok := tiptap.SafeLinkURL(href); ok {
 			r.b.WriteString(`<a href="` + template.HTMLEscapeString(safe) + `" rel="noopener noreferrer nofollow" target="_blank">`)
 			closing = append(closing, "</a>")
 		} else {
@@ -277,12 +245,12 @@ func (r *tiptapRenderer) markedText(s string, marks any) {
 		}
 	}
 	for _, m := range markTags {
-		if has[m.mark] {
+		if _, ok := n.Mark(m.mark); ok {
 			r.b.WriteString("<" + m.tag + ">")
 			closing = append(closing, "</"+m.tag+">")
 		}
 	}
-	r.text(s)
+	r.text(n.Text)
 	for i := len(closing) - 1; i >= 0; i-- {
 		r.b.WriteString(closing[i])
 	}
@@ -297,12 +265,12 @@ func (r *tiptapRenderer) markedText(s string, marks any) {
 	}
 }
 
-// image writes an image node: an <img> when its source is an http or https URL, else its
+// image writes an image node with attrs: an <img> when its source is an http or https URL, else its
 // description and source as text.
-func (r *tiptapRenderer) image(attrs map[string]any) {
-	src, _ := attrs["src"].(string)
-	alt := truncate(firstString(attrs, "alt", "title"), maxAttrBytes)
-	safe, ok := safeImageURL(src)
+func (r *tiptapRenderer) image(attrs tiptap.Attrs) {
+	src := attrs.String(tiptap.AttrSrc)
+	alt := truncate(attrs.String(tiptap.AttrAlt, tiptap.AttrTitle), maxAttrBytes)
+	safe, ok := tiptap.SafeImageURL(src)
 	if !ok {
 		r.b.WriteString(`<span class="tt-refused">(image not shown: `)
 		if alt != "" {
@@ -314,74 +282,6 @@ func (r *tiptapRenderer) image(attrs map[string]any) {
 	}
 	r.b.WriteString(`<img src="` + template.HTMLEscapeString(safe) + `" alt="` + template.HTMLEscapeString(alt) +
 		`" loading="lazy" referrerpolicy="no-referrer">`)
-}
-
-// safeLinkURL returns raw, normalized, when it is an absolute http, https or mailto URL: the only
-// targets a link in the inbox may have. Anything else (javascript:, data:, a relative path that would
-// point into the mock) is refused.
-func safeLinkURL(raw string) (string, bool) {
-	return safeURL(raw, "http", "https", "mailto")
-}
-
-// safeImageURL is safeLinkURL for an image's source: http and https only.
-func safeImageURL(raw string) (string, bool) {
-	return safeURL(raw, "http", "https")
-}
-
-// safeURL returns raw, normalized, when it parses as an absolute URL with one of schemes. A URL with
-// a control character or a space in it is refused outright: browsers drop tabs and line breaks inside
-// a URL, so "java\tscript:" would otherwise reach them as "javascript:".
-func safeURL(raw string, schemes ...string) (string, bool) {
-	if raw == "" || len(raw) > maxAttrBytes {
-		return "", false
-	}
-	for _, c := range raw {
-		if c <= ' ' || c == 0x7f {
-			return "", false
-		}
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		return "", false
-	}
-	scheme := strings.ToLower(u.Scheme)
-	for _, allowed := range schemes {
-		if scheme != allowed {
-			continue
-		}
-		if scheme != "mailto" && u.Host == "" {
-			return "", false
-		}
-		if scheme == "mailto" && u.Opaque == "" {
-			return "", false
-		}
-		u.Scheme = scheme
-		return u.String(), true
-	}
-	return "", false
-}
-
-// clampInt returns v, a JSON number, as an int within [lo, hi], or def when it is not an integer.
-func clampInt(v any, lo, hi, def int) int {
-	number, ok := v.(json.Number)
-	if !ok {
-		return def
-	}
-	n, err := strconv.ParseInt(string(number), 10, 64)
-	if err != nil {
-		return def
-	}
-	return int(min(max(n, int64(lo)), int64(hi)))
-}
-
-// firstString returns the first of attrs' keys whose value is a non-empty string.
-func firstString(attrs map[string]any, keys ...string) string {
-	for _, key := range keys {
-		if s, ok := attrs[key].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // truncate cuts s to at most n bytes, on a rune boundary, marking the cut.

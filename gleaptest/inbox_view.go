@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gleap-community/gleap-go/internal/tiptap"
 )
 
 // inboxView is what the page shows: the server's state, filtered, as the templates read it.
@@ -280,7 +282,7 @@ func viewMessage(message storedMessage) messageView {
 		if a.Name == "" {
 			a.Name = "attachment"
 		}
-		if safe, ok := safeLinkURL(attachment.URL); ok && !strings.HasPrefix(safe, "mailto:") {
+		if safe, ok := tiptap.SafeLinkURL(attachment.URL); ok && !strings.HasPrefix(safe, "mailto:") {
 			a.URL = safe
 		} else {
 			a.RefusedURL = truncate(attachment.URL, maxAttrBytes)
