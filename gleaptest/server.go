@@ -104,7 +104,7 @@ func configure(opts []Option) (*Server, string, error) {
 	s := &Server{
 		store:           newStore(c.now, c.maxMessages),
 		limiter:         newLimiter(c.rateLimit, c.now),
-		records:         records{max: c.maxMessages},
+		records:         records{max: c.maxMessages, maxBytes: maxRecordedBytes},
 		timeouts:        c.timeouts,
 		requestLog:      c.requestLog,
 		reportViolation: c.reportViolation,
