@@ -36,7 +36,7 @@ Usage:
   gleap list [--ticket ID] [--type TYPE[,TYPE]] [--since DATE] [--limit N]
   gleap update MESSAGE_ID --json FILE|-
   gleap delete MESSAGE_ID
-  gleap mock [--addr 127.0.0.1:4010] [--rate-limit N/DURATION] [--require-key KEY]
+  gleap mock [--addr 127.0.0.1:4010] [--rate-limit N/DURATION] [--require-key-env NAME]
              [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
   gleap version                  the module version and commit of this build (also gleap --version)
 
@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, std stdio, getenv func(string) stri
 	case "delete":
 		return remove(ctx, args[1:], std, getenv)
 	case "mock":
-		return mock(ctx, args[1:], std)
+		return mock(ctx, args[1:], std, getenv)
 	case "version", "-version", "--version":
 		return version(args[1:], std)
 	case "help", "-h", "-help", "--help":
