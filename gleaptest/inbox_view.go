@@ -197,10 +197,10 @@ func (ticket *ticketView) page(before string) {
 // groupTickets groups messages, oldest first, by ticket, and orders the tickets newest activity
 // first: the latest creation or change of one of their messages.
 func groupTickets(messages []storedMessage, filter inboxFilter) []*ticketView {
-	byKey := map[string]*ticketView{}
+	byKey := map[ticketKey]*ticketView{}
 	var tickets []*ticketView
 	for _, message := range messages {
-		ticket, ok := byKey[message.ticketKey]
+		ticket, ok := byKey[keyOf(message.ticket)]
 		if !ok {
 			ticket = &ticketView{}
 			switch {
@@ -210,7 +210,7 @@ func groupTickets(messages []storedMessage, filter inboxFilter) []*ticketView {
 				ticket.Label, ticket.Href = *message.ticket, "?"+url.Values{"ticket": {*message.ticket}}.Encode()
 			}
 			ticket.Selected = filter.Active && filter.matches(message.ticket)
-			byKey[message.ticketKey] = ticket
+			byKey[keyOf(message.ticket)] = ticket
 			tickets = append(tickets, ticket)
 		}
 		ticket.stored = append(ticket.stored, message)

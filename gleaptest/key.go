@@ -9,7 +9,7 @@ import (
 
 // WithRequiredKey makes the server answer 401, with Gleap's error body, to every request to the API
 // whose "Authorization: Bearer" key is not key: to test how code copes with a revoked or mistyped key,
-// or to keep a `gleap mock` to the clients given its key (`gleap mock --require-key`). A request with
+// or to keep a `gleap mock` to the clients given its key (`gleap mock --require-key-env`). A request with
 // another key is answered as Gleap would answer it, not reported as a contract violation; one without
 // credentials still breaks the contract. The key is checked after the contract and before the rate
 // limit and the faults, so a request with another key gets no fault and is not counted. The server keeps

@@ -12,11 +12,17 @@ import (
 // would be held in memory whole, and more than once, by the validator, the store and the record.
 const maxRequestBodyBytes = 1 << 20
 
-// maxRequestHeaderBytes caps a request's line and headers together (http.Server.MaxHeaderBytes; net/http
-// reads up to 4 KiB more before it answers 431 Request Header Fields Too Large). It is the cap the client
-// puts on answer headers: a client of Gleap sends a few hundred bytes of them, and net/http's own default
-// of 1 MiB would let every record, and every project the rate limit tracks, hold a megabyte of headers.
+// maxRequestHeaderBytes caps a request's line and headers together, the blank line that ends them
+// included: past it, the request is answered 431 Request Header Fields Too Large. It is the cap the
+// client puts on answer headers: a client of Gleap sends a few hundred bytes of them, and net/http's own
+// default of 1 MiB would let every record, and every project the rate limit tracks, hold a megabyte of
+// headers.
 const maxRequestHeaderBytes = 64 << 10
+
+// netHTTPHeaderSlack is how far net/http reads past http.Server.MaxHeaderBytes before it answers 431 (the
+// "bufio slop" of its initialReadLimitSize). MaxHeaderBytes is set this much under maxRequestHeaderBytes,
+// so that the cap is maxRequestHeaderBytes to the byte.
+const netHTTPHeaderSlack = 4096
 
 // errTooLarge reports a request body over maxRequestBodyBytes.
 var errTooLarge = fmt.Errorf("the request body is larger than %d bytes, the stand-in's limit", maxRequestBodyBytes)

@@ -1,11 +1,14 @@
 package gleaptest_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -124,6 +127,58 @@ func TestServerRefusesHeadersOver64KiB(t *testing.T) {
 
 			assert.Equal(t, tc.want, status)
 			if tc.want != http.StatusOK {
+				assert.Zero(t, len(server.Requests()), "net/http refuses it before the server records anything")
+			}
+		})
+	}
+}
+
+// requestWithHead returns a POST of body to /v3/messages at host, as sent on the wire, whose request line
+// and headers, the blank line that ends them included, are headBytes long.
+func requestWithHead(t *testing.T, host string, headBytes int, body string) string {
+	t.Helper()
+	head := "POST /v3/messages HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n" +
+		"Authorization: Bearer k\r\nProject: p\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nX-Padding: "
+	const end = "\r\n\r\n"
+	padding := headBytes - len(head) - len(end)
+	require.Positive(t, padding)
+	return head + strings.Repeat("a", padding) + end + body
+}
+
+func TestServerCapsHeadersAtExactly64KiB(t *testing.T) {
+	t.Parallel()
+	const maxHeadBytes = 64 << 10
+	cases := []struct {
+		name      string
+		headBytes int
+		want      int
+	}{
+		{"a byte under the cap", maxHeadBytes - 1, http.StatusOK},
+		{"at the cap", maxHeadBytes, http.StatusOK},
+		// net/http reads 4 KiB past http.Server.MaxHeaderBytes: the server must not let it.
+		{"a byte over the cap", maxHeadBytes + 1, http.StatusRequestHeaderFieldsTooLarge},
+		{"4 KiB over the cap", maxHeadBytes + 4<<10, http.StatusRequestHeaderFieldsTooLarge},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			server := gleaptest.NewServer(t)
+			address, err := url.Parse(server.URL)
+			require.NoError(t, err)
+			conn, err := net.Dial("tcp", address.Host)
+			require.NoError(t, err)
+			defer conn.Close()
+
+			_, err = io.WriteString(conn, requestWithHead(t, address.Host, tc.headBytes, `{"ticket":"`+ticketID+`"}`))
+			require.NoError(t, err)
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+
+			assert.Equal(t, tc.want, resp.StatusCode)
+			if tc.want == http.StatusOK {
+				assert.Equal(t, 1, len(server.Requests()))
+			} else {
 				assert.Zero(t, len(server.Requests()), "net/http refuses it before the server records anything")
 			}
 		})

@@ -31,7 +31,9 @@ type Request struct {
 	// document of WithRequestsCheckedAgainst (the reason then starts with the document's name). It is nil
 	// when they conform, and for what is not checked: a body over the size cap, a request refused for
 	// naming the server by another host (see Start), and with WithoutContractChecks everything
-	// openapi.yaml would check.
+	// openapi.yaml would check. It keeps the reason's text and nothing else, at most 64 KiB of it (a
+	// longer one ends with how many bytes were cut): it wraps none of the validator's errors, which hold
+	// the whole decoded request.
 	Violation error
 
 	seq      uint64    // the request's number, counted from 1 by the server: the inbox tells records apart by it
@@ -60,12 +62,13 @@ const maxRecordedBytes = 64 << 20
 // would count 64 KiB and hold ten times as much.
 const entryOverhead = 64
 
-// records keeps the records of the newest requests, at most max of them and at most maxRecordedBytes
-// together: everything a record holds is counted, its method, path, query, headers and body, and its
-// violation once the request is answered.
+// records keeps the records of the newest requests, at most max of them and at most maxBytes together:
+// everything a record holds is counted, its method, path, query, headers and body, and its violation once
+// the request is answered.
 type records struct {
-	max     int
-	changes changes // bumped at every change to the records, and so to the store: the inbox follows it
+	max      int
+	maxBytes int     // maxRecordedBytes, smaller in tests
+	changes  changes // bumped at every change to the records, and so to the store: the inbox follows it
 
 	mu    sync.Mutex
 	kept  []*Request // oldest first
@@ -106,10 +109,10 @@ func (l *records) answered(record *Request, status int, violation error) {
 	l.changes.bump()
 }
 
-// evict forgets the oldest records until at most max are kept and they hold at most maxRecordedBytes.
-// The caller holds l.mu.
+// evict forgets the oldest records until at most max are kept and they hold at most maxBytes. The caller
+// holds l.mu.
 func (l *records) evict() {
-	for len(l.kept) > 0 && (len(l.kept) > l.max || l.bytes > maxRecordedBytes) {
+	for len(l.kept) > 0 && (len(l.kept) > l.max || l.bytes > l.maxBytes) {
 		oldest := l.kept[0]
 		l.bytes -= oldest.counted
 		oldest.counted, oldest.kept = 0, false

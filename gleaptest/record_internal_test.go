@@ -59,7 +59,7 @@ func TestRecordsCountEverythingTheyHold(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			l := &records{max: DefaultMaxMessages}
+			l := &records{max: DefaultMaxMessages, maxBytes: maxRecordedBytes}
 			for range 100 { // 100 MiB sent, over the budget
 				tc.record(l)
 			}
@@ -81,7 +81,7 @@ func TestRecordsCountEverythingTheyHold(t *testing.T) {
 
 func TestRecordsKeepTheirBodiesWithinAByteBudget(t *testing.T) {
 	t.Parallel()
-	l := &records{max: 1000}
+	l := &records{max: 1000, maxBytes: maxRecordedBytes}
 	body := make([]byte, 10<<20) // ten records of this exceed the 64 MiB budget
 	for range 10 {
 		l.add(httptest.NewRequest(http.MethodPost, "/v3/messages", nil), body)

@@ -104,7 +104,7 @@ func configure(opts []Option) (*Server, string, error) {
 	s := &Server{
 		store:           newStore(c.now, c.maxMessages),
 		limiter:         newLimiter(c.rateLimit, c.now),
-		records:         records{max: c.maxMessages},
+		records:         records{max: c.maxMessages, maxBytes: maxRecordedBytes},
 		timeouts:        c.timeouts,
 		requestLog:      c.requestLog,
 		reportViolation: c.reportViolation,
@@ -138,7 +138,8 @@ func configure(opts []Option) (*Server, string, error) {
 // start serves on listener.
 func (s *Server) start(listener net.Listener) {
 	s.URL = "http://" + listener.Addr().String() + apiRoot
-	s.http = &http.Server{Handler: s.rootHandler(s.withInbox), ConnState: s.fresh.track, MaxHeaderBytes: maxRequestHeaderBytes}
+	s.http = &http.Server{Handler: s.rootHandler(s.withInbox), ConnState: s.fresh.track,
+		MaxHeaderBytes: maxRequestHeaderBytes - netHTTPHeaderSlack}
 	s.timeouts.apply(s.http)
 	s.http.RegisterOnShutdown(s.fresh.closeAll)
 	go func() {

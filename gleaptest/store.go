@@ -16,8 +16,9 @@ import (
 // posting in a loop cannot exhaust the memory.
 const DefaultMaxMessages = 10_000
 
-// maxStoredBytes bounds the stored answers together, whatever their number: at the 1 MiB body cap,
-// 10,000 messages would otherwise hold gigabytes.
+// maxStoredBytes bounds what the stored messages hold together, whatever their number: at the 1 MiB
+// body cap, 10,000 messages would otherwise hold gigabytes. Everything that grows with what a client
+// sends counts: the answers, the decoded types, and each ticket's id once (see ticketCount).
 const maxStoredBytes = 64 << 20
 
 // assignedFields are the fields the server gives a message: a request body never sets them.
@@ -34,8 +35,8 @@ type store struct {
 
 	mu       sync.Mutex
 	messages []storedMessage // in the order they were created, oldest first; at most maxMessages
-	bytes    int             // the answers' total size, at most maxBytes
-	tickets  map[string]ticketCount
+	bytes    int             // what the messages and their tickets' counts hold, at most maxBytes
+	tickets  map[ticketKey]*ticketCount
 	lastSeq  uint64
 }
 
@@ -48,21 +49,55 @@ type storedMessage struct {
 	seq       uint64 // the order of creation, which breaks ties between equal times
 	createdAt time.Time
 	updatedAt time.Time
-	ticketKey string  // the ticket's JSON text, which tells tickets apart as well as its value
-	ticket    *string // nil when the message has no ticket
+	ticket    *string // nil when the message has no ticket; once stored, the ticket's count's id
 	kind      *string // the message's type; nil when it has none
 	bot       bool    // a message without "bot" is a person's
 }
 
+// size returns what the store counts for m besides its ticket's id: its answer and its decoded type.
+func (m storedMessage) size() int {
+	n := len(m.answer)
+	if m.kind != nil {
+		n += len(*m.kind)
+	}
+	return n
+}
+
+// ticketKey tells apart the tickets of messages. A message without a ticket has the zero key, which no
+// ticket id has, not even an empty one.
+type ticketKey struct {
+	id    string
+	named bool
+}
+
+// keyOf returns the key of ticket, a message's (nil when it has none).
+func keyOf(ticket *string) ticketKey {
+	if ticket == nil {
+		return ticketKey{}
+	}
+	return ticketKey{id: *ticket, named: true}
+}
+
 // ticketCount follows one ticket's messages: next is the index the next message gets, kept how many of
 // them are still stored. The count goes with the ticket's last stored message, which keeps the map as
-// bounded as the messages; a ticket posted to again after that starts over at index 0.
+// bounded as the messages; a ticket posted to again after that starts over at index 0. id is the one
+// copy of the ticket's id that its key and its messages share (nil for the messages without a ticket):
+// the store counts its bytes once, for as long as the count is kept.
 type ticketCount struct {
+	id         *string
 	next, kept int
 }
 
+// size returns what the store counts for c: its id's bytes.
+func (c *ticketCount) size() int {
+	if c.id == nil {
+		return 0
+	}
+	return len(*c.id)
+}
+
 func newStore(now func() time.Time, maxMessages int) *store {
-	return &store{now: now, maxMessages: maxMessages, maxBytes: maxStoredBytes, tickets: make(map[string]ticketCount)}
+	return &store{now: now, maxMessages: maxMessages, maxBytes: maxStoredBytes, tickets: make(map[ticketKey]*ticketCount)}
 }
 
 // create stores the message body asks for and answers with it: the request's fields echoed back under
@@ -72,7 +107,7 @@ func (s *store) create(body []byte) answer {
 	if err != nil {
 		return errorAnswer(http.StatusBadRequest, "the body is not a message: "+err.Error())
 	}
-	ticketKey := string(fields["ticket"])
+	ticket := keyOf(ticketOf(fields))
 
 	now := s.now().UTC().Round(0)
 	s.mu.Lock()
@@ -82,21 +117,23 @@ func (s *store) create(body []byte) answer {
 	}
 	s.lastSeq++
 	id := fmt.Sprintf("%08x%016x", uint32(now.Unix()), s.lastSeq)
-	count := s.tickets[ticketKey]
+	index := 0
+	if count := s.tickets[ticket]; count != nil {
+		index = count.next
+	}
 	fields["_id"], fields["id"] = jsonText(id), jsonText(id)
 	fields["createdAt"], fields["updatedAt"] = jsonText(now.Format(time.RFC3339Nano)), jsonText(now.Format(time.RFC3339Nano))
-	fields["index"] = jsonText(count.next)
+	fields["index"] = jsonText(index)
 	message, err := newStoredMessage(fields, id, s.lastSeq, now, now)
 	if err != nil {
 		return errorAnswer(http.StatusInternalServerError, "encoding the message: "+err.Error())
 	}
-	for len(s.messages) > 0 && s.bytes+len(message.answer) > s.maxBytes {
+	for len(s.messages) > 0 && s.bytes+s.cost(message) > s.maxBytes {
 		s.remove(0)
 	}
-	kept := s.tickets[ticketKey].kept // the evictions may have taken some of the ticket's messages
-	s.tickets[ticketKey] = ticketCount{next: count.next + 1, kept: kept + 1}
+	s.join(&message).next = index + 1 // the evictions may have taken the ticket's count: the index goes on
 	s.messages = append(s.messages, message)
-	s.bytes += len(message.answer)
+	s.bytes += message.size()
 	return jsonAnswer(http.StatusOK, message.answer)
 }
 
@@ -130,14 +167,14 @@ func (s *store) update(id string, body []byte) answer {
 	if err != nil {
 		return errorAnswer(http.StatusInternalServerError, "encoding the message: "+err.Error())
 	}
-	s.messages[i] = message
-	s.bytes += len(message.answer) - len(old.answer)
-	if message.ticketKey != old.ticketKey {
-		s.release(old.ticketKey)
-		count := s.tickets[message.ticketKey]
-		count.kept++
-		s.tickets[message.ticketKey] = count
+	if keyOf(message.ticket) == keyOf(old.ticket) {
+		message.ticket = old.ticket
+	} else {
+		s.release(old)
+		s.join(&message)
 	}
+	s.messages[i] = message
+	s.bytes += message.size() - old.size()
 	// A message that grew may push the store over its byte budget: the oldest others make room.
 	for s.bytes > s.maxBytes && len(s.messages) > 1 {
 		if s.messages[0].id == id {
@@ -192,19 +229,46 @@ func (s *store) remove(i int) {
 	} else {
 		s.messages = slices.Delete(s.messages, i, i+1)
 	}
-	s.bytes -= len(gone.answer)
-	s.release(gone.ticketKey)
+	s.bytes -= gone.size()
+	s.release(gone)
 }
 
-// release counts one message of ticket ticketKey out. The caller holds s.mu.
-func (s *store) release(ticketKey string) {
-	count := s.tickets[ticketKey]
-	if count.kept <= 1 {
-		delete(s.tickets, ticketKey)
-		return
+// cost returns what the store would count for message, not yet stored: its own size, and its ticket's
+// id when the ticket has no count yet. The caller holds s.mu.
+func (s *store) cost(message storedMessage) int {
+	n := message.size()
+	if message.ticket != nil && s.tickets[keyOf(message.ticket)] == nil {
+		n += len(*message.ticket)
 	}
+	return n
+}
+
+// join counts message in with its ticket's messages, and has it share their copy of the ticket's id. The
+// ticket's first message makes its count, whose id's bytes the store counts from then on. It returns the
+// ticket's count. The caller holds s.mu.
+func (s *store) join(message *storedMessage) *ticketCount {
+	key := keyOf(message.ticket)
+	count := s.tickets[key]
+	if count == nil {
+		count = &ticketCount{id: message.ticket}
+		s.tickets[key] = count
+		s.bytes += count.size()
+	}
+	message.ticket = count.id
+	count.kept++
+	return count
+}
+
+// release counts message, no longer stored, out of its ticket's messages; the last one takes the count
+// with it. The caller holds s.mu.
+func (s *store) release(message storedMessage) {
+	key := keyOf(message.ticket)
+	count := s.tickets[key]
 	count.kept--
-	s.tickets[ticketKey] = count
+	if count.kept == 0 {
+		delete(s.tickets, key)
+		s.bytes -= count.size()
+	}
 }
 
 // snapshot returns the stored messages, oldest first, as they are now.
@@ -248,20 +312,26 @@ func newStoredMessage(fields map[string]json.RawMessage, id string, seq uint64, 
 		return storedMessage{}, err
 	}
 	message := storedMessage{
-		answer: encoded, id: id, seq: seq, createdAt: createdAt, updatedAt: updatedAt,
-		ticketKey: string(fields["ticket"]),
+		answer: encoded, id: id, seq: seq, createdAt: createdAt, updatedAt: updatedAt, ticket: ticketOf(fields),
 	}
 	// A field of another type than openapi.yaml's matches no filter: inputFields decoded each of them
 	// into its type, so none is.
-	var ticket, kind string
-	if json.Unmarshal(fields["ticket"], &ticket) == nil {
-		message.ticket = &ticket
-	}
+	var kind string
 	if json.Unmarshal(fields["type"], &kind) == nil {
 		message.kind = &kind
 	}
 	_ = json.Unmarshal(fields["bot"], &message.bot)
 	return message, nil
+}
+
+// ticketOf returns the ticket id of fields, a whole message, decoded; nil when the message has none.
+// inputFields decoded the ticket as a string: it has no other type.
+func ticketOf(fields map[string]json.RawMessage) *string {
+	var ticket string
+	if json.Unmarshal(fields["ticket"], &ticket) != nil {
+		return nil
+	}
+	return &ticket
 }
 
 // jsonText encodes v, a value that always encodes: a string, an int or raw JSON.

@@ -37,19 +37,30 @@ func checkBookkeeping(t *testing.T, s *store) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	total := 0
-	kept := map[string]int{}
+	kept := map[ticketKey]int{}
 	for _, message := range s.messages {
 		total += len(message.answer)
-		kept[message.ticketKey]++
+		if message.kind != nil {
+			total += len(*message.kind)
+		}
+		kept[keyOf(message.ticket)]++
 	}
-	assert.Equal(t, total, s.bytes, "the byte count")
+	counted := map[ticketKey]int{}
+	for key, count := range s.tickets {
+		counted[key] = count.kept
+		if count.id != nil {
+			total += len(*count.id)
+		}
+	}
+	assert.Equal(t, total, s.bytes, "the byte count: the messages' answers and types, and each ticket's id once")
 	assert.LessOrEqual(t, s.bytes, s.maxBytes)
 	assert.LessOrEqual(t, len(s.messages), s.maxMessages)
-	counted := map[string]int{}
-	for ticket, count := range s.tickets {
-		counted[ticket] = count.kept
-	}
 	assert.Equal(t, kept, counted, "the ticket counts follow the messages, and no more")
+	for _, message := range s.messages {
+		if message.ticket != nil {
+			assert.Same(t, s.tickets[keyOf(message.ticket)].id, message.ticket, "a message shares its ticket's id")
+		}
+	}
 }
 
 // idOf returns the id in a, an answer of the store.

@@ -75,15 +75,15 @@ func newDocumentValidator(name string, doc *openapi3.T, opts ...openapi3.Validat
 	return &validator{router: router, slots: make(chan struct{}, maxConcurrentValidations)}, nil
 }
 
-// checkRequest validates r. When r breaks the contract, it returns why, and the status Gleap refuses
-// such a request with: 404 for a route the spec does not have, 401 for missing credentials, 400 for
+// checkRequest validates r. When r breaks the contract, it returns why (a violation, which keeps only
+// the reason's text), and the status Gleap refuses such a request with: 404 for a route the spec does not have, 401 for missing credentials, 400 for
 // anything else. Otherwise it returns what checkResponse needs to check the answer.
 func (v *validator) checkRequest(r *http.Request) (*openapi3filter.RequestValidationInput, int, error) {
 	v.slots <- struct{}{}
 	defer func() { <-v.slots }()
 	route, pathParams, err := v.router.FindRoute(r)
 	if err != nil {
-		return nil, http.StatusNotFound, fmt.Errorf("request %s %s: %w", r.Method, r.URL.EscapedPath(), err)
+		return nil, http.StatusNotFound, newViolation(fmt.Errorf("request %s %s: %w", r.Method, r.URL.EscapedPath(), err))
 	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
@@ -101,12 +101,13 @@ func (v *validator) checkRequest(r *http.Request) (*openapi3filter.RequestValida
 		if errors.As(err, &securityErr) {
 			status = http.StatusUnauthorized
 		}
-		return nil, status, fmt.Errorf("request %s %s: %w", r.Method, r.URL.EscapedPath(), err)
+		return nil, status, newViolation(fmt.Errorf("request %s %s: %w", r.Method, r.URL.EscapedPath(), err))
 	}
 	return input, 0, nil
 }
 
-// checkResponse validates a as the answer to the request input describes.
+// checkResponse validates a as the answer to the request input describes, and returns why it breaks the
+// contract as a violation, which keeps only the reason's text.
 func (v *validator) checkResponse(input *openapi3filter.RequestValidationInput, a answer) error {
 	err := openapi3filter.ValidateResponse(input.Request.Context(), &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: input,
@@ -116,7 +117,7 @@ func (v *validator) checkResponse(input *openapi3filter.RequestValidationInput, 
 		Options:                input.Options,
 	})
 	if err != nil {
-		return fmt.Errorf("response %d to %s %s: %w", a.status, input.Request.Method, input.Request.URL.EscapedPath(), err)
+		return newViolation(fmt.Errorf("response %d to %s %s: %w", a.status, input.Request.Method, input.Request.URL.EscapedPath(), err))
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, std stdio, getenv func(string) stri
 	name, rest := args[0], args[1:]
 	switch {
 	case name == "mock":
-		return mock(ctx, rest, std)
+		return mock(ctx, rest, std, getenv)
 	case name == "version" || name == "-version" || name == "--version":
 		return version(rest, std)
 	case helpWords[name]:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,8 +13,8 @@ import (
 )
 
 const mockHelp = `Usage:
-  gleap mock [--addr HOST:PORT] [--max-messages N] [--rate-limit N/DURATION] [--require-key KEY]
-             [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
+  gleap mock [--addr HOST:PORT] [--max-messages N] [--rate-limit N/DURATION]
+             [--require-key-env NAME | --require-key KEY] [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
 
 Runs a stand-in for the Gleap API until interrupted. Every request and answer is validated against
 gleap-go's openapi.yaml; violations are reported on standard error and the request is refused as Gleap
@@ -37,8 +38,11 @@ PUT and DELETE /v3/messages/{messageId}. To list what it stored now, ask it as G
 Like Gleap, it answers 429 with a Retry-After header to a project's requests past --rate-limit (by
 default Gleap's 1000 per minute; 0 turns the limit off).
 
-With --require-key KEY it answers 401, with Gleap's error body, to every request whose
-"Authorization: Bearer" key is not KEY. The key is compared in constant time and never printed.
+With --require-key-env NAME it answers 401, with Gleap's error body, to every request whose
+"Authorization: Bearer" key is not the value of the environment variable NAME, such as GLEAP_API_KEY.
+--require-key KEY does the same with the key itself, but a command line is no place for a secret:
+other users of the machine can read it (ps, /proc/PID/cmdline). The key is compared in constant time
+and never printed.
 
 --fault scripts how it fails, to see how a client copes with Gleap failing; give it once per fault:
   --fault 503         the next request is answered 503
@@ -66,15 +70,19 @@ Example:
 Flags:
 `
 
-// mock runs `gleap mock`: a gleaptest server, until ctx is done.
-func mock(ctx context.Context, args []string, std stdio) int {
+// mock runs `gleap mock`: a gleaptest server, until ctx is done. getenv reads the environment, for
+// --require-key-env.
+func mock(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
 	flags := flag.NewFlagSet("mock", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:4010", "the address to listen on; port 0 picks a free one")
 	maxMessages := flags.Int("max-messages", gleaptest.DefaultMaxMessages,
 		"keep at most `N` messages; each one past N evicts the oldest")
 	rate := gleapsRate
 	flags.Var(&rate, "rate-limit", "answer 429 to a project's requests past `N/DURATION`, such as 100/1s; 0 for no limit")
-	requiredKey := flags.String("require-key", "", "answer 401 to every request whose Bearer key is not `KEY`")
+	requiredKey := flags.String("require-key", "",
+		"answer 401 to every request whose Bearer key is not `KEY`; other users of the machine can read it on the command line: prefer -require-key-env")
+	requiredKeyEnv := flags.String("require-key-env", "",
+		"answer 401 to every request whose Bearer key is not the value of the environment variable `NAME`, such as GLEAP_API_KEY")
 	var faults faultFlag
 	flags.Var(&faults, "fault", "script a fault: `STATUS[:RETRY_AFTER][xN|@N]`, such as 503, 429:2s, 503x2 or 503@3; repeatable")
 	flags.Usage = helpFor(flags, mockHelp)
@@ -87,12 +95,13 @@ func mock(ctx context.Context, args []string, std stdio) int {
 	}
 	options := []gleaptest.Option{gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithInbox(),
 		gleaptest.WithRateLimit(rate.requests, rate.period)}
-	if isSet(flags, "require-key") {
-		if *requiredKey == "" { // most likely an unset variable: requiring no key would be a surprise
-			fmt.Fprintln(std.err, "gleap mock: --require-key is empty")
-			return exitUsage
-		}
-		options = append(options, gleaptest.WithRequiredKey(*requiredKey))
+	key, required, err := mockKey(flags, *requiredKey, *requiredKeyEnv, getenv)
+	if err != nil {
+		fmt.Fprintln(std.err, "gleap mock:", err)
+		return exitUsage
+	}
+	if required {
+		options = append(options, gleaptest.WithRequiredKey(key))
 	}
 	log := &lockedWriter{w: std.err}
 	options = append(options, faults.options()...)
@@ -107,6 +116,27 @@ func mock(ctx context.Context, args []string, std stdio) int {
 	<-ctx.Done()
 	server.Close() // graceful: the requests in flight are answered first
 	return exitOK
+}
+
+// mockKey returns the key the mock is to require, and whether it is to require one: the value of the
+// environment variable named by --require-key-env, or --require-key's. An empty one is an error, most
+// likely an unset variable: requiring no key would be a surprise. The errors never show a key.
+func mockKey(flags *flag.FlagSet, key, keyEnv string, getenv func(string) string) (string, bool, error) {
+	fromEnv, fromFlag := isSet(flags, "require-key-env"), isSet(flags, "require-key")
+	switch {
+	case fromEnv && fromFlag:
+		return "", false, errors.New("give --require-key-env or --require-key, not both")
+	case fromEnv && keyEnv == "":
+		return "", false, errors.New("--require-key-env is empty")
+	case fromEnv:
+		if key = getenv(keyEnv); key == "" {
+			return "", false, fmt.Errorf("--require-key-env: the environment variable %s is empty or not set", keyEnv)
+		}
+		return key, true, nil
+	case fromFlag && key == "":
+		return "", false, errors.New("--require-key is empty")
+	}
+	return key, fromFlag, nil
 }
 
 // isSet reports whether the flag name was given on the command line.

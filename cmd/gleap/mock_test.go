@@ -24,16 +24,23 @@ import (
 
 // startMock runs "gleap mock" with the flags in args on a free loopback port and returns its API root,
 // and stop: it stops the mock, checks that it exits 0 and returns what it wrote on standard error. The
-// mock stops when the test ends, if stop was not called before.
+// mock stops when the test ends, if stop was not called before. Its environment is empty.
 func startMock(t *testing.T, args ...string) (baseURL string, stop func() (stderr string)) {
 	t.Helper()
+	return startMockWithEnv(t, nil, args...)
+}
+
+// startMockWithEnv is startMock with env as the mock's environment.
+func startMockWithEnv(t *testing.T, env map[string]string, args ...string) (baseURL string, stop func() (stderr string)) {
+	t.Helper()
+	getenv := func(name string) string { return env[name] }
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutReader, stdoutWriter := io.Pipe()
 	var stderr bytes.Buffer // written by the mock until it exits
 	exited := make(chan int, 1)
 	go func() {
 		args := append([]string{"--addr", "127.0.0.1:0"}, args...)
-		exited <- mock(ctx, args, stdio{strings.NewReader(""), stdoutWriter, &stderr})
+		exited <- mock(ctx, args, stdio{strings.NewReader(""), stdoutWriter, &stderr}, getenv)
 		stdoutWriter.Close()
 	}()
 	announcements := bufio.NewReader(stdoutReader)
@@ -212,13 +219,21 @@ func TestMockRefusesBadFlags(t *testing.T) {
 		{"a count that is not a number", []string{"--max-messages", "many"}, `invalid value "many" for flag -max-messages`},
 		{"a fault that is no status", []string{"--fault", "teapot"}, `invalid value "teapot" for flag -fault`},
 		{"an empty key, as from an unset variable", []string{"--require-key", ""}, "gleap mock: --require-key is empty"},
+		{"no variable name", []string{"--require-key-env", ""}, "gleap mock: --require-key-env is empty"},
+		{"an unset variable", []string{"--require-key-env", "GLEAP_MOCK_TEST_UNSET"},
+			"gleap mock: --require-key-env: the environment variable GLEAP_MOCK_TEST_UNSET is empty or not set"},
+		{"an empty variable", []string{"--require-key-env", "GLEAP_MOCK_TEST_EMPTY"},
+			"gleap mock: --require-key-env: the environment variable GLEAP_MOCK_TEST_EMPTY is empty or not set"},
+		{"two keys", []string{"--require-key", "gl_sk_one", "--require-key-env", "GLEAP_MOCK_TEST_KEY"},
+			"gleap mock: give --require-key-env or --require-key, not both"},
 	}
+	env := map[string]string{"GLEAP_MOCK_TEST_EMPTY": "", "GLEAP_MOCK_TEST_KEY": "gl_sk_two"}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), append([]string{"mock", "--addr", "127.0.0.1:0"}, tc.args...),
-				stdio{strings.NewReader(""), &stdout, &stderr}, os.Getenv)
+				stdio{strings.NewReader(""), &stdout, &stderr}, func(name string) string { return env[name] })
 			assert.Equal(t, exitUsage, code)
 			assert.Empty(t, stdout.String(), "nothing was served")
 			assert.Contains(t, strings.SplitN(stderr.String(), "\n", 2)[0], tc.wantErr)
@@ -332,6 +347,21 @@ func TestMockRequireKeyAnswers401ToOtherKeysAndNeverPrintsTheKey(t *testing.T) {
 	assert.NotContains(t, log, key)
 }
 
+func TestMockRequireKeyEnvReadsTheKeyFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	const key = "gl_sk_mock_from_the_environment"
+	baseURL, stop := startMockWithEnv(t, map[string]string{"GLEAP_API_KEY": key}, "--require-key-env", "GLEAP_API_KEY")
+
+	status, _ := postToMock(t, baseURL, "Bearer "+key)
+	assert.Equal(t, http.StatusOK, status)
+	status, _ = postToMock(t, baseURL, "Bearer gl_sk_another")
+	assert.Equal(t, http.StatusUnauthorized, status)
+
+	log := stop()
+	assert.Contains(t, log, "gleap mock: POST /v3/messages 401\n")
+	assert.NotContains(t, log, key)
+}
+
 func TestMockFaultsScriptTheAnswers(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -374,8 +404,12 @@ func TestMockHelpShowsKeysAndFaults(t *testing.T) {
 	code := run(context.Background(), []string{"mock", "--help"}, stdio{strings.NewReader(""), &stdout, &stderr}, os.Getenv)
 	assert.Equal(t, exitOK, code)
 	help := stdout.String()
-	for _, want := range []string{"[--require-key KEY]", "[--fault STATUS[:RETRY_AFTER][xN|@N] ...]", "-require-key KEY", "-fault",
-		"--fault 503 ", "--fault 429:2s ", "--fault 503x2 ", "--fault 503@3 "} {
+	for _, want := range []string{"[--require-key-env NAME | --require-key KEY]", "[--fault STATUS[:RETRY_AFTER][xN|@N] ...]",
+		"-require-key KEY", "-require-key-env NAME", "-fault", "--fault 503 ", "--fault 429:2s ", "--fault 503x2 ", "--fault 503@3 "} {
 		assert.True(t, strings.Contains(help, want), "the help shows %q", want)
 	}
+	// A key on the command line is in ps and /proc/PID/cmdline for every user of the machine to read.
+	start, end := strings.Index(help, "  -require-key KEY"), strings.Index(help, "  -require-key-env NAME")
+	require.True(t, start >= 0 && end > start, "the flags list -require-key, then -require-key-env")
+	assert.Contains(t, strings.Join(strings.Fields(help[start:end]), " "), "other users of the machine can read it")
 }
