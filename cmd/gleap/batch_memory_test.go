@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -86,4 +88,53 @@ func TestBatchCheckKeepsOnlyTheBadLinesItNames(t *testing.T) {
 	t.Logf("%.1f bytes a line", perLine)
 
 	assert.Less(t, perLine, 8.0, "the bad lines are counted, only the first %d kept", maxBadLinesShown)
+}
+
+// unknownOutcomeRun writes an input of n lines with messageRefs of some 300 bytes into batchTickets, and
+// a journal for server that records every line's outcome as unknown, and returns the arguments of the
+// run that resumes it.
+func unknownOutcomeRun(t *testing.T, server *gleaptest.Server, n int) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var input strings.Builder
+	records := make([]string, n)
+	for number := 1; number <= n; number++ {
+		input.WriteString(batchLine(number, fmt.Sprintf("incident-42-line-%d-%s", number, strings.Repeat("x", 300))))
+		input.WriteByte('\n')
+		records[number-1] = fmt.Sprintf(`{"line":%d,"status":"unknown","error":"gleap: create message: 503 Service Unavailable"}`, number)
+	}
+	journalPath := filepath.Join(dir, "journal.jsonl")
+	writeJournal(t, journalPath, input.String(), server, records...)
+	return []string{"send", "--batch", writeInput(t, dir, input.String()), "--rate-limit", "0", "--journal", journalPath}
+}
+
+// Not parallel: it measures the heap.
+func TestBatchLooksForLinesOfUnknownOutcomeInFixedSpaceALine(t *testing.T) {
+	lookFor := func(lines int) uint64 {
+		ctx, interrupt := context.WithCancel(context.Background())
+		defer interrupt()
+		var heap atomic.Uint64
+		var first sync.Once
+		server := gleaptest.NewServer(t, gleaptest.WithRequestLog(func(gleaptest.Request) {
+			first.Do(func() { // the first ticket's listing, then Ctrl-C
+				heap.Store(liveHeap())
+				interrupt()
+			})
+		}))
+		args := unknownOutcomeRun(t, server, lines)
+
+		r := gleapContext(ctx, t, server.URL, "", nil, args...)
+
+		require.Equal(t, exitFailure, r.code, r.stderr)
+		require.Len(t, server.Requests(), 1, "the run stops at the first ticket's listing")
+		require.Zero(t, posts(server.Requests()))
+		require.NotZero(t, heap.Load())
+		return heap.Load()
+	}
+	const small, large = 1_000, 11_000
+	lookFor(small) // warms up what the first run allocates once
+	perLine := bytesPerLine(lookFor(small), lookFor(large), small, large)
+	t.Logf("%.1f bytes a line", perLine)
+
+	assert.Less(t, perLine, 64.0, "a line to look for is held by digests, whatever the length of its ticket and messageRef")
 }
