@@ -374,7 +374,7 @@ func isBlankLine(line []byte) bool {
 // is sent as it was checked.
 func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
 	var req wrapper.CreateMessageRequest
-	err := decodeOne(bytes.NewReader(line), &req)
+	err := decodeOne(line, &req)
 	switch {
 	case errors.Is(err, errDataAfterObject):
 		return req, errors.New("there is data after the message: give exactly one JSON object per line")
