@@ -6,10 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"net/http/httptrace"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -207,86 +205,6 @@ func (b *batch) finish(ctx context.Context, errOut io.Writer, runErr error) int 
 		return exitFailure
 	}
 	return exitOK
-}
-
-// reconcile settles the lines an earlier run started without learning their outcome, before anything is
-// sent: a line with a messageRef that its ticket holds was sent (skipped now); one that it does not hold
-// is sent again. A line without messageRef stays unknown, unless --resend-unknown.
-func (b *batch) reconcile(ctx context.Context) error {
-	if b.journal == nil || !slices.ContainsFunc(b.states, uncertain) {
-		return nil
-	}
-	wanted := map[string]map[string]int{} // ticket → messageRef → line
-	err := b.input.each(func(number int, line []byte) error {
-		if !uncertain(b.states[number]) {
-			return nil
-		}
-		req, err := parseBatchLine(line)
-		switch {
-		case err != nil:
-			return changedLine(number, err)
-		case hasRef(req):
-			if wanted[*req.Ticket] == nil {
-				wanted[*req.Ticket] = map[string]int{}
-			}
-			wanted[*req.Ticket][*req.MessageRef] = number
-			return nil
-		case b.resendUnknown:
-			b.states[number] = stateNew
-			return nil
-		}
-		b.states[number] = stateHeld
-		return b.settle(number, lineOutcome{Line: number, Status: statusUnknown,
-			Error: "an earlier run sent it without learning the outcome, and it has no messageRef to look for: --resend-unknown sends it again"}, false)
-	})
-	if err != nil {
-		return err
-	}
-	for _, ticket := range slices.Sorted(maps.Keys(wanted)) {
-		refs := wanted[ticket]
-		listing := b.client.Messages.List(ctx, wrapper.MessageFilter{Ticket: ticket},
-			wrapper.WithMaxResponseBytes(reconcileMaxPageBytes))
-		for message, err := range listing {
-			if err != nil {
-				return fmt.Errorf("gleap send: looking in ticket %s for the lines whose outcome is unknown, before sending anything: %w", ticket, err)
-			}
-			if message.MessageRef == nil {
-				continue
-			}
-			number, ok := refs[*message.MessageRef]
-			if !ok {
-				continue
-			}
-			delete(refs, *message.MessageRef)
-			if err := b.settle(number, lineOutcome{Line: number, Status: statusSent, ID: b.idOf(message)}, true); err != nil {
-				return err
-			}
-			if len(refs) == 0 {
-				break
-			}
-		}
-		for _, number := range refs {
-			b.states[number] = stateNew // not on the server: provably not posted
-		}
-	}
-	return nil
-}
-
-// settle records the outcome reconcile found for a line and reports it: a message found on the server
-// is reported skipped, as it was not sent by this run.
-func (b *batch) settle(number int, outcome lineOutcome, found bool) error {
-	if err := b.journal.record(journalRecord{lineOutcome: outcome, Found: found}); err != nil {
-		return err
-	}
-	if found {
-		b.states[number] = stateSent
-		outcome.Status = statusSkipped
-	}
-	return b.report.line(outcome)
-}
-
-func uncertain(state lineState) bool {
-	return state == stateStarted || state == stateUnknown
 }
 
 // pendingLine is a line on its way to a worker.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,8 +13,10 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gleap-community/gleap-go/wrapper"
 )
@@ -49,6 +52,47 @@ type badLine struct {
 
 // maxBadLinesShown is how many bad lines are named on stderr; the rest are counted.
 const maxBadLinesShown = 10
+
+// maxProblemBytes caps the text kept of a bad line's problem, and maxValueQuoted the start of a value of
+// the line that a problem quotes: an error may quote a member name, a URL or a messageRef, any of which
+// can be megabytes long.
+const (
+	maxProblemBytes = 512
+	maxValueQuoted  = 64
+)
+
+// abridged returns s when it is at most max bytes long, else its start, cut between characters, and
+// how long it is.
+func abridged(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:runeStart(s, max)], len(s))
+}
+
+// quotedStart quotes value, or only its start when it is over maxValueQuoted bytes long.
+func quotedStart(value string) string {
+	if len(value) <= maxValueQuoted {
+		return strconv.Quote(value)
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(value[:runeStart(value, maxValueQuoted)]), len(value))
+}
+
+// runeStart is the last start of a character in s at or before i.
+func runeStart(s string, i int) int {
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
+}
+
+// abridgedError is problem with its text abridged to maxProblemBytes.
+func abridgedError(problem error) error {
+	if text := problem.Error(); len(text) > maxProblemBytes {
+		return errors.New(abridged(text, maxProblemBytes))
+	}
+	return problem
+}
 
 // openBatchInput opens name ("-" is in) and validates every line with parseBatchLine before anything is
 // sent, hashing the input on the way. uniqueRefs also refuses two lines with the same messageRef in the
@@ -95,7 +139,7 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	refuse := func(number int, problem error) {
 		badCount++
 		if len(bad) < maxBadLinesShown {
-			bad = append(bad, badLine{number, problem})
+			bad = append(bad, badLine{number, abridgedError(problem)})
 		}
 	}
 	err = eachLine(io.TeeReader(contextReader{ctx, source}, digest), func(number int, line []byte, tooLong bool) error {
@@ -123,12 +167,9 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	}
 	input.digest = "sha256:" + hex.EncodeToString(digest.Sum(nil))
 	if uniqueRefs && badCount == 0 {
-		repeats, err := input.repeatedRefs(refs)
-		if err != nil {
+		if err := input.refuseRepeatedRefs(refs, refuse); err != nil {
 			return nil, nil, 0, err
 		}
-		badCount = len(repeats)
-		bad = repeats[:min(len(repeats), maxBadLinesShown)]
 	}
 	if badCount > 0 {
 		return nil, bad, badCount, nil
@@ -136,35 +177,40 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	return input, nil, 0, nil
 }
 
-// repeatedRefs returns the lines whose ticket and messageRef an earlier line has, given the hashes of
-// every line's pair. Only pairs whose hash repeats are looked at again, by their text.
-func (in *batchInput) repeatedRefs(refs []uint64) ([]badLine, error) {
+// refuseRepeatedRefs refuses each line whose ticket and messageRef an earlier line has, given the hashes
+// of every line's pair (which it sorts). Only the lines whose hash repeats are looked at again, and told
+// apart by a digest of their pair: what it holds is a fixed size for each pair that repeats, however
+// long the values, and refuse keeps only the lines it names.
+func (in *batchInput) refuseRepeatedRefs(refs []uint64, refuse func(number int, problem error)) error {
 	slices.Sort(refs)
-	suspects := make(map[uint64]bool)
+	repeated := refs[:0] // in place: each step writes at most one, behind the one it reads
 	for i := 1; i < len(refs); i++ {
 		if refs[i] == refs[i-1] {
-			suspects[refs[i]] = true
+			repeated = append(repeated, refs[i])
 		}
 	}
+	suspects := slices.Compact(repeated)
 	if len(suspects) == 0 {
-		return nil, nil
+		return nil
 	}
-	firstLine := make(map[[2]string]int)
-	var repeats []badLine
-	err := in.each(func(number int, line []byte) error {
+	firstLine := make(map[digest]int)
+	return in.each(func(number int, line []byte) error {
 		req, err := parseBatchLine(line)
-		if err != nil || !hasRef(req) || !suspects[refHash(req)] {
+		if err != nil || !hasRef(req) {
 			return nil
 		}
-		key := [2]string{*req.Ticket, *req.MessageRef}
-		if first, seen := firstLine[key]; seen {
-			repeats = append(repeats, badLine{number, fmt.Errorf("messageRef %q repeats line %d in ticket %s: with --journal a messageRef must name one message of its ticket", *req.MessageRef, first, *req.Ticket)})
+		if _, suspect := slices.BinarySearch(suspects, refHash(req)); !suspect {
+			return nil
+		}
+		pair := digestOf(*req.Ticket, *req.MessageRef)
+		if first, seen := firstLine[pair]; seen {
+			refuse(number, fmt.Errorf("messageRef %s repeats line %d in ticket %s: with --journal a messageRef must name one message of its ticket",
+				quotedStart(*req.MessageRef), first, abridged(*req.Ticket, maxValueQuoted)))
 		} else {
-			firstLine[key] = number
+			firstLine[pair] = number
 		}
 		return nil
 	})
-	return repeats, err
 }
 
 // each calls fn with every line that is not blank, from the start of the input, with its number
@@ -328,7 +374,7 @@ func isBlankLine(line []byte) bool {
 // is sent as it was checked.
 func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
 	var req wrapper.CreateMessageRequest
-	err := decodeOne(bytes.NewReader(line), &req)
+	err := decodeOne(line, &req)
 	switch {
 	case errors.Is(err, errDataAfterObject):
 		return req, errors.New("there is data after the message: give exactly one JSON object per line")
@@ -343,6 +389,20 @@ func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
 // hasRef reports whether req has a messageRef to find it by on the server.
 func hasRef(req wrapper.CreateMessageRequest) bool {
 	return req.MessageRef != nil && strings.TrimSpace(*req.MessageRef) != ""
+}
+
+// digest stands for strings of any length in a fixed 16 bytes: the start of their SHA-256. Two different
+// ones share a digest with a chance of 2^-128 a pair: for a billion lines, 10^-21.
+type digest [16]byte
+
+// digestOf digests parts, each with its length, so that ("ab", "c") and ("a", "bc") differ.
+func digestOf(parts ...string) digest {
+	hash := sha256.New()
+	for _, part := range parts {
+		_, _ = hash.Write(binary.BigEndian.AppendUint64(nil, uint64(len(part))))
+		_, _ = io.WriteString(hash, part)
+	}
+	return digest(hash.Sum(nil))
 }
 
 // refHash is a 64-bit hash of req's ticket and messageRef.
