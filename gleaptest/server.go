@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gleap-community/gleap-go/internal/contract"
 )
 
 // Server is a running stand-in for the Gleap API. It is safe for concurrent use.
@@ -19,9 +21,9 @@ type Server struct {
 	// lists the stored messages.
 	URL string
 
-	validator       *validator // nil with WithoutContractChecks
-	limiter         *limiter   // nil without WithRateLimit
-	requestSpecs    []requestSpec
+	contract        *contract.Document // openapi.yaml; nil with WithoutContractChecks
+	limiter         *limiter           // nil without WithRateLimit
+	published       contract.Documents // the documents of WithRequestsCheckedAgainst
 	store           *store
 	records         records
 	timeouts        timeouts
@@ -80,8 +82,8 @@ func Start(opts ...Option) (*Server, error) {
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	report := withViolationReport(func(err error) {
-		var other *specViolation
-		if errors.As(err, &other) {
+		var broken *contract.Violation
+		if errors.As(err, &broken) && broken.Published {
 			t.Errorf("gleaptest: the request breaks %v", err)
 			return
 		}
@@ -119,16 +121,16 @@ func configure(opts []Option) (*Server, string, error) {
 		s.requiredKey = &digest
 	}
 	if !c.uncheckedTraffic {
-		if s.validator, err = loadValidator(); err != nil {
+		if s.contract, err = contract.Ours(); err != nil {
 			return nil, "", fmt.Errorf("gleaptest: %w", err)
 		}
 	}
 	for _, named := range c.requestSpecs {
-		spec, err := newRequestSpec(named.name, named.spec)
+		doc, err := contract.Published(named.name, named.spec)
 		if err != nil {
 			return nil, "", fmt.Errorf("gleaptest: WithRequestsCheckedAgainst(%q): %w", named.name, err)
 		}
-		s.requestSpecs = append(s.requestSpecs, spec)
+		s.published = append(s.published, doc)
 	}
 	s.withInbox = c.inbox
 	s.boundHost = canonicalHost(c.addr)
