@@ -19,7 +19,7 @@ type config struct {
 	reportViolation  func(error)
 	requestSpecs     []namedSpec
 	rateLimit        rateLimit
-	inbox            bool
+	mounts           []mount
 	recurringFaults  []recurringFault
 	requiredKey      string
 	requireKey       bool // WithRequiredKey was given, even with an empty key
