@@ -19,7 +19,7 @@ type config struct {
 	reportViolation  func(error)
 	requestSpecs     []namedSpec
 	rateLimit        rateLimit
-	inbox            bool
+	mounts           []mount
 	recurringFaults  []recurringFault
 	requiredKey      string
 	requireKey       bool // WithRequiredKey was given, even with an empty key
@@ -120,7 +120,11 @@ func WithoutContractChecks() Option {
 // not have), recorded and reported like one that breaks openapi.yaml, with a violation that starts with
 // name. As in openapi.yaml, only spec's path below its server URL counts (https://api.gleap.io/v3 is
 // /v3), any well-formed credentials are accepted, and a required project header parameter is checked as
-// a credential. Start fails when spec is not a valid document. The option may be given several times.
+// a credential. Start fails when spec is not a valid document.
+//
+// The option may be given several times, for documents that each describe some of the routes, such as
+// Gleap's published documents of messages and of tickets: each request is then checked against every
+// one of them that has its route, in the order given, and refused with 404 only when none has it.
 func WithRequestsCheckedAgainst(name string, spec []byte) Option {
 	spec = append([]byte(nil), spec...)
 	return func(c *config) { c.requestSpecs = append(c.requestSpecs, namedSpec{name: name, spec: spec}) }

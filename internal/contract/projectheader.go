@@ -1,18 +1,11 @@
-package gleaptest
+package contract
 
 import (
-	"errors"
 	"maps"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
-
-// requestSpec is a second OpenAPI document that requests are checked against (WithRequestsCheckedAgainst).
-type requestSpec struct {
-	name      string
-	validator *validator
-}
 
 // projectHeader is the header that names the Gleap project of a request.
 const projectHeader = "project"
@@ -23,29 +16,10 @@ const projectHeader = "project"
 // told about the Authorization header first.
 const projectScheme = "projectHeader-gleaptest"
 
-// newRequestSpec loads spec, the document called name. A third-party document is checked leniently:
-// its examples are not validated (machine-made documents often give a number as a string).
-func newRequestSpec(name string, spec []byte) (requestSpec, error) {
-	if strings.TrimSpace(name) == "" {
-		return requestSpec{}, errors.New("the document needs a name, to tell its violations from openapi.yaml's")
-	}
-	lenient := openapi3.DisableExamplesValidation()
-	doc, err := loadDocument(name, spec, lenient)
-	if err != nil {
-		return requestSpec{}, err
-	}
-	credentialHeaders(doc)
-	v, err := newDocumentValidator(name, doc, lenient)
-	if err != nil {
-		return requestSpec{}, err
-	}
-	return requestSpec{name: name, validator: v}, nil
-}
-
 // credentialHeaders makes doc's required project header parameters security requirements, as
 // openapi.yaml declares the header: a request without it is then refused with 401 and the reason
 // checkCredentials gives, as openapi.yaml has it refused, rather than with 400 for a missing parameter.
-// Gleap's published document declares the header a parameter of every operation.
+// Gleap's published documents declare the header a parameter of every operation.
 func credentialHeaders(doc *openapi3.T) {
 	scheme := &openapi3.SecuritySchemeRef{Value: &openapi3.SecurityScheme{Type: "apiKey", In: "header", Name: projectHeader}}
 	declared := false
@@ -98,19 +72,4 @@ func dropProjectHeader(parameters *openapi3.Parameters) bool {
 	}
 	*parameters = kept
 	return found
-}
-
-// specViolation is a request's violation of a document of WithRequestsCheckedAgainst: its message
-// starts with the document's name.
-type specViolation struct {
-	spec string
-	err  error
-}
-
-func (v *specViolation) Error() string {
-	return v.spec + ": " + v.err.Error()
-}
-
-func (v *specViolation) Unwrap() error {
-	return v.err
 }

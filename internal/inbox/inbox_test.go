@@ -1,4 +1,4 @@
-package gleaptest_test
+package inbox_test
 
 import (
 	"bufio"
@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/inbox"
 )
 
 // inboxURL returns the address of server's inbox: the root of its address.
@@ -24,11 +25,14 @@ func inboxURL(server *gleaptest.Server) string {
 	return strings.TrimSuffix(server.URL, "/v3") + "/"
 }
 
+// atRoot serves the inbox at a server's root, as `gleap mock` does.
+var atRoot = gleaptest.WithHandler(inbox.AtRoot(""))
+
 // startWithInbox runs a server with the inbox that does not fail the test on a contract violation,
 // for tests that send requests the contract rejects.
 func startWithInbox(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	t.Helper()
-	server, err := gleaptest.Start(append(opts, gleaptest.WithInbox())...)
+	server, err := gleaptest.Start(append(opts, atRoot)...)
 	require.NoError(t, err)
 	t.Cleanup(server.Close)
 	return server
@@ -43,7 +47,7 @@ func getPage(t *testing.T, url string) (int, http.Header, string) {
 
 func TestInboxShowsTicketsNewestActivityFirst(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	post(t, server, `{"ticket":"ticket-a","comment":"Thanks for the report!","messageRef":"crm-1"}`)
 	post(t, server, `{"ticket":"ticket-b","comment":"Customer is on the enterprise plan.","isNote":true,"user":"agent-7"}`)
 	post(t, server, `{"ticket":"ticket-a","comment":"Here is your invoice.","bot":true,`+
@@ -81,7 +85,7 @@ func TestInboxShowsTicketsNewestActivityFirst(t *testing.T) {
 
 func TestInboxShowsMessagesWithoutATicketAndChanges(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	post(t, server, `{"ticket":"ticket-a","comment":"in a ticket"}`)
 	id := post(t, server, `{"comment":"in no ticket"}`)
 	status, _ := send(t, http.MethodPut, server.URL+"/messages/"+id, credentials(), `{"comment":"in no ticket, changed"}`)
@@ -102,7 +106,7 @@ func TestInboxShowsMessagesWithoutATicketAndChanges(t *testing.T) {
 
 func TestInboxShowsHostileContentAsText(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	const xss = `<img src=x onerror=alert(1)>`
 	post(t, server, `{"ticket":"t\"><script>alert(1)</script>","comment":{"type":"doc","content":[{"type":"paragraph","content":[`+
 		`{"type":"text","text":"<img src=x onerror=alert(1)>"},`+
@@ -144,7 +148,7 @@ func TestInboxListsRejectedRequestsWithReasonAndStatus(t *testing.T) {
 
 func TestInboxSendsAStrictContentSecurityPolicy(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' http: https:; " +
 		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
 	for path, contentType := range map[string]string{
@@ -166,9 +170,21 @@ func TestInboxSendsAStrictContentSecurityPolicy(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, status)
 }
 
+// statusAt returns the status of a GET of url whose Host header is host.
+func statusAt(t *testing.T, url, host string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Host = host
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func TestInboxAnswersOnlyAtAnIPAddressOrLocalhost(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	port := server.URL[strings.LastIndex(server.URL, ":")+1 : len(server.URL)-len("/v3")]
 	for host, want := range map[string]int{
 		"127.0.0.1:" + port:         http.StatusOK,
@@ -180,19 +196,37 @@ func TestInboxAnswersOnlyAtAnIPAddressOrLocalhost(t *testing.T) {
 		"rebound.example:" + port:   http.StatusForbidden,
 		"localhost.example:" + port: http.StatusForbidden,
 	} {
-		req, err := http.NewRequest(http.MethodGet, inboxURL(server), nil)
-		require.NoError(t, err)
-		req.Host = host
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		assert.Equal(t, want, resp.StatusCode, host)
+		assert.Equal(t, want, statusAt(t, inboxURL(server), host), host)
 	}
+}
+
+func TestInboxAnswersAtTheNameItsServerWasBoundTo(t *testing.T) {
+	t.Parallel()
+	page := httptest.NewServer(inbox.New(gleaptest.NewServer(t), "mock.internal:4010"))
+	defer page.Close()
+	for host, want := range map[string]int{
+		"mock.internal:4010":  http.StatusOK,
+		"MOCK.internal.":      http.StatusOK,
+		"other.internal:4010": http.StatusForbidden,
+	} {
+		assert.Equal(t, want, statusAt(t, page.URL+"/", host), host)
+	}
+}
+
+func TestInboxListsARequestTooLargeToCheck(t *testing.T) {
+	t.Parallel()
+	server := startWithInbox(t)
+	status, _, _ := exchange(t, http.MethodPost, server.URL+"/messages", credentials(), `{"comment":"`+strings.Repeat("x", 2<<20)+`"}`)
+	require.Equal(t, http.StatusRequestEntityTooLarge, status)
+
+	_, _, page := getPage(t, inboxURL(server))
+	assert.Contains(t, page, `<span class="status">413</span>`)
+	assert.Contains(t, page, "the request body is larger than the server accepts")
 }
 
 func TestInboxClearsOnlyOnASameOriginPost(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	post(t, server, `{"ticket":"ticket-a","comment":"keep me"}`)
 	clearURL := inboxURL(server) + "_inbox/clear"
 	origin := strings.TrimSuffix(inboxURL(server), "/")
@@ -228,25 +262,9 @@ func TestInboxClearsOnlyOnASameOriginPost(t *testing.T) {
 	assert.Empty(t, server.Requests())
 }
 
-func TestClearForgetsMessagesAndRecordsButNotIDs(t *testing.T) {
-	t.Parallel()
-	server := gleaptest.NewServer(t)
-	first := post(t, server, `{"ticket":"ticket-a","comment":"one"}`)
-	server.Clear()
-	assert.Empty(t, server.Messages())
-	assert.Empty(t, server.Requests())
-
-	second := post(t, server, `{"ticket":"ticket-a","comment":"two"}`)
-	assert.NotEqual(t, first, second, "an id is never handed out twice")
-	messages := server.Messages()
-	require.Len(t, messages, 1)
-	assert.Equal(t, 0, messages[0].Index, "the ticket starts over")
-	assert.Len(t, server.Requests(), 1)
-}
-
 func TestInboxRequestsAreNotTheAPIs(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	for _, path := range []string{"", "favicon.ico", "_inbox/fragment", "_inbox/assets/inbox.css", "_inbox/nothing"} {
 		exchange(t, http.MethodGet, inboxURL(server)+path, http.Header{}, "")
 	}
@@ -257,7 +275,7 @@ func TestInboxRequestsAreNotTheAPIs(t *testing.T) {
 	require.NoError(t, err)
 	defer plain.Close()
 	status, _ := send(t, http.MethodGet, inboxURL(plain), http.Header{}, "")
-	assert.Equal(t, http.StatusNotFound, status, "without WithInbox the root is a route Gleap does not have")
+	assert.Equal(t, http.StatusNotFound, status, "without the inbox the root is a route Gleap does not have")
 	require.Len(t, plain.Requests(), 1)
 	assert.Error(t, plain.Requests()[0].Violation)
 
@@ -271,7 +289,7 @@ func TestInboxMountsUnderAPrefix(t *testing.T) {
 	server := gleaptest.NewServer(t)
 	post(t, server, `{"ticket":"ticket-a","comment":"mounted"}`)
 	mux := http.NewServeMux()
-	mux.Handle("/debug/gleap/", http.StripPrefix("/debug/gleap", server.Inbox()))
+	mux.Handle("/debug/gleap/", http.StripPrefix("/debug/gleap", inbox.New(server, "")))
 	site := httptest.NewServer(mux)
 	defer site.Close()
 
@@ -299,7 +317,7 @@ func nextEvent(t *testing.T, events *bufio.Reader) int {
 
 func TestInboxEventsAnnounceEveryChange(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, inboxURL(server)+"_inbox/events", nil)
@@ -320,7 +338,7 @@ func TestInboxEventsAnnounceEveryChange(t *testing.T) {
 
 func TestCloseEndsTheInboxEvents(t *testing.T) {
 	t.Parallel()
-	server, err := gleaptest.Start(gleaptest.WithInbox())
+	server, err := gleaptest.Start(atRoot)
 	require.NoError(t, err)
 	resp, err := http.Get(inboxURL(server) + "_inbox/events")
 	require.NoError(t, err)
@@ -336,8 +354,8 @@ func TestCloseEndsTheInboxEvents(t *testing.T) {
 
 func TestInboxEventsAreCappedAt64Streams(t *testing.T) {
 	t.Parallel()
-	const maxStreams = 64 // as documented in Server.Inbox
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	const maxStreams = 64 // as documented in Inbox
+	server := gleaptest.NewServer(t, atRoot)
 	transport := &http.Transport{MaxConnsPerHost: 0, MaxIdleConnsPerHost: maxStreams + 1}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport}
@@ -385,7 +403,7 @@ func olderLink(t *testing.T, server *gleaptest.Server, page string) string {
 
 func TestInboxPagesAConversationPastItsNewest200Messages(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithInbox())
+	server := gleaptest.NewServer(t, atRoot)
 	ids := postMany(t, server, "ticket-a", 405)
 	post(t, server, `{"ticket":"ticket-b","comment":"another ticket"}`)
 	shows := func(page string, from, to int) {

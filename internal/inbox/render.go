@@ -1,4 +1,4 @@
-package gleaptest
+package inbox
 
 import (
 	"bytes"

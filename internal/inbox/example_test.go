@@ -1,4 +1,4 @@
-package gleaptest_test
+package inbox_test
 
 import (
 	"context"
@@ -10,13 +10,14 @@ import (
 	"strings"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/inbox"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// The inbox beside the API: a browser at the server's root sees what was posted, as `gleap mock`
-// shows it.
-func ExampleWithInbox() {
-	server, err := gleaptest.Start(gleaptest.WithInbox())
+// The inbox beside the API, as `gleap mock` serves it: a browser at the server's root sees what was
+// posted.
+func ExampleAtRoot() {
+	server, err := gleaptest.Start(gleaptest.WithHandler(inbox.AtRoot("")))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -29,8 +30,7 @@ func ExampleWithInbox() {
 		log.Fatal(err)
 	}
 
-	inbox := strings.TrimSuffix(server.URL, "/v3") + "/"
-	resp, err := http.Get(inbox)
+	resp, err := http.Get(strings.TrimSuffix(server.URL, "/v3") + "/")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func ExampleWithInbox() {
 }
 
 // The inbox in a server of your own, under a path of your choice.
-func ExampleServer_Inbox() {
+func ExampleNew() {
 	server, err := gleaptest.Start()
 	if err != nil {
 		log.Fatal(err)
@@ -59,7 +59,7 @@ func ExampleServer_Inbox() {
 	defer server.Close()
 
 	mux := http.NewServeMux()
-	mux.Handle("/debug/gleap/", http.StripPrefix("/debug/gleap", server.Inbox()))
+	mux.Handle("/debug/gleap/", http.StripPrefix("/debug/gleap", inbox.New(server, "")))
 	site := httptest.NewServer(mux) // or http.ListenAndServe("127.0.0.1:8080", mux)
 	defer site.Close()
 
@@ -71,32 +71,4 @@ func ExampleServer_Inbox() {
 	fmt.Println(resp.StatusCode, resp.Header.Get("Content-Security-Policy") != "")
 	// Output:
 	// 200 true
-}
-
-// Clear starts a test's second phase from nothing, or empties a long-running mock.
-func ExampleServer_Clear() {
-	server, err := gleaptest.Start()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer server.Close()
-	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
-	if _, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "First."); err != nil {
-		log.Fatal(err)
-	}
-
-	server.Clear()
-	fmt.Println("messages:", len(server.Messages()), "requests:", len(server.Requests()))
-
-	msg, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Second.")
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("the ticket starts over at index", msg.Index)
-	// Output:
-	// messages: 0 requests: 0
-	// the ticket starts over at index 0
 }

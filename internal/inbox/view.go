@@ -1,4 +1,4 @@
-package gleaptest
+package inbox
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/internal/tiptap"
 )
 
@@ -67,9 +68,9 @@ type ticketView struct {
 	Newer      int           // newer messages left out: the page shows the messages before Filter.Before
 	BeforeGone bool          // Filter.Before names no message of the ticket, so the newest are shown
 
-	last    time.Time
-	lastSeq uint64
-	stored  []storedMessage
+	last      time.Time
+	lastIndex int // the position in the snapshot of its message changed last: it breaks ties between equal times
+	stored    []gleaptest.StoredMessage
 }
 
 // messageView is one message, ready to show.
@@ -99,7 +100,7 @@ type attachmentView struct {
 
 // rejectedView is a request the server refused because it broke the contract (or its size cap).
 type rejectedView struct {
-	Seq    uint64
+	Number uint64
 	Time   string
 	Method string
 	Path   string
@@ -137,10 +138,10 @@ type storedFields struct {
 }
 
 // view builds what the page shows for r, whose query holds the filter.
-func (h *inbox) view(r *http.Request) inboxView {
-	version, _ := h.server.records.changes.watch() // before the snapshots: a change after it is announced again
+func (h *Inbox) view(r *http.Request) inboxView {
+	snapshot := h.server.Snapshot()
 	query := r.URL.Query()
-	view := inboxView{Version: version, APIURL: h.server.URL}
+	view := inboxView{Version: snapshot.Version, APIURL: h.server.URL}
 	switch {
 	case query.Get("ticketless") != "":
 		view.Filter = inboxFilter{Active: true, Ticketless: true, Before: query.Get("before")}
@@ -148,44 +149,43 @@ func (h *inbox) view(r *http.Request) inboxView {
 		view.Filter = inboxFilter{Active: true, Ticket: query.Get("ticket"), Before: query.Get("before")}
 	}
 
-	messages := h.server.store.snapshot()
-	view.MessageCount = len(messages)
-	view.Tickets = groupTickets(messages, view.Filter)
+	view.MessageCount = len(snapshot.Messages)
+	view.Tickets = groupTickets(snapshot.Messages, view.Filter)
 	for _, ticket := range view.Tickets {
 		if ticket.Selected || !view.Filter.Active {
 			view.Shown = append(view.Shown, ticket)
 		}
 	}
-	if len(view.Tickets) > maxInboxTickets {
-		view.TicketsCut = len(view.Tickets) - maxInboxTickets
-		view.Tickets = view.Tickets[:maxInboxTickets]
+	if len(view.Tickets) > maxTickets {
+		view.TicketsCut = len(view.Tickets) - maxTickets
+		view.Tickets = view.Tickets[:maxTickets]
 	}
-	if len(view.Shown) > maxInboxTickets {
-		view.Shown = view.Shown[:maxInboxTickets]
+	if len(view.Shown) > maxTickets {
+		view.Shown = view.Shown[:maxTickets]
 	}
 	for _, ticket := range view.Shown {
 		ticket.page(view.Filter.Before)
 	}
-	view.Rejected, view.RejectedCut = h.rejected(view.Filter)
+	view.Rejected, view.RejectedCut = rejected(snapshot.Requests, view.Filter)
 	return view
 }
 
-// page fills the ticket's Messages with a page of its conversation: the maxInboxTicketMessages messages
+// page fills the ticket's Messages with a page of its conversation: the maxTicketMessages messages
 // before the message before, or the newest when before is "" or names none of its messages. A page is
 // named by a message rather than by a number so that it stays the same page while messages are posted.
 func (ticket *ticketView) page(before string) {
 	end := len(ticket.stored)
 	if before != "" {
-		if i := slices.IndexFunc(ticket.stored, func(m storedMessage) bool { return m.id == before }); i >= 0 {
+		if i := slices.IndexFunc(ticket.stored, func(m gleaptest.StoredMessage) bool { return m.ID == before }); i >= 0 {
 			end = i
 		} else {
 			ticket.BeforeGone = true
 		}
 	}
-	start := max(0, end-maxInboxTicketMessages)
+	start := max(0, end-maxTicketMessages)
 	ticket.Cut, ticket.Newer = start, len(ticket.stored)-end
 	if start > 0 {
-		ticket.OlderHref = ticket.Href + "&" + url.Values{"before": {ticket.stored[start].id}}.Encode()
+		ticket.OlderHref = ticket.Href + "&" + url.Values{"before": {ticket.stored[start].ID}}.Encode()
 	}
 	shown := ticket.stored[start:end]
 	ticket.Messages = make([]messageView, len(shown))
@@ -196,41 +196,46 @@ func (ticket *ticketView) page(before string) {
 
 // groupTickets groups messages, oldest first, by ticket, and orders the tickets newest activity
 // first: the latest creation or change of one of their messages.
-func groupTickets(messages []storedMessage, filter inboxFilter) []*ticketView {
-	byKey := map[ticketKey]*ticketView{}
+func groupTickets(messages []gleaptest.StoredMessage, filter inboxFilter) []*ticketView {
+	byID := map[string]*ticketView{}
+	var ticketless *ticketView // the messages without a ticket, whose id no ticket has, not even ""
 	var tickets []*ticketView
-	for _, message := range messages {
-		ticket, ok := byKey[keyOf(message.ticket)]
-		if !ok {
+	for i, message := range messages {
+		ticket := ticketless
+		if message.Ticket != nil {
+			ticket = byID[*message.Ticket]
+		}
+		if ticket == nil {
 			ticket = &ticketView{}
 			switch {
-			case message.ticket == nil:
+			case message.Ticket == nil:
 				ticket.Label, ticket.Ticketless, ticket.Href = "No ticket", true, "?ticketless=1"
+				ticketless = ticket
 			default:
-				ticket.Label, ticket.Href = *message.ticket, "?"+url.Values{"ticket": {*message.ticket}}.Encode()
+				ticket.Label, ticket.Href = *message.Ticket, "?"+url.Values{"ticket": {*message.Ticket}}.Encode()
+				byID[*message.Ticket] = ticket
 			}
-			ticket.Selected = filter.Active && filter.matches(message.ticket)
-			byKey[keyOf(message.ticket)] = ticket
+			ticket.Selected = filter.Active && filter.matches(message.Ticket)
 			tickets = append(tickets, ticket)
 		}
 		ticket.stored = append(ticket.stored, message)
 		ticket.Count++
 		var fields struct{ IsNote, Bot bool } // only these, for every message: the rest for the shown ones
-		_ = json.Unmarshal(message.answer, &fields)
+		_ = json.Unmarshal(message.JSON, &fields)
 		if fields.IsNote {
 			ticket.Notes++
 		} else if fields.Bot {
 			ticket.Bots++
 		}
-		if activity := later(message.createdAt, message.updatedAt); !activity.Before(ticket.last) {
-			ticket.last, ticket.lastSeq = activity, max(ticket.lastSeq, message.seq)
+		if activity := later(message.CreatedAt, message.UpdatedAt); !activity.Before(ticket.last) {
+			ticket.last, ticket.lastIndex = activity, i
 		}
 	}
 	slices.SortStableFunc(tickets, func(a, b *ticketView) int {
 		if c := b.last.Compare(a.last); c != 0 {
 			return c
 		}
-		return cmp.Compare(b.lastSeq, a.lastSeq)
+		return cmp.Compare(b.lastIndex, a.lastIndex)
 	})
 	for _, ticket := range tickets {
 		ticket.LastLabel = formatTime(ticket.last)
@@ -246,18 +251,18 @@ func decodeStoredFields(answer []byte) storedFields {
 }
 
 // viewMessage makes message ready to show.
-func viewMessage(message storedMessage) messageView {
-	fields := decodeStoredFields(message.answer)
+func viewMessage(message gleaptest.StoredMessage) messageView {
+	fields := decodeStoredFields(message.JSON)
 	view := messageView{
-		ID:         message.id,
+		ID:         message.ID,
 		Kind:       "reply",
 		KindLabel:  "Reply",
-		Time:       formatTime(message.createdAt),
-		TimeISO:    message.createdAt.Format(time.RFC3339Nano),
+		Time:       formatTime(message.CreatedAt),
+		TimeISO:    message.CreatedAt.Format(time.RFC3339Nano),
 		MessageRef: fields.MessageRef,
 		Subject:    fields.Subject,
 		Body:       renderComment(fields.Comment),
-		Raw:        indentJSON(message.answer),
+		Raw:        indentJSON(message.JSON),
 	}
 	switch {
 	case fields.IsNote:
@@ -268,8 +273,8 @@ func viewMessage(message storedMessage) messageView {
 	if fields.Type != "" && fields.Type != "COMMENT" {
 		view.Type = fields.Type
 	}
-	if !message.updatedAt.Equal(message.createdAt) {
-		view.Edited = formatTime(message.updatedAt)
+	if !message.UpdatedAt.Equal(message.CreatedAt) {
+		view.Edited = formatTime(message.UpdatedAt)
 	}
 	if fields.Index != nil {
 		view.Index = strconv.Itoa(*fields.Index)
@@ -315,10 +320,10 @@ func author(fields storedFields) (name, id string) {
 	return "API", ""
 }
 
-// rejected returns the requests the contract rejected (and the ones over the size cap), newest first,
-// that pass filter, at most maxInboxRejected of them, and how many more there are.
-func (h *inbox) rejected(filter inboxFilter) ([]rejectedView, int) {
-	records := h.server.records.all()
+// rejected returns the requests of records, oldest first, that the contract rejected (and the ones over
+// the size cap), newest first, that pass filter, at most maxRejected of them, and how many more
+// there are.
+func rejected(records []gleaptest.Request, filter inboxFilter) ([]rejectedView, int) {
 	var views []rejectedView
 	cut := 0
 	for _, record := range slices.Backward(records) {
@@ -327,29 +332,33 @@ func (h *inbox) rejected(filter inboxFilter) ([]rejectedView, int) {
 		case record.Violation != nil:
 			reason = record.Violation.Error()
 		case record.Status == http.StatusRequestEntityTooLarge:
-			reason = errTooLarge.Error()
+			reason = tooLargeReason
 		default:
 			continue
 		}
 		if !filter.matches(requestTicket(record)) {
 			continue
 		}
-		if len(views) == maxInboxRejected {
+		if len(views) == maxRejected {
 			cut++
 			continue
 		}
 		first, more, _ := strings.Cut(strings.TrimSpace(reason), "\n")
 		views = append(views, rejectedView{
-			Seq: record.seq, Time: formatTime(record.received), Method: record.Method, Path: record.Path,
+			Number: record.Number, Time: formatTime(record.Received), Method: record.Method, Path: record.Path,
 			Status: record.Status, Reason: first, More: strings.TrimSpace(more), Body: indentJSON(record.Body),
 		})
 	}
 	return views, cut
 }
 
+// tooLargeReason is why a request answered 413 was refused: its body was over the server's size cap, so
+// it was neither read whole nor checked.
+const tooLargeReason = "the request body is larger than the server accepts: it was refused without being read to its end"
+
 // requestTicket returns the ticket a request is about: the ticket of its JSON body, or its ticket
 // query parameter; nil when it names none.
-func requestTicket(record Request) *string {
+func requestTicket(record gleaptest.Request) *string {
 	var body struct {
 		Ticket *string `json:"ticket"`
 	}
@@ -362,13 +371,13 @@ func requestTicket(record Request) *string {
 	return nil
 }
 
-// indentJSON returns body indented when it is JSON, else as text; at most maxInboxRawBytes of it.
+// indentJSON returns body indented when it is JSON, else as text; at most maxRawBytes of it.
 func indentJSON(body []byte) string {
 	var indented bytes.Buffer
-	if len(body) <= maxInboxRawBytes && json.Indent(&indented, body, "", "  ") == nil {
+	if len(body) <= maxRawBytes && json.Indent(&indented, body, "", "  ") == nil {
 		return indented.String()
 	}
-	return truncate(strings.ToValidUTF8(string(body), "\uFFFD"), maxInboxRawBytes)
+	return truncate(strings.ToValidUTF8(string(body), "\uFFFD"), maxRawBytes)
 }
 
 // later returns the later of a and b.

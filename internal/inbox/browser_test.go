@@ -1,4 +1,4 @@
-package gleaptest_test
+package inbox_test
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 
 // screenshotPath is where TestInboxInABrowser saves its screenshot when GLEAP_UPDATE_SCREENSHOT=1:
 // the README shows it.
-const screenshotPath = "../docs/inbox.png"
+const screenshotPath = "../../docs/inbox.png"
 
 // chromiumPath returns the Chromium to drive. Without one the test skips, unless it runs in CI
 // (CI is set), where the browser tests must run: .ci/run installs Debian's chromium.
