@@ -25,22 +25,6 @@ import (
 // cannot be read twice, a ticket of long messages, Ctrl-C while lines wait for their turn, a broken
 // stdout.
 
-func TestBatchJournalIsRefusedWhileAnotherRunUsesIt(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	header := testJournalHeader(1)
-	first, _, err := openJournal(path, header, func(int, string) {})
-	require.NoError(t, err)
-
-	_, _, err = openJournal(path, header, func(int, string) {})
-	require.ErrorIs(t, err, errJournalInUse, "two runs on one journal would both send every line")
-
-	require.NoError(t, first.close())
-	again, _, err := openJournal(path, header, func(int, string) {})
-	require.NoError(t, err, "the journal is free once the run that held it ends")
-	require.NoError(t, again.close())
-}
-
 func TestBatchStopsWhenTheInputGrowsDuringTheRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
