@@ -75,6 +75,8 @@ type sender struct {
 	reportErr error // the first error of cfg.onOutcome
 	// unjournaled counts the requests sent whose outcome the journal could not record.
 	unjournaled atomic.Int64
+	// traced: the client's transport has reported a request's progress (net/http's does).
+	traced atomic.Bool
 }
 
 // report counts outcome and hands it to the caller; it returns the caller's error, which stops the run.
@@ -168,11 +170,14 @@ func (s *sender) sendOne(taking, inFlight context.Context, stop context.CancelCa
 			return
 		}
 	}
-	call, dropped, done := lineContext(taking, inFlight)
+	call, dropped, done := lineContext(taking, inFlight, &s.traced)
 	message, err := s.client.Messages.Create(call, line.req)
 	done()
 	outcome := s.outcomeOf(line.number, message, err)
-	notSent := dropped() && outcome.Status != Sent
+	// Dropped while it waited, it failed with the cancel. Dropped between its turn and the transport's
+	// first step, the client calls its outcome unknown, unable to tell it from a request sent through a
+	// transport that reports no progress: once this one has reported some, it was not sent either.
+	notSent := dropped() && (outcome.Status == Failed || outcome.Status == Unknown && s.traced.Load())
 	if notSent {
 		// As a request never taken: not reported, and the journal says it is to be sent.
 		outcome = Outcome{Number: line.number, Status: Failed, Err: errors.New("interrupted before it was sent")}
@@ -200,13 +205,9 @@ func (s *sender) sendOne(taking, inFlight context.Context, stop context.CancelCa
 // end of taking drops the request while it has not started on its way (it waits for its turn under the
 // rate limit, or for the pause another request's 429 started). It starts when the transport asks for a
 // connection; from then on it is in flight and finishes, retries included. dropped reports whether
-// taking's end dropped it before any of it was written; done releases the context once the call has
-// returned.
-//
-// The client cannot tell by itself that a request cancelled before the transport asked for a connection
-// was never sent (a transport that does not report its progress looks the same), and calls its outcome
-// unknown: dropped is what says it was not sent.
-func lineContext(taking, inFlight context.Context) (call context.Context, dropped func() bool, done func()) {
+// taking's end dropped it before the transport wrote any of it; done releases the context once the call
+// has returned. GetConn sets traced: the transport reports its progress.
+func lineContext(taking, inFlight context.Context, traced *atomic.Bool) (call context.Context, dropped func() bool, done func()) {
 	const waiting, started, stopped = 0, 1, 2
 	var state atomic.Int32
 	var wrote atomic.Bool
@@ -218,7 +219,10 @@ func lineContext(taking, inFlight context.Context) (call context.Context, droppe
 	})
 	// The wrapper adds its own trace on top: both are called.
 	call = httptrace.WithClientTrace(call, &httptrace.ClientTrace{
-		GetConn:      func(string) { state.CompareAndSwap(waiting, started) },
+		GetConn: func(string) {
+			traced.Store(true)
+			state.CompareAndSwap(waiting, started)
+		},
 		WroteHeaders: func() { wrote.Store(true) },
 	})
 	return call, func() bool { return state.Load() == stopped && !wrote.Load() }, func() {
