@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gleap-community/gleap-go/bulk"
+	"github.com/gleap-community/gleap-go/internal/strictjson"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
@@ -335,9 +336,9 @@ func isBlankLine(line []byte) bool {
 // is sent as it was checked.
 func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
 	var req wrapper.CreateMessageRequest
-	err := decodeOne(line, &req)
+	err := strictjson.Decode(line, &req)
 	switch {
-	case errors.Is(err, errDataAfterObject):
+	case errors.Is(err, strictjson.ErrDataAfterValue):
 		return req, errors.New("there is data after the message: give exactly one JSON object per line")
 	case err != nil:
 		return req, fmt.Errorf("not a message: %w", err)
