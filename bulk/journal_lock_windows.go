@@ -1,6 +1,6 @@
 //go:build windows
 
-package main
+package bulk
 
 import (
 	"errors"
@@ -10,12 +10,12 @@ import (
 )
 
 // lockJournal takes the journal for this run: a second run with the same journal, at the same time,
-// gets errJournalInUse. The lock ends when the file is closed, or the process ends.
+// gets ErrJournalInUse. The lock ends when the file is closed, or the process ends.
 func lockJournal(file *os.File) error {
 	var whole windows.Overlapped
 	err := windows.LockFileEx(windows.Handle(file.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &whole)
 	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
-		return errJournalInUse
+		return ErrJournalInUse
 	}
 	return err
 }

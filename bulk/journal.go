@@ -1,4 +1,4 @@
-package main
+package bulk
 
 import (
 	"bufio"
@@ -12,24 +12,10 @@ import (
 	"time"
 )
 
-// The journal of --batch is a JSON Lines file, only ever appended to. Its first line binds it to one input,
-// one project and one API root:
-//
-//	{"journal":"gleap send --batch","version":1,"input":"sha256:…","lines":3,"project":"…","baseURL":"…"}
-//
-// and every other line records a step of one input line:
-//
-//	{"line":2,"status":"started"}                      written and synced before the line is sent
-//	{"line":2,"status":"sent","id":"6752…"}            after the answer; synced before stdout says so
-//	{"line":2,"status":"failed","error":"…"}           Gleap refused it: provably not posted
-//	{"line":2,"status":"unknown","error":"…"}          it may have been posted (a 5xx, a timeout)
-//	{"line":2,"status":"sent","id":"6752…","found":true}  reconciled: found on the server by its messageRef
-//
-// A line's last record says where it is, except that "sent" is final. A crash can tear only the end of
-// the file: the last write, which may hold several records, none of them synced and so none acted on
-// yet. The whole records of it are kept and a torn last line is dropped when the journal is opened. One
-// run at a time holds the journal (lockJournal).
+// The journal's format is a contract, written down in the package documentation (doc.go): change it only
+// with a new journalVersion.
 const (
+	// journalName is the header's "journal": the format's name, from when only the CLI wrote journals.
 	journalName    = "gleap send --batch"
 	journalVersion = 1
 )
@@ -38,39 +24,36 @@ const (
 type journalHeader struct {
 	Journal string `json:"journal"`
 	Version int    `json:"version"`
-	// Input is the SHA-256 of the whole input, as "sha256:<hex>".
 	Input   string `json:"input"`
 	Lines   int    `json:"lines"`
 	Project string `json:"project"`
 	BaseURL string `json:"baseURL"`
 }
 
-// lineOutcome is what happened to one line: a line of the output, and of the journal.
-type lineOutcome struct {
+// journalRecord is one line of the journal after its header.
+type journalRecord struct {
 	Line   int    `json:"line"`
 	Status string `json:"status"`
 	ID     string `json:"id,omitempty"`
 	Error  string `json:"error,omitempty"`
-}
-
-// The statuses of a line.
-const (
-	statusStarted = "started" // journal only
-	statusSent    = "sent"
-	statusFailed  = "failed"
-	statusUnknown = "unknown"
-	statusSkipped = "skipped" // output only: sent before, by an earlier run
-)
-
-// journalRecord is one line of the journal after its header.
-type journalRecord struct {
-	lineOutcome
-	// Found: the line's message was found on the server by its messageRef, after a run that did not
-	// learn the outcome of sending it.
+	// Found: the message was found on the server by its messageRef, after a run that did not learn the
+	// outcome of sending it.
 	Found bool `json:"found,omitempty"`
 }
 
-// lineState is where a line stands before a run sends anything: one byte a line of the input.
+// statusStarted is the status of a record written before a request is sent: the journal's only.
+const statusStarted = "started"
+
+// recordOf is the journal's record of outcome.
+func recordOf(outcome Outcome) journalRecord {
+	record := journalRecord{Line: outcome.Number, Status: string(outcome.Status), ID: outcome.ID}
+	if outcome.Err != nil {
+		record.Error = outcome.Err.Error()
+	}
+	return record
+}
+
+// lineState is where a request stands before a run sends anything: one byte a number of the input.
 type lineState byte
 
 const (
@@ -80,6 +63,11 @@ const (
 	stateSent                     // confirmed: skipped
 	stateHeld                     // unknown and without a messageRef: reported, not sent again
 )
+
+// uncertain reports whether a request in state may have been stored.
+func uncertain(state lineState) bool {
+	return state == stateStarted || state == stateUnknown
+}
 
 // journal appends records to the journal file and syncs them. Records written by several goroutines at
 // once share one sync (a group commit).
@@ -94,13 +82,6 @@ type journalWrite struct {
 	written chan error
 }
 
-// errJournalMismatch wraps the error of a journal made for another input, project or API root.
-var errJournalMismatch = errors.New("the journal belongs to another run")
-
-// errJournalInUse is the error of a journal that another run is using now: two runs sharing one would
-// both send every line.
-var errJournalInUse = errors.New("another gleap send is using this journal now; wait for it to end")
-
 // journalLockPatience is how long a run tries again for a journal whose lock is held. A lock can outlive
 // the run that held it by a moment: a process that forked just as that run closed the journal holds a
 // copy of it until it execs, and the lock with it.
@@ -112,29 +93,28 @@ func lockJournalSoon(file *os.File) error {
 	giveUp := time.Now().Add(journalLockPatience)
 	for {
 		err := lockJournal(file)
-		if !errors.Is(err, errJournalInUse) || time.Now().After(giveUp) {
+		if !errors.Is(err, ErrJournalInUse) || time.Now().After(giveUp) {
 			return err
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 }
 
-// openJournal opens the journal at path, or creates it with header, and returns where each line of the
-// input stands after the runs it records (indexed by line number). onSent is called once with each line
-// already sent, and its id. A journal whose header differs from header is refused, wrapping
-// errJournalMismatch.
-func openJournal(path string, header journalHeader, onSent func(line int, id string)) (*journal, []lineState, error) {
+// openJournal opens the journal at path, or creates it with header, and returns where each request of
+// the input stands after the runs it records (indexed by number). onSent is called once with each
+// request already sent, and its id. Any error is a *JournalError, and the file is left as it was.
+func openJournal(path string, header journalHeader, onSent func(number int, id string)) (*journal, []lineState, error) {
 	file, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, nil, fmt.Errorf("gleap send: --journal: %w", err)
+		return nil, nil, &JournalError{Path: path, Err: err}
 	}
 	if info, err := file.Stat(); err != nil || !info.Mode().IsRegular() {
 		_ = file.Close()
-		return nil, nil, fmt.Errorf("gleap send: --journal %s: not a regular file", path)
+		return nil, nil, &JournalError{Path: path, Err: errors.New("not a regular file")}
 	}
 	if err := lockJournalSoon(file); err != nil {
 		_ = file.Close()
-		return nil, nil, fmt.Errorf("gleap send: --journal %s: %w", path, err)
+		return nil, nil, &JournalError{Path: path, Err: err}
 	}
 	states := make([]lineState, header.Lines+1)
 	end, err := readJournal(file, header, states, onSent)
@@ -143,7 +123,7 @@ func openJournal(path string, header journalHeader, onSent func(line int, id str
 	}
 	if err != nil {
 		_ = file.Close()
-		return nil, nil, fmt.Errorf("gleap send: --journal %s: %w", path, err)
+		return nil, nil, &JournalError{Path: path, Err: err}
 	}
 	j := &journal{file: file, queue: make(chan journalWrite), done: make(chan struct{})}
 	go j.commit()
@@ -153,7 +133,7 @@ func openJournal(path string, header journalHeader, onSent func(line int, id str
 // readJournal applies the records of file to states and returns where the last whole record ends. Only
 // the last line may be torn (it has no line break: a crash cut its write short), and it is dropped; any
 // other damage is an error, so that a file that is not a journal is never cut. An empty file gives 0.
-// Once every record has been read without error, onSent is called with the lines sent before.
+// Once every record has been read without error, onSent is called with the requests sent before.
 func readJournal(file *os.File, want journalHeader, states []lineState, onSent func(int, string)) (int64, error) {
 	end, err := applyJournal(file, want, states)
 	if err != nil {
@@ -162,14 +142,14 @@ func readJournal(file *os.File, want journalHeader, states []lineState, onSent f
 	if _, err := file.Seek(0, io.SeekStart); err != nil {
 		return 0, err
 	}
-	// A second reading, rather than the ids of a million lines kept in memory.
+	// A second reading, rather than the ids of a million requests kept in memory.
 	const reported = lineState(255)
 	reader := bufio.NewReader(io.LimitReader(file, end))
 	for number := 1; ; number++ {
 		line, err := reader.ReadBytes('\n')
-		if number > 1 && bytes.Contains(line, []byte(statusSent)) {
+		if number > 1 && bytes.Contains(line, []byte(Sent)) {
 			var record journalRecord
-			if json.Unmarshal(line, &record) == nil && record.Status == statusSent && states[record.Line] == stateSent {
+			if json.Unmarshal(line, &record) == nil && record.Status == string(Sent) && states[record.Line] == stateSent {
 				states[record.Line] = reported
 				onSent(record.Line, record.ID)
 			}
@@ -197,7 +177,7 @@ func applyJournal(file *os.File, want journalHeader, states []lineState) (int64,
 		}
 		if !bytes.HasSuffix(line, []byte("\n")) { // the end: nothing, or a torn last line
 			if number == 1 && len(line) > 0 && !isTornHeader(line) {
-				return 0, errors.New("it is not a journal of gleap send --batch: its first line is not a journal header")
+				return 0, fmt.Errorf("%w: its first line is not a journal header", ErrJournalDamaged)
 			}
 			return end, nil
 		}
@@ -206,7 +186,7 @@ func applyJournal(file *os.File, want journalHeader, states []lineState) (int64,
 				return 0, err
 			}
 		} else if err := applyRecord(line, states); err != nil {
-			return 0, fmt.Errorf("line %d is damaged (%v): not a journal this command can trust", number, err)
+			return 0, fmt.Errorf("%w: line %d is damaged (%v)", ErrJournalDamaged, number, err)
 		}
 		end += int64(len(line))
 	}
@@ -225,22 +205,22 @@ func isTornHeader(line []byte) bool {
 func checkHeader(line []byte, want journalHeader) error {
 	var got journalHeader
 	if err := json.Unmarshal(line, &got); err != nil || got.Journal != journalName {
-		return errors.New("it is not a journal of gleap send --batch: its first line is not a journal header")
+		return fmt.Errorf("%w: its first line is not a journal header", ErrJournalDamaged)
 	}
 	switch {
 	case got.Version != journalVersion:
-		return fmt.Errorf("%w: it is of version %d, this gleap writes version %d", errJournalMismatch, got.Version, journalVersion)
+		return fmt.Errorf("%w: it is of version %d, this one writes version %d", ErrJournalMismatch, got.Version, journalVersion)
 	case got.Input != want.Input || got.Lines != want.Lines:
 		return fmt.Errorf("%w: it records an input of %d lines with %s, this input has %d lines with %s; give a new journal file for a new input",
-			errJournalMismatch, got.Lines, got.Input, want.Lines, want.Input)
+			ErrJournalMismatch, got.Lines, got.Input, want.Lines, want.Input)
 	case got.Project != want.Project || got.BaseURL != want.BaseURL:
 		return fmt.Errorf("%w: it records sending to project %s at %s, not to project %s at %s",
-			errJournalMismatch, got.Project, got.BaseURL, want.Project, want.BaseURL)
+			ErrJournalMismatch, got.Project, got.BaseURL, want.Project, want.BaseURL)
 	}
 	return nil
 }
 
-// applyRecord moves the line of one record to its new state.
+// applyRecord moves the request of one record to its new state.
 func applyRecord(line []byte, states []lineState) error {
 	var record journalRecord
 	decoder := json.NewDecoder(bytes.NewReader(line))
@@ -248,21 +228,21 @@ func applyRecord(line []byte, states []lineState) error {
 	if err := decoder.Decode(&record); err != nil {
 		return err
 	}
-	if record.Line < 1 || record.Line >= len(states) {
+	if record.Line < 0 || record.Line >= len(states) {
 		return fmt.Errorf("line %d is not a line of the input", record.Line)
 	}
 	state := &states[record.Line]
 	if *state == stateSent {
 		return nil // final
 	}
-	switch record.Status {
+	switch Status(record.Status) {
 	case statusStarted:
 		*state = stateStarted
-	case statusSent:
+	case Sent:
 		*state = stateSent
-	case statusFailed:
+	case Failed:
 		*state = stateNew
-	case statusUnknown:
+	case Unknown:
 		*state = stateUnknown
 	default:
 		return fmt.Errorf("unknown status %q", record.Status)
@@ -305,7 +285,7 @@ func startJournal(file *os.File, path string, end int64, header journalHeader) e
 }
 
 // record appends record to the journal and returns once it is on disk. After a failed write every
-// record fails: what the file holds then is not known.
+// record fails, wrapping ErrJournalWrite: what the file holds then is not known.
 func (j *journal) record(record journalRecord) error {
 	written := make(chan error, 1)
 	j.queue <- journalWrite{record: record, written: written}
@@ -335,7 +315,7 @@ func (j *journal) commit() {
 		err := failed
 		if err == nil {
 			for _, w := range group {
-				encoded, _ := json.Marshal(w.record) // strings and ints only: it cannot fail
+				encoded, _ := json.Marshal(w.record) // strings, ints and a bool only: it cannot fail
 				buf.Write(encoded)
 				buf.WriteByte('\n')
 			}
@@ -343,7 +323,7 @@ func (j *journal) commit() {
 				err = j.file.Sync()
 			}
 			if err != nil {
-				failed = fmt.Errorf("gleap send: --journal cannot be written, so no more lines are sent: %w", err)
+				failed = fmt.Errorf("%w: %w", ErrJournalWrite, err)
 				err = failed
 			}
 		}

@@ -1,4 +1,4 @@
-package main
+package bulk
 
 import (
 	"fmt"
@@ -27,16 +27,16 @@ func TestJournalRecordsAreReadBackAsLineStates(t *testing.T) {
 	assert.Equal(t, make([]lineState, 7), states)
 	var writers sync.WaitGroup
 	for _, record := range []journalRecord{
-		{lineOutcome: lineOutcome{Line: 1, Status: statusStarted}},
-		{lineOutcome: lineOutcome{Line: 2, Status: statusSent, ID: "a"}},
-		{lineOutcome: lineOutcome{Line: 3, Status: statusFailed, Error: "400"}},
-		{lineOutcome: lineOutcome{Line: 4, Status: statusUnknown, Error: "503"}},
-		{lineOutcome: lineOutcome{Line: 5, Status: statusSent, ID: "b"}, Found: true},
+		{Line: 1, Status: statusStarted},
+		{Line: 2, Status: string(Sent), ID: "a"},
+		{Line: 3, Status: string(Failed), Error: "400"},
+		{Line: 4, Status: string(Unknown), Error: "503"},
+		{Line: 5, Status: string(Sent), ID: "b", Found: true},
 	} {
 		writers.Go(func() { assert.NoError(t, j.record(record)) })
 	}
 	writers.Wait()
-	require.NoError(t, j.record(journalRecord{lineOutcome: lineOutcome{Line: 5, Status: statusStarted}}))
+	require.NoError(t, j.record(journalRecord{Line: 5, Status: statusStarted}))
 	require.NoError(t, j.close())
 
 	sent := map[int]string{}
@@ -56,8 +56,9 @@ func TestJournalRefusesWhatItCannotTrust(t *testing.T) {
 		"a line out of the input":  {good + `{"line":3,"status":"sent"}` + "\n", "line 2 is damaged (line 3 is not a line of the input)"},
 		"an unknown status":        {good + `{"line":1,"status":"posted"}` + "\n", `unknown status "posted"`},
 		"an unknown field":         {good + `{"line":1,"status":"sent","colour":1}` + "\n", `unknown field "colour"`},
-		"a file that is not JSON":  {"hello\n", "not a journal of gleap send --batch"},
-		"a torn line of no header": {`{"ticket":`, "not a journal of gleap send --batch"},
+		"a file that is not JSON":  {"hello\n", "its first line is not a journal header"},
+		"a torn line of no header": {`{"ticket":`, "its first line is not a journal header"},
+		"a line before the first":  {good + `{"line":-1,"status":"sent"}` + "\n", "line -1 is not a line of the input"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -66,6 +67,8 @@ func TestJournalRefusesWhatItCannotTrust(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, []byte(tc.journal), 0o600))
 			_, _, err := openJournal(path, header, func(int, string) {})
 			assert.ErrorContains(t, err, tc.wantErr)
+			var journalErr *JournalError
+			assert.ErrorAs(t, err, &journalErr)
 			after, readErr := os.ReadFile(path)
 			require.NoError(t, readErr)
 			assert.Equal(t, tc.journal, string(after), "a journal that is refused is left as it was")
@@ -89,7 +92,7 @@ func BenchmarkJournalRecord(b *testing.B) {
 			j, _, err := openJournal(path, journalHeader{Input: "sha256:00", Lines: 1 << 30}, func(int, string) {})
 			require.NoError(b, err)
 			defer j.close()
-			record := journalRecord{lineOutcome: lineOutcome{Line: 12345, Status: statusSent, ID: "6752f0c1a4b3c2d1e0f98765"}}
+			record := journalRecord{Line: 12345, Status: string(Sent), ID: "6752f0c1a4b3c2d1e0f98765"}
 			b.ResetTimer()
 			var wg sync.WaitGroup
 			for w := range writers {
@@ -112,4 +115,20 @@ func TestJournalMustBeARegularFile(t *testing.T) {
 	header := testJournalHeader(1)
 	_, _, err := openJournal(os.DevNull, header, func(int, string) {}) // or /dev/zero, which never ends
 	assert.ErrorContains(t, err, "not a regular file")
+}
+
+func TestJournalIsRefusedWhileAnotherRunUsesIt(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	header := testJournalHeader(1)
+	first, _, err := openJournal(path, header, func(int, string) {})
+	require.NoError(t, err)
+
+	_, _, err = openJournal(path, header, func(int, string) {})
+	require.ErrorIs(t, err, ErrJournalInUse, "two runs on one journal would both send every request")
+
+	require.NoError(t, first.close())
+	again, _, err := openJournal(path, header, func(int, string) {})
+	require.NoError(t, err, "the journal is free once the run that held it ends")
+	require.NoError(t, again.close())
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package bulk
 
 import (
 	"errors"
@@ -9,11 +9,11 @@ import (
 )
 
 // lockJournal takes the journal for this run: a second run with the same journal, at the same time,
-// gets errJournalInUse. The lock ends when the file is closed, or the process ends, kill -9 included.
+// gets ErrJournalInUse. The lock ends when the file is closed, or the process ends, kill -9 included.
 func lockJournal(file *os.File) error {
 	err := syscall.Flock(int(file.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
-		return errJournalInUse
+		return ErrJournalInUse
 	}
 	return err
 }
