@@ -403,3 +403,18 @@ func TestCreateOnceFindsAMessageStoredBehindAGateway504WithinItsPause(t *testing
 	assert.GreaterOrEqual(t, pauses[0], policy.MinBackoff/2, "the first backoff, less at most half of it for jitter")
 	assert.LessOrEqual(t, pauses[0], policy.MinBackoff)
 }
+
+func TestCreateOnceGivesTheCallsOtherOptionsToItsLooksToo(t *testing.T) {
+	t.Parallel()
+	server := newServer(t)
+	client, _ := newFaultClient(t, server.URL, storingThen500)
+
+	_, err := client.Messages.CreateOnce(context.Background(), noteWithRef(t, "incident-42"), wrapper.WithHeader("X-Request-Source", "billing"))
+
+	require.NoError(t, err)
+	requests := server.Requests()
+	require.Equal(t, []string{http.MethodGet, http.MethodPost, http.MethodGet}, methods(requests))
+	for _, request := range requests {
+		assert.Equal(t, "billing", request.Header.Get("X-Request-Source"), request.Method)
+	}
+}
