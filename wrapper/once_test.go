@@ -250,46 +250,52 @@ func storingFirstPostThen500() roundTripperFunc {
 	}
 }
 
-// The README's advice for ErrOutcomeUnknown: call CreateOnce with the same request.
-func TestCreateOnceAfterACreateOfUnknownOutcomeFindsItsMessage(t *testing.T) {
+// The README's advice for ErrOutcomeUnknown, from Create or from CreateOnce itself: call CreateOnce with
+// the same request. It looks before it posts, so the message stored by the first call is found.
+func TestCreateOnceAfterAnUnknownOutcomePostsNothingTwice(t *testing.T) {
 	t.Parallel()
-	server := newServer(t)
-	client, _ := newFaultClient(t, server.URL, wrapper.WithHTTPClient(&http.Client{Transport: storingFirstPostThen500()}))
-	req := noteWithRef(t, "incident-42")
+	cases := []struct {
+		name string
+		// transport stores every POST and answers the first one 500.
+		transport func() roundTripperFunc
+		first     func(*wrapper.Client, wrapper.CreateMessageRequest) error
+		// methods are the requests of both calls.
+		methods []string
+	}{
+		{"after Create", storingFirstPostThen500, func(client *wrapper.Client, req wrapper.CreateMessageRequest) error {
+			_, err := client.Messages.Create(context.Background(), req)
+			return err
+		}, []string{http.MethodPost, http.MethodGet}},
+		{"after CreateOnce, whose look after its post failed", func() roundTripperFunc {
+			var gets atomic.Int32
+			storing := storingFirstPostThen500()
+			return func(req *http.Request) (*http.Response, error) {
+				if req.Method == http.MethodGet && gets.Add(1) == 2 {
+					return &http.Response{StatusCode: http.StatusForbidden, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+				}
+				return storing(req)
+			}
+		}, func(client *wrapper.Client, req wrapper.CreateMessageRequest) error {
+			_, err := client.Messages.CreateOnce(context.Background(), req)
+			return err
+		}, []string{http.MethodGet, http.MethodPost, http.MethodGet}}, // the refused GET is the transport's, not the server's
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			server := newServer(t)
+			client, _ := newFaultClient(t, server.URL, wrapper.WithHTTPClient(&http.Client{Transport: tc.transport()}))
+			req := noteWithRef(t, "incident-42")
 
-	_, err := client.Messages.Create(context.Background(), req)
-	require.ErrorIs(t, err, wrapper.ErrOutcomeUnknown)
-	message, err := client.Messages.CreateOnce(context.Background(), req)
+			require.ErrorIs(t, tc.first(client, req), wrapper.ErrOutcomeUnknown)
+			message, err := client.Messages.CreateOnce(context.Background(), req)
 
-	require.NoError(t, err)
-	require.Equal(t, 1, len(server.Messages()), "posted once")
-	assert.Equal(t, server.Messages()[0].ID, message.ID)
-	assert.Equal(t, []string{http.MethodPost, http.MethodGet}, methods(server.Requests()), "CreateOnce looked before posting")
-}
-
-func TestCreateOnceCalledAgainAfterItsLookupFailedPostsNothingTwice(t *testing.T) {
-	t.Parallel()
-	// The first CreateOnce: its look before posting finds nothing, its post is stored and answered 500,
-	// and its look after it is refused: the error wraps ErrOutcomeUnknown.
-	server := newServer(t)
-	var gets atomic.Int32
-	storing := storingFirstPostThen500()
-	failSecondGet := wrapper.WithHTTPClient(&http.Client{Transport: roundTripperFunc(func(req *http.Request) (*http.Response, error) {
-		if req.Method == http.MethodGet && gets.Add(1) == 2 {
-			return &http.Response{StatusCode: http.StatusForbidden, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
-		}
-		return storing(req)
-	})})
-	client, _ := newFaultClient(t, server.URL, failSecondGet)
-	req := noteWithRef(t, "incident-42")
-
-	_, err := client.Messages.CreateOnce(context.Background(), req)
-	require.ErrorIs(t, err, wrapper.ErrOutcomeUnknown)
-	message, err := client.Messages.CreateOnce(context.Background(), req)
-
-	require.NoError(t, err)
-	require.Equal(t, 1, len(server.Messages()), "posted once")
-	assert.Equal(t, server.Messages()[0].ID, message.ID)
+			require.NoError(t, err)
+			require.Equal(t, 1, len(server.Messages()), "posted once")
+			assert.Equal(t, server.Messages()[0].ID, message.ID)
+			assert.Equal(t, tc.methods, methods(server.Requests()), "the second call looked, and posted nothing")
+		})
+	}
 }
 
 func TestCreateOnceLooksWithTheServersFilterAndChecksWhatItGets(t *testing.T) {
