@@ -24,9 +24,9 @@
 // other API key.
 //
 // Snapshot copies what the server holds, its messages as it answers with them and its request records,
-// and Changed tells when that changes: a view of the server of your own follows it so, and WithHandler
-// serves such a page beside the API, as `gleap mock` serves its inbox at http://127.0.0.1:4010/. Clear
-// empties the server.
+// and Changed tells when that changes (Done, when the server is closed): a view of the server of your
+// own follows it so, and WithHandler serves such a page beside the API, as `gleap mock` serves its
+// inbox at http://127.0.0.1:4010/. Clear empties the server.
 //
 // The server answers only requests that name it by an IP address, localhost or the host it was bound
 // to, so that a web page cannot read it through DNS rebinding (see Start).

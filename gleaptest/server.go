@@ -36,6 +36,7 @@ type Server struct {
 	http   *http.Server
 	fresh  freshConns
 	served chan struct{} // closed once the server accepts no more connections
+	done   chan struct{} // closed once Close has stopped the server (Done)
 	// requests is the context every request's derives from: Close ends it as it starts, so that what
 	// waits on a request's context (a Fault's Delay, a WithHandler page's stream) stops waiting.
 	requests    context.Context
@@ -114,6 +115,7 @@ func configure(opts []Option) (*Server, string, error) {
 		requestLog:      c.requestLog,
 		reportViolation: c.reportViolation,
 		served:          make(chan struct{}),
+		done:            make(chan struct{}),
 		faults:          c.faults,
 		recurringFaults: c.recurringFaults,
 	}
@@ -156,7 +158,8 @@ func (s *Server) start(listener net.Listener) {
 // Close stops the server. It stops accepting connections, ends the context of every request in flight
 // (a Fault's Handler or a page of WithHandler sees it), hangs up on the requests held back by a Fault's
 // Delay, and waits up to 5 seconds for the other requests in flight to be answered before it closes
-// every connection; then it waits for the Fault handlers still running. Calling it again does nothing.
+// every connection; then it waits for the Fault handlers still running, and closes the channels of
+// Changed and Done, so that a view that follows the server ends. Calling it again does nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.endRequests()
@@ -170,6 +173,8 @@ func (s *Server) Close() {
 		s.closed = true
 		s.mu.Unlock()
 		s.handlers.Wait()
+		s.records.changes.close()
+		close(s.done)
 	})
 }
 
