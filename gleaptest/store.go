@@ -198,6 +198,17 @@ func (s *store) delete(id string) answer {
 	return answer{status: http.StatusNoContent, header: http.Header{}}
 }
 
+// deleteTicket removes the messages of ticket ticketID, deleted.
+func (s *store) deleteTicket(ticketID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.messages) - 1; i >= 0; i-- {
+		if ticket := s.messages[i].ticket; ticket != nil && *ticket == ticketID {
+			s.remove(i)
+		}
+	}
+}
+
 // acknowledge answers an action on message id that Gleap records without a change the API shows (a FAQ
 // suggestion): 204, or 404 when the store does not have the message.
 func (s *store) acknowledge(id string) answer {
