@@ -322,9 +322,9 @@ func (s *ticketStore) change(ticketID string, edit func(fields map[string]json.R
 		return ticketNotFound(ticketID)
 	}
 	old := s.tickets[i]
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(old.answer, &fields); err != nil {
-		return errorAnswer(http.StatusInternalServerError, "reading the stored ticket: "+err.Error())
+	fields, failed := decodeStored(old.answer, "ticket")
+	if failed != nil {
+		return *failed
 	}
 	edit(fields, now)
 	fields["updatedAt"] = jsonText(now.Format(time.RFC3339Nano))

@@ -14,6 +14,14 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
+// answerTheUpdate has the request after the next one (a helper's write, after its read) answered 200
+// with the JSON answer makes of it.
+func answerTheUpdate(server *gleaptest.Server, answer func(r *http.Request) string) {
+	server.QueueFaults(gleaptest.Fault{}, gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeAnswer(w, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, answer(r))
+	})})
+}
+
 // puts returns the bodies of the PUT requests server recorded.
 func puts(server *gleaptest.Server) []string {
 	var bodies []string
@@ -89,7 +97,7 @@ func TestSetStatusGivesBackAnAssigneeTheStatusChangeTookAway(t *testing.T) {
 	require.NoError(t, err)
 
 	// As integrators have seen Gleap do: the status change clears the assignee.
-	server.QueueFaults(gleaptest.Fault{}, gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	answerTheUpdate(server, func(r *http.Request) string {
 		body, err := io.ReadAll(r.Body)
 		require.NoError(t, err)
 		var change map[string]any
@@ -97,8 +105,8 @@ func TestSetStatusGivesBackAnAssigneeTheStatusChangeTookAway(t *testing.T) {
 		change["processingUser"], change["processingTeam"] = "", ""
 		cleared, err := json.Marshal(change)
 		require.NoError(t, err)
-		writeAnswer(w, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, string(forwardBody(t, server, r, cleared)))
-	})})
+		return string(forwardBody(t, server, r, cleared))
+	})
 	closed, err := client.Tickets.Close(ctx, wrapper.TicketID(ticket.ID))
 	require.NoError(t, err)
 	assert.Equal(t, wrapper.TicketStatusDone, closed.Status)
@@ -149,10 +157,10 @@ func TestATagWrittenBetweenTheReadAndTheWriteIsLost(t *testing.T) {
 	ticket := composeTicket(t, client, "racing writers")
 	ref := wrapper.TicketID(ticket.ID)
 	// Another writer adds "urgent" after AddTags read the tags and before its write arrives.
-	server.QueueFaults(gleaptest.Fault{}, gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	answerTheUpdate(server, func(r *http.Request) string {
 		forwardBody(t, server, r, []byte(`{"tags":["urgent"]}`))
-		writeAnswer(w, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, string(forward(t, server, r)))
-	})})
+		return string(forward(t, server, r))
+	})
 	tagged, err := client.Tickets.AddTags(ctx, ref, []string{"billing"})
 	require.NoError(t, err, "the tags AddTags added are there")
 	assert.Equal(t, []string{"billing"}, tagged.Tags, "the other writer's tag is gone: what the README says a concurrent writer can lose")
@@ -163,9 +171,7 @@ func TestAChangeTheTicketDoesNotKeepIsAnError(t *testing.T) {
 	server, client := resourceServer(t)
 	ticket := composeTicket(t, client, "ignored")
 	// The update is answered with success but changes nothing.
-	server.QueueFaults(gleaptest.Fault{}, gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeAnswer(w, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{}`)
-	})})
+	answerTheUpdate(server, func(*http.Request) string { return `{}` })
 	_, err := client.Tickets.AssignUser(context.Background(), wrapper.TicketID(ticket.ID), "agent-1")
 	assertIsRequestError(t, err, wrapper.ErrChangeNotKept)
 }
