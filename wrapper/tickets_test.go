@@ -137,6 +137,10 @@ func TestTicketCallsSendExactlyTheirRequest(t *testing.T) {
 	var apiErr *wrapper.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode, "deleted")
+
+	_, err = client.Tickets.Get(ctx, "../messages")
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "/v3/tickets/..%2Fmessages", lastRequest(t, server).Path, "an id stays one path segment")
 }
 
 func TestComposeOpensTheTicketWithItsFirstMessage(t *testing.T) {
@@ -200,6 +204,7 @@ func TestTicketCallsRejectBadInputBeforeSending(t *testing.T) {
 		{"form data not an object", create(wrapper.CreateTicketRequest{FormData: json.RawMessage(`[1]`)}), "formData"},
 		{"custom data not JSON", create(wrapper.CreateTicketRequest{CustomData: json.RawMessage(`{`)}), "customData"},
 		{"title not UTF-8", create(wrapper.CreateTicketRequest{Title: wrapper.Ptr("a\xff")}), "title"},
+		{"a body over 1 MiB", create(wrapper.CreateTicketRequest{CustomData: json.RawMessage(`{"log":"` + strings.Repeat("x", wrapper.MaxRequestBytes) + `"}`)}), "request"},
 		{"blank assignee", create(wrapper.CreateTicketRequest{ProcessingUser: wrapper.Ptr("")}), "processingUser"},
 		{"compose without a type", compose(func(r *wrapper.ComposeTicketRequest) { r.Type = "" }), "type"},
 		{"compose without a title", compose(func(r *wrapper.ComposeTicketRequest) { r.Title = "  " }), "title"},
