@@ -33,8 +33,7 @@ Flags:
 func list(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	ticket := flags.String("ticket", "", "only the messages of the ticket with this `ID`")
 	types := flags.String("type", "", "only messages of these `TYPES`, comma-separated, such as COMMENT or COMMENT,NOTE")
-	since := flags.String("since", "", "only messages created at or after `DATE` (2026-11-01 or 2026-11-01T09:00:00Z)")
-	limit := flags.Int("limit", 0, "print at most `N` messages (0: all)")
+	listing := addListingFlags(flags, "messages")
 	conn := addConnectionFlags(flags)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
@@ -43,45 +42,16 @@ func list(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, ge
 	if *types != "" {
 		filter.Types = strings.Split(*types, ",")
 	}
-	if *since != "" {
-		from, err := parseDate(*since)
-		if err != nil {
-			return std.fail(exitUsage, err)
-		}
-		filter.CreatedFrom = from
-	}
-	switch {
-	case *limit < 0:
-		return std.fail(exitUsage, fmt.Errorf("gleap list: --limit must not be negative, got %d", *limit))
-	case *limit > 0:
-		filter.PageSize = min(*limit, wrapper.DefaultPageSize)
+	var err error
+	if filter.CreatedFrom, filter.PageSize, err = listing.bounds(wrapper.DefaultPageSize); err != nil {
+		return std.fail(exitUsage, err)
 	}
 	client, _, err := conn.resolve(getenv)
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
-	// Each message is printed as the server sent it, from the answer's body that WithResponseInto hands
-	// over with the key taken out, as send and update print theirs: the typed messages hold whatever the
-	// server wrote, the key included.
 	var answer wrapper.Response
-	page := answeredPage{member: "items"}
-	printed := 0
-	for _, err := range client.Messages.List(ctx, filter, wrapper.WithResponseInto(&answer)) {
-		if err != nil {
-			return std.fail(failureCode(err), listNames.inCLITerms(err))
-		}
-		message, err := page.next(answer.Body)
-		if err != nil {
-			return std.fail(exitFailure, err)
-		}
-		if _, err := std.out.Write(message); err != nil {
-			return std.fail(exitFailure, fmt.Errorf("gleap list: writing a message: %w", err))
-		}
-		if printed++; printed == *limit {
-			break
-		}
-	}
-	return exitOK
+	return printListing(std, listing, client.Messages.List(ctx, filter, wrapper.WithResponseInto(&answer)), &answer, "items", listNames)
 }
 
 // answeredPage hands out the items of the page a listing (Messages.List, Tickets.List) is on as the

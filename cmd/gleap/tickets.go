@@ -139,25 +139,27 @@ func composeTicket(ctx context.Context, flags *flag.FlagSet, args []string, std 
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
-	var answer wrapper.Response
-	if _, err := client.Tickets.Compose(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
-		return std.fail(failureCode(err), composeNames.inCLITerms(err))
-	}
-	return printed(std, answer.Body)
+	return printAnswered(std, composeNames, func(into wrapper.Option) error {
+		_, err := client.Tickets.Compose(ctx, req, into)
+		return err
+	})
 }
 
 // getTicket runs gleap tickets get: client.Tickets.Get.
 func getTicket(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
-	return withTicketID(ctx, flags, args, std, getenv, func(client *wrapper.Client, ticketID string, answer *wrapper.Response) error {
-		_, err := client.Tickets.Get(ctx, ticketID, wrapper.WithResponseInto(answer))
-		return err
+	return withArgument(flags, args, std, getenv, ticketIDArgument, ticketIDNames, func(client *wrapper.Client, ticketID string) error {
+		var answer wrapper.Response
+		if _, err := client.Tickets.Get(ctx, ticketID, wrapper.WithResponseInto(&answer)); err != nil {
+			return err
+		}
+		return printAnswer(std.out, answer.Body)
 	})
 }
 
 // updateTicket runs gleap tickets update: client.Tickets.Update with the request of --json.
 func updateTicket(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	jsonFile := flags.String("json", "", "the UpdateTicketRequest in `FILE` (- for standard input)")
-	return withTicketID(ctx, flags, args, std, getenv, func(client *wrapper.Client, ticketID string, answer *wrapper.Response) error {
+	return withArgument(flags, args, std, getenv, ticketIDArgument, ticketIDNames, func(client *wrapper.Client, ticketID string) error {
 		if *jsonFile == "" {
 			return usageError{errors.New("gleap tickets update: --json is required: the fields to change")}
 		}
@@ -165,78 +167,47 @@ func updateTicket(ctx context.Context, flags *flag.FlagSet, args []string, std s
 		if err := readJSON(*jsonFile, std.in, &req, "a change of a ticket"); err != nil {
 			return usageError{err}
 		}
-		_, err := client.Tickets.Update(ctx, ticketID, req, wrapper.WithResponseInto(answer))
-		return err
+		var answer wrapper.Response
+		if _, err := client.Tickets.Update(ctx, ticketID, req, wrapper.WithResponseInto(&answer)); err != nil {
+			return err
+		}
+		return printAnswer(std.out, answer.Body)
 	})
 }
 
 // archiveTicket runs gleap tickets archive: client.Tickets.Archive.
 func archiveTicket(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
-	return withTicketID(ctx, flags, args, std, getenv, func(client *wrapper.Client, ticketID string, _ *wrapper.Response) error {
+	return withArgument(flags, args, std, getenv, ticketIDArgument, ticketIDNames, func(client *wrapper.Client, ticketID string) error {
 		return client.Tickets.Archive(ctx, ticketID)
 	})
 }
 
 // deleteTicket runs gleap tickets delete: client.Tickets.Delete.
 func deleteTicket(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
-	return withTicketID(ctx, flags, args, std, getenv, func(client *wrapper.Client, ticketID string, _ *wrapper.Response) error {
+	return withArgument(flags, args, std, getenv, ticketIDArgument, ticketIDNames, func(client *wrapper.Client, ticketID string) error {
 		return client.Tickets.Delete(ctx, ticketID)
 	})
 }
 
-// withTicketID runs a verb whose command line names a TICKET_ID: it parses the flags and the id, makes
-// the client and has do make the call, whose answer, when do fills it, is printed.
-func withTicketID(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string,
-	do func(client *wrapper.Client, ticketID string, answer *wrapper.Response) error) int {
-	conn := addConnectionFlags(flags)
-	ticketID, code := parseFlagsWithArgument(flags, args, std, ticketIDArgument)
-	if code >= 0 {
-		return code
-	}
-	client, _, err := conn.resolve(getenv)
-	if err != nil {
-		return std.fail(exitUsage, err)
-	}
-	var answer wrapper.Response
-	var usage usageError
-	switch err := do(client, ticketID, &answer); {
-	case errors.As(err, &usage):
-		return std.fail(exitUsage, usage.error)
-	case err != nil:
-		return std.fail(failureCode(err), ticketIDNames.inCLITerms(err))
-	}
-	if answer.Body == nil {
-		return exitOK
-	}
-	return printed(std, answer.Body)
-}
-
 // searchTickets runs gleap tickets search: client.Tickets.Search, printed as JSON Lines.
 func searchTickets(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
-	conn := addConnectionFlags(flags)
-	term, code := parseFlagsWithArgument(flags, args, std, termArgument)
-	if code >= 0 {
-		return code
-	}
-	client, _, err := conn.resolve(getenv)
-	if err != nil {
-		return std.fail(exitUsage, err)
-	}
-	var answer wrapper.Response
-	if _, err := client.Tickets.Search(ctx, term, wrapper.WithResponseInto(&answer)); err != nil {
-		return std.fail(failureCode(err), searchNames.inCLITerms(err))
-	}
-	for _, ticket := range foundTickets(answer.Body) {
-		var line bytes.Buffer
-		if err := json.Compact(&line, ticket); err != nil {
-			return std.fail(exitFailure, fmt.Errorf("gleap tickets search: a ticket of the answer: %w", err))
+	return withArgument(flags, args, std, getenv, termArgument, searchNames, func(client *wrapper.Client, term string) error {
+		var answer wrapper.Response
+		if _, err := client.Tickets.Search(ctx, term, wrapper.WithResponseInto(&answer)); err != nil {
+			return err
 		}
-		line.WriteByte('\n')
-		if _, err := line.WriteTo(std.out); err != nil {
-			return std.fail(exitFailure, fmt.Errorf("gleap tickets search: writing a ticket: %w", err))
+		for _, ticket := range foundTickets(answer.Body) {
+			var line bytes.Buffer
+			if err := json.Compact(&line, ticket); err != nil {
+				return fmt.Errorf("gleap tickets search: a ticket of the answer: %w", err)
+			}
+			line.WriteByte('\n')
+			if _, err := line.WriteTo(std.out); err != nil {
+				return fmt.Errorf("gleap tickets search: writing a ticket: %w", err)
+			}
 		}
-	}
-	return exitOK
+		return nil
+	})
 }
 
 // foundTickets returns the tickets of an answer Tickets.Search accepted, as the server sent them: a bare
@@ -254,15 +225,4 @@ func foundTickets(body []byte) []json.RawMessage {
 		return object.Tickets
 	}
 	return object.Hits
-}
-
-// usageError is an error of a verb's command line, found after its flags were parsed: nothing was sent.
-type usageError struct{ error }
-
-// printed prints answer, indented, and returns the exit code.
-func printed(std stdio, answer []byte) int {
-	if err := printAnswer(std.out, answer); err != nil {
-		return std.fail(exitFailure, err)
-	}
-	return exitOK
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"strings"
 
 	"github.com/gleap-community/gleap-go/wrapper"
@@ -38,8 +37,7 @@ func listTickets(ctx context.Context, flags *flag.FlagSet, args []string, std st
 	statuses := flags.String("status", "", "only tickets in these status lanes, comma-separated, such as OPEN")
 	types := flags.String("type", "", "only tickets of these `TYPES`, comma-separated, such as BUG,FEATURE_REQUEST")
 	priorities := flags.String("priority", "", "only tickets of these priorities, comma-separated: LOW, MEDIUM, HIGH")
-	since := flags.String("since", "", "only tickets created at or after `DATE` (2026-11-01 or 2026-11-01T09:00:00Z)")
-	limit := flags.Int("limit", 0, "print at most `N` tickets (0: all)")
+	listing := addListingFlags(flags, "tickets")
 	conn := addConnectionFlags(flags)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
@@ -48,42 +46,16 @@ func listTickets(ctx context.Context, flags *flag.FlagSet, args []string, std st
 	for _, priority := range splitList(*priorities) {
 		filter.Priorities = append(filter.Priorities, wrapper.TicketPriority(priority))
 	}
-	if *since != "" {
-		from, err := parseDate(*since)
-		if err != nil {
-			return std.fail(exitUsage, err)
-		}
-		filter.CreatedFrom = from
-	}
-	switch {
-	case *limit < 0:
-		return std.fail(exitUsage, fmt.Errorf("gleap tickets list: --limit must not be negative, got %d", *limit))
-	case *limit > 0:
-		filter.PageSize = min(*limit, wrapper.DefaultTicketPageSize)
+	var err error
+	if filter.CreatedFrom, filter.PageSize, err = listing.bounds(wrapper.DefaultTicketPageSize); err != nil {
+		return std.fail(exitUsage, err)
 	}
 	client, _, err := conn.resolve(getenv)
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
 	var answer wrapper.Response
-	page := answeredPage{member: "tickets"}
-	printed := 0
-	for _, err := range client.Tickets.List(ctx, filter, wrapper.WithResponseInto(&answer)) {
-		if err != nil {
-			return std.fail(failureCode(err), listTicketNames.inCLITerms(err))
-		}
-		ticket, err := page.next(answer.Body)
-		if err != nil {
-			return std.fail(exitFailure, err)
-		}
-		if _, err := std.out.Write(ticket); err != nil {
-			return std.fail(exitFailure, fmt.Errorf("gleap tickets list: writing a ticket: %w", err))
-		}
-		if printed++; printed == *limit {
-			break
-		}
-	}
-	return exitOK
+	return printListing(std, listing, client.Tickets.List(ctx, filter, wrapper.WithResponseInto(&answer)), &answer, "tickets", listTicketNames)
 }
 
 // splitList splits a comma-separated flag value; nil for "".
