@@ -229,3 +229,16 @@ func (w *notifyingWriter) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+func TestMockKeepsTicketsForTheTicketCommands(t *testing.T) {
+	t.Parallel()
+	baseURL, _ := startMock(t)
+	r := gleap(t, baseURL, "", nil, "tickets", "compose", "--type", "BUG", "--title", "Login fails", "--text", "Since the update.", "--session", "contact-1")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	r = gleap(t, baseURL, "", nil, "tickets", "watch", "--since", "2020-01-01", "--every", "0")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"Login fails"}, titles(jsonLines(t, r.stdout)))
+	r = gleap(t, baseURL, "", nil, "messages", "list")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Since the update.", "the ticket's first message is the mock's too")
+}
