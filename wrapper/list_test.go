@@ -29,15 +29,21 @@ const (
 	gleapsTicketsDocument = "../testdata/gleap-published-openapi-tickets.yaml"
 )
 
-// resourceServer starts gleaptest checking requests against Gleap's own document too, and a client for it
-// that records its pauses instead of sleeping.
-func resourceServer(t *testing.T, opts ...gleaptest.Option) (*gleaptest.Server, *wrapper.Client) {
+// checkedServer starts gleaptest checking requests against Gleap's own document too.
+func checkedServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	t.Helper()
 	spec, err := os.ReadFile(gleapsOwnDocument)
 	require.NoError(t, err)
 	tickets, err := os.ReadFile(gleapsTicketsDocument)
 	require.NoError(t, err)
-	server := gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec, tickets))...)
+	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec, tickets))...)
+}
+
+// resourceServer starts gleaptest checking requests against Gleap's own document too, and a client for it
+// that records its pauses instead of sleeping.
+func resourceServer(t *testing.T, opts ...gleaptest.Option) (*gleaptest.Server, *wrapper.Client) {
+	t.Helper()
+	server := checkedServer(t, opts...)
 	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL),
 		wrapper.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }))
 	require.NoError(t, err)

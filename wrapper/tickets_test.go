@@ -296,7 +296,7 @@ func TestTicketAnswersAreReadLeniently(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			server := newServer(t, gleapAnswer(t, http.StatusOK, tc.answer))
+			server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, tc.answer)))
 			found, err := tc.call(newClient(t, server))
 			require.NoError(t, err)
 			require.Len(t, found, 1)
@@ -333,7 +333,7 @@ func TestTicketAnswersThatAreNoTicketsAreInvalid(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			server := newServer(t, offContractAnswer(http.StatusOK, "application/json", tc.answer))
+			server := checkedServer(t, gleaptest.WithFaults(offContractAnswer(http.StatusOK, "application/json", tc.answer)))
 			err := tc.call(newClient(t, server))
 			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
 		})
@@ -343,7 +343,7 @@ func TestTicketAnswersThatAreNoTicketsAreInvalid(t *testing.T) {
 func TestCountReadsANumberOrAnObject(t *testing.T) {
 	t.Parallel()
 	for answer, want := range map[string]int{`12`: 12, `{"count":3}`: 3} {
-		server := newServer(t, gleapAnswer(t, http.StatusOK, answer))
+		server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, answer)))
 		count, err := newClient(t, server).Tickets.Count(context.Background())
 		require.NoError(t, err)
 		assert.Equal(t, want, count, answer)
@@ -414,7 +414,7 @@ func forwardBody(t *testing.T, server *gleaptest.Server, r *http.Request, body [
 func TestTicketCallsStayWithinTheRateLimit(t *testing.T) {
 	t.Parallel()
 	clock := newFakeTime()
-	server := gleaptest.NewServer(t, gleaptest.WithRateLimit(5, time.Minute), gleaptest.WithClock(clock.clock))
+	server := checkedServer(t, gleaptest.WithRateLimit(5, time.Minute), gleaptest.WithClock(clock.clock))
 	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(5, time.Minute))
 	for range 12 {
 		_, err := client.Tickets.Count(context.Background())
@@ -429,7 +429,7 @@ func TestTicketCallsStayWithinTheRateLimit(t *testing.T) {
 
 func TestAnOverloadedServersTicketAnswerIsRetriedAfterItsPause(t *testing.T) {
 	t.Parallel()
-	server := newServer(t, gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second})
+	server := checkedServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second}))
 	client, run := newFaultClient(t, server.URL)
 	_, err := client.Tickets.Search(context.Background(), "refund")
 	require.NoError(t, err)

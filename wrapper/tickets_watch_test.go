@@ -224,7 +224,7 @@ func TestWatchSinceLeavesOutTheChangesBefore(t *testing.T) {
 func TestWatchPollsAtItsIntervalUntilTheContextEnds(t *testing.T) {
 	t.Parallel()
 	clock := newManualClock()
-	server := gleaptest.NewServer(t, gleaptest.WithClock(clock.time))
+	server := checkedServer(t, gleaptest.WithClock(clock.time))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var polls []time.Duration
@@ -269,7 +269,7 @@ func TestWatchRefusesAServerThatDoesNotPageByUpdatedAt(t *testing.T) {
 	for name, tickets := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			server := newServer(t, gleapAnswer(t, http.StatusOK, `{"tickets":[`+tickets+`],"count":2,"totalCount":2}`))
+			server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, `{"tickets":[`+tickets+`],"count":2,"totalCount":2}`)))
 			var failure error
 			for _, err := range newClient(t, server).Tickets.Watch(context.Background(), wrapper.WatchSince(since), 0) {
 				failure = err
@@ -283,7 +283,7 @@ func TestWatchRefusesMoreTicketsInOneMillisecondThanItCanPageThrough(t *testing.
 	t.Parallel()
 	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
 	// 1001 tickets changed in the same millisecond, answered in pages of the size asked for.
-	server := gleaptest.NewServer(t, gleaptest.WithFaultEvery(1, gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	server := checkedServer(t, gleaptest.WithFaultEvery(1, gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
 		require.NoError(t, err)
 		tickets := make([]string, min(limit, 1001))

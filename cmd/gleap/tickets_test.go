@@ -16,6 +16,17 @@ import (
 	"github.com/gleap-community/gleap-go/gleaptest"
 )
 
+// ticketServer starts gleaptest checking every request against Gleap's published document too (its two
+// cuts, /messages and /tickets), as well as against openapi.yaml.
+func ticketServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
+	t.Helper()
+	messages, err := os.ReadFile("../../testdata/gleap-published-openapi-messages.yaml")
+	require.NoError(t, err)
+	tickets, err := os.ReadFile("../../testdata/gleap-published-openapi-tickets.yaml")
+	require.NoError(t, err)
+	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", messages, tickets))...)
+}
+
 // composed opens a ticket through the CLI and returns it as printed.
 func composed(t *testing.T, server *gleaptest.Server, title string) map[string]any {
 	t.Helper()
@@ -49,7 +60,7 @@ func titles(tickets []map[string]any) []string {
 
 func TestTicketCommandsComposeGetUpdateArchiveAndDelete(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t)
+	server := ticketServer(t)
 	ticket := composed(t, server, "Refund for order 4711")
 	id := ticket["id"].(string)
 	assert.Equal(t, "OPEN", ticket["status"])
@@ -84,7 +95,7 @@ func TestTicketCommandsComposeGetUpdateArchiveAndDelete(t *testing.T) {
 
 func TestTicketListAndSearchPrintJSONLines(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t)
+	server := ticketServer(t)
 	for _, title := range []string{"Refund for order 4711", "Login fails", "Refund for order 4712"} {
 		composed(t, server, title)
 	}
@@ -109,7 +120,7 @@ func TestTicketListAndSearchPrintJSONLines(t *testing.T) {
 
 func TestTicketCommandsRefuseBadInputAndSendNothing(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t)
+	server := ticketServer(t)
 	cases := []struct {
 		args  []string
 		stdin string
@@ -140,7 +151,7 @@ func TestTicketCommandsRefuseBadInputAndSendNothing(t *testing.T) {
 
 func TestTicketCommandsRetryReadsAndReportFailures(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t)
+	server := ticketServer(t)
 	id := composed(t, server, "retried")["id"].(string)
 
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable}, gleaptest.Fault{Status: http.StatusTooManyRequests})
@@ -157,7 +168,7 @@ func TestTicketCommandsRetryReadsAndReportFailures(t *testing.T) {
 
 func TestTicketCommandsStayWithinTheMocksRateLimit(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithRateLimit(1, time.Hour))
+	server := ticketServer(t, gleaptest.WithRateLimit(1, time.Hour))
 	composed(t, server, "one")
 	r := gleap(t, server.URL, "", nil, "tickets", "list", "--max-retries", "0")
 	assert.Equal(t, exitFailure, r.code, "past the mock's limit")
@@ -166,7 +177,7 @@ func TestTicketCommandsStayWithinTheMocksRateLimit(t *testing.T) {
 
 func TestWatchPrintsEachChangeOnceAndResumesFromItsState(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t)
+	server := ticketServer(t)
 	first := composed(t, server, "first")
 	composed(t, server, "second")
 	state := filepath.Join(t.TempDir(), "tickets.state")
@@ -197,7 +208,7 @@ func TestWatchPrintsEachChangeOnceAndResumesFromItsState(t *testing.T) {
 
 func TestWatchEndsWithCtrlC(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t)
+	server := ticketServer(t)
 	composed(t, server, "seen")
 	ctx, cancel := context.WithCancel(context.Background())
 	// Ctrl-C once the watch has caught up and waits for its next look.
