@@ -2,6 +2,7 @@ package gleap_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -190,4 +191,136 @@ func TestMessageSchemaToleratesUnknownAndAnyValues(t *testing.T) {
 		assert.NoError(t, errorSchema.VisitJSON(body), "error body %#v", body)
 	}
 	assert.Equal(t, "^[0-9a-fA-F]{24}$", doc.Components.Schemas["ObjectID"].Value.Pattern)
+}
+
+// gleapsTicketsDocument loads Gleap's published document of /tickets, kept under testdata/
+// as a third-party fixture beside the messages one.
+func gleapsTicketsDocument(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile("testdata/gleap-published-openapi-tickets.yaml")
+	require.NoError(t, err)
+	return doc
+}
+
+// typeOf names the JSON type a schema gives a value, as the two documents spell it: "string", "array of
+// string", "" for any value.
+func typeOf(schema *openapi3.Schema) string {
+	for len(schema.AllOf) == 1 && schema.Type == nil {
+		schema = schema.AllOf[0].Value
+	}
+	if schema.Type == nil {
+		if len(schema.AnyOf) > 0 { // Gleap's dueDate: a date-time or any string
+			return typeOf(schema.AnyOf[0].Value)
+		}
+		return ""
+	}
+	name := schema.Type.Slice()[0]
+	if name == "array" {
+		return "array of " + typeOf(schema.Items.Value)
+	}
+	return name
+}
+
+func TestEveryTicketFieldWeSendIsOneGleapsDocumentTakes(t *testing.T) {
+	t.Parallel()
+	ours, theirs := loadSpec(t).Components.Schemas, gleapsTicketsDocument(t).Components.Schemas
+	for ourName, theirNames := range map[string][]string{
+		"CreateTicketRequest":  {"CreateTicketDto"},
+		"UpdateTicketRequest":  {"UpdateTicketDto"},
+		"ComposeTicketRequest": {"CreateTicketWithMessageDto"},
+		"SnoozeTicketRequest":  {"/tickets/{ticketId}/snooze"},
+		"LinkTicketRequest":    {"/tickets/{ticketId}/link", "/tickets/{ticketId}/unlink"},
+	} {
+		properties := allProperties(ours[ourName].Value)
+		require.NotEmpty(t, properties, ourName)
+		for _, theirName := range theirNames {
+			their := theirs[theirName]
+			if their == nil { // an inline body of an operation
+				their = gleapsTicketsDocument(t).Paths.Value(theirName).Put.RequestBody.Value.Content.Get("application/json").Schema
+			}
+			for field, property := range properties {
+				theirField, ok := their.Value.Properties[field]
+				if !assert.True(t, ok, "%s sends %q, which %s does not have: a server built from it refuses the body", ourName, field, theirName) {
+					continue
+				}
+				if want := typeOf(theirField.Value); want != "" && field != "formData" {
+					assert.Equal(t, want, typeOf(property.Value), "%s.%s has %s's type", ourName, field, theirName)
+				}
+				assert.NotEmpty(t, property.Value.Description+descriptionOf(property), "%s.%s has no description", ourName, field)
+			}
+			assert.Subset(t, ours[ourName].Value.Required, their.Value.Required, "%s requires what %s requires", ourName, theirName)
+		}
+	}
+}
+
+// descriptionOf returns the description of the schema a property refers to, for a property that is a
+// bare reference.
+func descriptionOf(property *openapi3.SchemaRef) string {
+	if property.Ref == "" && len(property.Value.AllOf) == 1 {
+		return property.Value.AllOf[0].Value.Description
+	}
+	return property.Value.Description
+}
+
+func TestEveryTicketOperationIsOneOfGleapsDocument(t *testing.T) {
+	t.Parallel()
+	ours, theirs := loadSpec(t), gleapsTicketsDocument(t)
+	covered := 0
+	for path, item := range ours.Paths.Map() {
+		if !strings.HasPrefix(path, "/tickets") {
+			continue
+		}
+		their := theirs.Paths.Value(path)
+		require.NotNil(t, their, "Gleap's document has no %s", path)
+		for method, op := range item.Operations() {
+			covered++
+			theirOp := their.GetOperation(method)
+			if !assert.NotNil(t, theirOp, "Gleap's document has no %s %s", method, path) {
+				continue
+			}
+			assert.Equal(t, theirOp.RequestBody != nil, op.RequestBody != nil, "%s %s: a body where Gleap's has one", method, path)
+			assert.NotEmpty(t, op.Description, "%s %s says where it comes from", method, path)
+		}
+	}
+	assert.Equal(t, 14, covered, "create, list, compose, search, by contact, count, get, update, delete, archive, unarchive, snooze, link, unlink")
+}
+
+func TestTicketFieldsAreDeclaredOnceAndReadLeniently(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	schemas := doc.Components.Schemas
+	for _, composite := range []string{"TicketInput", "Ticket"} {
+		schema := schemas[composite].Value
+		require.Len(t, schema.AllOf, 2, composite)
+		assert.Equal(t, "#/components/schemas/TicketFields", schema.AllOf[0].Ref)
+		shared := allProperties(schemas["TicketFields"].Value)
+		for field, restated := range schema.AllOf[1].Value.Properties {
+			if original, ok := shared[field]; ok && !onlyHeldDifferently(restated, original) {
+				assert.Fail(t, "a shared field is declared again", "%s declares %q again", composite, field)
+			}
+		}
+	}
+	for _, name := range []string{"TicketType", "TicketStatus"} {
+		assert.Empty(t, schemas[name].Value.Enum, "%s is each project's own: never an enum", name)
+	}
+	assert.ElementsMatch(t, []any{"LOW", "MEDIUM", "HIGH"}, schemas["TicketPriority"].Value.Enum, "what a request may send")
+
+	ticket := schemas["Ticket"].Value
+	stored := map[string]any{
+		"_id": "6752e9a8b7c6d5e4f3a21098", "bugId": 42.0, "title": "t", "type": "CUSTOM_LANE_TYPE", "status": "WAITING_ON_VENDOR",
+		"priority": "URGENT", "processingUser": "64f1c2d3e4a5b6c7d8e9f012", "processingTeam": map[string]any{"_id": "t1", "name": "Billing"},
+		"session": map[string]any{"_id": "s1", "email": "c@example.com", "avatar": "a.png"}, "latestComment": map[string]any{"_id": "m1"},
+		"snoozedUntil": nil, "dueDate": "next week", "formData": map[string]any{"description": "x"},
+	}
+	assert.NoError(t, ticket.VisitJSON(stored), "a ticket as any project may have it, with fields we do not model")
+	list := schemas["TicketList"].Value
+	assert.NoError(t, list.VisitJSON(map[string]any{"tickets": []any{stored}, "count": 1.0, "totalCount": 42.0}))
+	matches := schemas["TicketMatches"].Value
+	for _, answer := range []any{[]any{stored}, map[string]any{"tickets": []any{}}, map[string]any{"hits": []any{stored}}} {
+		assert.NoError(t, matches.VisitJSON(answer), "%v", answer)
+	}
+	count := schemas["TicketCount"].Value
+	assert.NoError(t, count.VisitJSON(7.0))
+	assert.NoError(t, count.VisitJSON(map[string]any{"count": 7.0}))
+	assert.Error(t, count.VisitJSON("seven"))
 }

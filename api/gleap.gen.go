@@ -21,6 +21,27 @@ import (
 // ServerURLGleapProductionAPI defines the Server URL for Gleap production API
 const ServerURLGleapProductionAPI = "https://api.gleap.io/v3"
 
+// Defines values for TicketPriority.
+const (
+	HIGH   TicketPriority = "HIGH"
+	LOW    TicketPriority = "LOW"
+	MEDIUM TicketPriority = "MEDIUM"
+)
+
+// Valid indicates whether the value is a known member of the TicketPriority enum.
+func (e TicketPriority) Valid() bool {
+	switch e {
+	case HIGH:
+		return true
+	case LOW:
+		return true
+	case MEDIUM:
+		return true
+	default:
+		return false
+	}
+}
+
 // AnyValue Any JSON value (an object, an array, a string, a number, a boolean or null). gleap-go passes it
 // through as a json.RawMessage: the same JSON value, compacted.
 type AnyValue = json.RawMessage
@@ -56,9 +77,58 @@ type Channel struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// ComposeTicketRequest A new ticket with its first message, for a contact named by session id (`session`) or by e-mail
+// (`email`). Gleap's `CreateTicketWithMessageDto`, which requires `type` and `title`; it types
+// `priority` as any string, gleap-go sends one of Gleap's three priorities.
+type ComposeTicketRequest struct {
+	// Email E-mail address of the contact the ticket is for, when no session id is given.
+	Email *string `json:"email,omitempty"`
+
+	// FormData Form answers to store with the ticket; a JSON object (Gleap's document requires an object).
+	FormData JSONObject `json:"formData,omitempty"`
+
+	// Message The first message of the ticket, as plain text.
+	Message *string `json:"message,omitempty"`
+
+	// Priority How urgent a ticket is, as Gleap's `BugPriority` has it.
+	Priority *TicketPriority `json:"priority,omitempty"`
+
+	// ProcessingTeam Id of the team the ticket is assigned to.
+	ProcessingTeam *string `json:"processingTeam,omitempty"`
+
+	// ProcessingUser Id of the team member the ticket is assigned to.
+	ProcessingUser *string `json:"processingUser,omitempty"`
+
+	// Session Id of the contact (session) the ticket is for.
+	Session *string `json:"session,omitempty"`
+
+	// Status The ticket's status lane, such as `OPEN` or `DONE`. Each project defines its own lanes, so any
+	// string is accepted.
+	//
+	//
+	// Example: OPEN
+	Status *TicketStatus `json:"status,omitempty"`
+
+	// Tags The ticket's tags.
+	Tags []string `json:"tags,omitempty"`
+
+	// Title The ticket's title.
+	Title string `json:"title"`
+
+	// Type Kind of ticket, such as `BUG`, `FEATURE_REQUEST` or `INQUIRY`. Each project defines its own types,
+	// so any string is accepted.
+	//
+	//
+	// Example: BUG
+	Type TicketType `json:"type"`
+}
+
 // CreateMessageRequest A new message. Every field is optional in Gleap's reference; a useful message names the `ticket`,
 // carries its text in `comment` and sets `type: COMMENT`. Fields left unset are not sent.
 type CreateMessageRequest = MessageInput
+
+// CreateTicketRequest A new ticket, without a message. Every field is optional; fields left unset are not sent.
+type CreateTicketRequest = TicketInput
 
 // Error An error answer. Gleap does not document its shape; it usually is an object with a `message`,
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
@@ -83,6 +153,15 @@ type FallbackUser struct {
 
 	// Username Display name.
 	Username *string `json:"username,omitempty"`
+}
+
+// JSONObject A JSON object of the caller's, passed through as a json.RawMessage.
+type JSONObject = json.RawMessage
+
+// LinkTicketRequest The other ticket of a link (Gleap's document requires `targetTicketId`).
+type LinkTicketRequest struct {
+	// TargetTicketID Id of the ticket to link to, or to unlink from.
+	TargetTicketID string `json:"targetTicketId"`
 }
 
 // Message A stored message: the fields it was created with, and the ones Gleap assigns. The server may send
@@ -437,14 +516,281 @@ type MessageUser struct {
 // Example: 6752f0c1a4b3c2d1e0f98765
 type ObjectID = string
 
+// SnoozeTicketRequest How long to snooze a ticket (Gleap's document requires `duration`, a number).
+type SnoozeTicketRequest struct {
+	// Duration How long the ticket is snoozed. Gleap's document does not give the unit; gleap-go sends
+	// seconds, the unit of Gleap's other durations (a contact's `sla`).
+	Duration float64 `json:"duration"`
+}
+
 // SuggestFAQRequest The answer to a FAQ suggestion.
 type SuggestFAQRequest struct {
 	// Accept Whether the message becomes the source of a FAQ entry.
 	Accept bool `json:"accept"`
 }
 
+// Ticket A stored ticket, as gleap-go reads it. Gleap's document leaves every ticket answer untyped; these
+// are the fields seen in its examples and read by integrations. Unknown fields are allowed and kept
+// in the raw answer, and the reading is lenient: `priority` may be any string, not only the three
+// Gleap documents, and a reference (`processingUser`, `processingTeam`, `session`) may be an id or the
+// whole object.
+type Ticket struct {
+	// DocumentID The ticket id as stored by Gleap (the same value as `id`).
+	DocumentID string `json:"_id,omitempty"`
+
+	// Archived The ticket is in the archive.
+	Archived bool `json:"archived,omitempty"`
+
+	// ArchivedAt When the ticket was archived.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+
+	// Number The ticket's number, as people name it (Gleap counts them per project).
+	Number int `json:"bugId,omitempty"`
+
+	// CreatedAt When the ticket was created.
+	CreatedAt time.Time `json:"createdAt,omitempty"`
+
+	// CustomData The caller's own data about the ticket; a JSON object, passed through untouched.
+	CustomData JSONObject `json:"customData,omitempty"`
+
+	// Description A longer description of the ticket.
+	Description *string `json:"description,omitempty"`
+
+	// DueDate When the ticket is due. Gleap's document allows any string here, so it is not parsed.
+	DueDate *string `json:"dueDate,omitempty"`
+
+	// FormData The answers of the form the ticket was opened with; a JSON object, passed through untouched.
+	FormData JSONObject `json:"formData,omitempty"`
+
+	// ID The ticket id.
+	ID string `json:"id,omitempty"`
+
+	// IsSpam The ticket is marked as spam.
+	IsSpam *bool `json:"isSpam,omitempty"`
+
+	// LinkedTickets Ids of the tickets linked to this one.
+	LinkedTickets []string `json:"linkedTickets,omitempty"`
+
+	// Priority The ticket's priority, usually `LOW`, `MEDIUM` or `HIGH`; any string is read.
+	Priority TicketPriority `json:"priority,omitempty"`
+
+	// ProcessingTeam The team the ticket is assigned to, as an id or as the object.
+	ProcessingTeam ref.IDOr[TicketTeam] `json:"processingTeam,omitempty"`
+
+	// ProcessingUser The team member the ticket is assigned to, as an id or as the object. In Go, `ProcessingUser.ID`
+	// is the id either way.
+	ProcessingUser ref.IDOr[TicketUser] `json:"processingUser,omitempty"`
+
+	// Session The contact the ticket is about, as an id or as the object.
+	Session ref.IDOr[TicketSession] `json:"session,omitempty"`
+
+	// ShareToken The token of the ticket's public share link.
+	ShareToken string `json:"shareToken,omitempty"`
+
+	// Snoozed The ticket is snoozed.
+	Snoozed bool `json:"snoozed,omitempty"`
+
+	// SnoozedUntil When a snoozed ticket comes back.
+	SnoozedUntil *time.Time   `json:"snoozedUntil,omitempty"`
+	Status       TicketStatus `json:"status,omitempty"`
+
+	// Tags The ticket's tags.
+	Tags  TicketTags  `json:"tags,omitempty"`
+	Title TicketTitle `json:"title,omitempty"`
+	Type  TicketType  `json:"type,omitempty"`
+
+	// UpdatedAt When the ticket was last changed.
+	UpdatedAt time.Time `json:"updatedAt,omitempty"`
+}
+
+// TicketCount The number of tickets, as a bare number or an object with a `count` (Gleap's document leaves it untyped).
+type TicketCount struct {
+	union json.RawMessage
+}
+
+// TicketCount0 defines model for TicketCount.0.
+type TicketCount0 = int
+
+// TicketCount1 defines model for TicketCount.1.
+type TicketCount1 struct {
+	// Count The number of tickets.
+	Count int `json:"count"`
+}
+
+// TicketFields The fields a ticket has both when a caller writes it and when it is stored, declared once here and
+// composed into `TicketInput` and `Ticket`. Each is in Gleap's `CreateTicketDto` and
+// `UpdateTicketDto`, which type them as here.
+type TicketFields struct {
+	// CustomData The caller's own data about the ticket; a JSON object, passed through untouched.
+	CustomData JSONObject `json:"customData,omitempty"`
+
+	// Description A longer description of the ticket.
+	Description *string `json:"description,omitempty"`
+
+	// FormData The answers of the form the ticket was opened with; a JSON object, passed through untouched.
+	FormData JSONObject `json:"formData,omitempty"`
+
+	// IsSpam The ticket is marked as spam.
+	IsSpam *bool `json:"isSpam,omitempty"`
+
+	// Status The ticket's status lane, such as `OPEN` or `DONE`. Each project defines its own lanes, so any
+	// string is accepted.
+	//
+	//
+	// Example: OPEN
+	Status *TicketStatus `json:"status,omitempty"`
+
+	// Title The ticket's title, as the team sees it in the list.
+	Title *TicketTitle `json:"title,omitempty"`
+
+	// Type Kind of ticket, such as `BUG`, `FEATURE_REQUEST` or `INQUIRY`. Each project defines its own types,
+	// so any string is accepted.
+	//
+	//
+	// Example: BUG
+	Type *TicketType `json:"type,omitempty"`
+}
+
+// TicketHits Matching tickets under `hits`, as the messages' search answers.
+type TicketHits struct {
+	// Hits The matching tickets.
+	Hits []Ticket `json:"hits"`
+}
+
+// TicketInput The fields a caller writes when creating or changing a ticket: the few of Gleap's `CreateTicketDto`
+// and `UpdateTicketDto` (some ninety fields, most of them Gleap's own, such as `bugId` or
+// `shareToken`) that are the caller's to set. Fields left unset are not sent.
+type TicketInput struct {
+	// CustomData The caller's own data about the ticket; a JSON object, passed through untouched.
+	CustomData JSONObject `json:"customData,omitempty"`
+
+	// Description A longer description of the ticket.
+	Description *string `json:"description,omitempty"`
+
+	// DueDate When the ticket is due.
+	DueDate *time.Time `json:"dueDate,omitempty"`
+
+	// FormData The answers of the form the ticket was opened with; a JSON object, passed through untouched.
+	FormData JSONObject `json:"formData,omitempty"`
+
+	// IsSpam The ticket is marked as spam.
+	IsSpam *bool `json:"isSpam,omitempty"`
+
+	// Priority How urgent a ticket is, as Gleap's `BugPriority` has it.
+	Priority *TicketPriority `json:"priority,omitempty"`
+
+	// ProcessingTeam Id of the team the ticket is assigned to.
+	ProcessingTeam *string `json:"processingTeam,omitempty"`
+
+	// ProcessingUser Id of the team member the ticket is assigned to.
+	ProcessingUser *string `json:"processingUser,omitempty"`
+
+	// Session Id of the contact (session) the ticket is about.
+	Session *string `json:"session,omitempty"`
+
+	// Status The ticket's status lane, such as `OPEN` or `DONE`. Each project defines its own lanes, so any
+	// string is accepted.
+	//
+	//
+	// Example: OPEN
+	Status *TicketStatus `json:"status,omitempty"`
+
+	// Tags The ticket's tags. Sent in an update, the list replaces every tag the ticket had; an empty
+	// list (not nil) is sent, and removes them all.
+	Tags *TicketTags `json:"tags,omitempty"`
+
+	// Title The ticket's title, as the team sees it in the list.
+	Title *TicketTitle `json:"title,omitempty"`
+
+	// Type Kind of ticket, such as `BUG`, `FEATURE_REQUEST` or `INQUIRY`. Each project defines its own types,
+	// so any string is accepted.
+	//
+	//
+	// Example: BUG
+	Type *TicketType `json:"type,omitempty"`
+}
+
+// TicketList One page of tickets, the answer to listing them, as seen in Gleap's example: the page's tickets,
+// how many it holds and how many match the filters in all.
+type TicketList struct {
+	// Count How many tickets the page holds.
+	Count *int `json:"count,omitempty"`
+
+	// Tickets The tickets of the page, in the requested order.
+	Tickets []Ticket `json:"tickets"`
+
+	// TotalCount How many tickets match the filters, on every page together.
+	TotalCount *int `json:"totalCount,omitempty"`
+}
+
+// TicketMatches Tickets found by a search or by contact. Gleap's document leaves the answer untyped: a bare array of
+// tickets is read, and so are the tickets of an object in the list's shape or under `hits`.
+type TicketMatches struct {
+	union json.RawMessage
+}
+
+// TicketMatches0 defines model for TicketMatches.0.
+type TicketMatches0 = []Ticket
+
+// TicketPriority How urgent a ticket is, as Gleap's `BugPriority` has it.
+type TicketPriority string
+
+// TicketSession A contact (session) as embedded in a ticket. Other fields the server sends are allowed.
+type TicketSession struct {
+	// ID Id of the contact.
+	ID *string `json:"_id,omitempty"`
+
+	// Email Email address.
+	Email *string `json:"email,omitempty"`
+
+	// Name Display name.
+	Name *string `json:"name,omitempty"`
+
+	// Phone The contact's phone number.
+	Phone *string `json:"phone,omitempty"`
+
+	// UserID The contact's user id in the project's own system.
+	UserID *string `json:"userId,omitempty"`
+}
+
+// TicketStatus The ticket's status lane, such as `OPEN` or `DONE`. Each project defines its own lanes, so any
+// string is accepted.
+//
+// Example: OPEN
+type TicketStatus = string
+
+// TicketTags Tags of a ticket.
+type TicketTags = []string
+
+// TicketTeam A team as embedded in a ticket. Other fields the server sends are allowed.
+type TicketTeam struct {
+	// ID Id of the team.
+	ID *string `json:"_id,omitempty"`
+
+	// Name Name of the team.
+	Name *string `json:"name,omitempty"`
+}
+
+// TicketTitle The ticket's title, as the team sees it in the list.
+type TicketTitle = string
+
+// TicketType Kind of ticket, such as `BUG`, `FEATURE_REQUEST` or `INQUIRY`. Each project defines its own types,
+// so any string is accepted.
+//
+// Example: BUG
+type TicketType = string
+
+// TicketUser A team member as embedded in a ticket, as in a message.
+type TicketUser = MessageUser
+
 // UpdateMessageRequest The changes to a message: only the fields that are set are sent, and only they change.
 type UpdateMessageRequest = MessageInput
+
+// UpdateTicketRequest The changes to a ticket; only the fields that are set are sent, and only they change.
+type UpdateTicketRequest = TicketInput
+
+// TicketID defines model for TicketID.
+type TicketID = string
 
 // BadRequest An error answer. Gleap does not document its shape; it usually is an object with a `message`,
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
@@ -461,6 +807,10 @@ type NotFound = Error
 // ServerError An error answer. Gleap does not document its shape; it usually is an object with a `message`,
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
 type ServerError = Error
+
+// TicketChanged Any JSON value (an object, an array, a string, a number, a boolean or null). gleap-go passes it
+// through as a json.RawMessage: the same JSON value, compacted.
+type TicketChanged = AnyValue
 
 // TooManyRequests An error answer. Gleap does not document its shape; it usually is an object with a `message`,
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
@@ -520,6 +870,80 @@ type SearchMessagesParams struct {
 	SearchTerm string `form:"searchTerm" json:"searchTerm"`
 }
 
+// ListTicketsParams defines parameters for ListTickets.
+type ListTicketsParams struct {
+	// Type Only tickets of these types, comma-separated, such as `BUG` or `BUG,FEATURE_REQUEST`.
+	Type *string `form:"type,omitempty" json:"type,omitempty"`
+
+	// Status Only tickets in these status lanes, comma-separated, such as `OPEN`.
+	Status *string `form:"status,omitempty" json:"status,omitempty"`
+
+	// Priority Only tickets of these priorities, comma-separated, such as `HIGH,MEDIUM`.
+	Priority *string `form:"priority,omitempty" json:"priority,omitempty"`
+
+	// Archived Only archived tickets (`true`) or only the others (`false`).
+	Archived *bool `form:"archived,omitempty" json:"archived,omitempty"`
+
+	// IgnoreArchived Leave archived tickets out.
+	IgnoreArchived *bool `form:"ignoreArchived,omitempty" json:"ignoreArchived,omitempty"`
+
+	// Spam Only tickets marked as spam (`true`) or only the others (`false`).
+	Spam *bool `form:"isSpam,omitempty" json:"isSpam,omitempty"`
+
+	// ProcessingUser Only tickets assigned to this team member (an id).
+	ProcessingUser *string `form:"processingUser,omitempty" json:"processingUser,omitempty"`
+
+	// ProcessingTeam Only tickets assigned to this team (an id).
+	ProcessingTeam *string `form:"processingTeam,omitempty" json:"processingTeam,omitempty"`
+
+	// BugID Only the ticket with this number (a ticket's field used as a filter).
+	BugID *int `form:"bugId,omitempty" json:"bugId,omitempty"`
+
+	// ShareToken Only the ticket with this share token (a ticket's field used as a filter).
+	ShareToken *string `form:"shareToken,omitempty" json:"shareToken,omitempty"`
+
+	// CreatedFrom Only tickets created at or after this time (Gleap's `createdAt>=<date>`).
+	CreatedFrom *time.Time `form:"createdAt>,omitempty" json:"createdAt>,omitempty"`
+
+	// CreatedTo Only tickets created at or before this time (`createdAt<=<date>`).
+	CreatedTo *time.Time `form:"createdAt<,omitempty" json:"createdAt<,omitempty"`
+
+	// UpdatedFrom Only tickets changed at or after this time (`updatedAt>=<date>`).
+	UpdatedFrom *time.Time `form:"updatedAt>,omitempty" json:"updatedAt>,omitempty"`
+
+	// UpdatedTo Only tickets changed at or before this time (`updatedAt<=<date>`).
+	UpdatedTo *time.Time `form:"updatedAt<,omitempty" json:"updatedAt<,omitempty"`
+
+	// Sort The order: `createdAt` or `-createdAt` (oldest or newest first), `priority` or `-priority`,
+	// `-updatedAt` (as Gleap documents them) and `updatedAt` (oldest change first, which the watch
+	// of gleap-go asks for).
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Skip How many matching tickets to skip first.
+	Skip *int `form:"skip,omitempty" json:"skip,omitempty"`
+
+	// Limit How many tickets at most (Gleap allows up to 1000).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// FindTicketsByContactParams defines parameters for FindTicketsByContact.
+type FindTicketsByContactParams struct {
+	// Email The contact's e-mail address.
+	Email *string `form:"email,omitempty" json:"email,omitempty"`
+
+	// UserID The contact's user id in the caller's own system.
+	UserID *string `form:"userId,omitempty" json:"userId,omitempty"`
+
+	// Phone The contact's phone number.
+	Phone *string `form:"phone,omitempty" json:"phone,omitempty"`
+}
+
+// SearchTicketsParams defines parameters for SearchTickets.
+type SearchTicketsParams struct {
+	// SearchTerm What to look for.
+	SearchTerm string `form:"searchTerm" json:"searchTerm"`
+}
+
 // CreateMessageJSONRequestBody defines body for CreateMessage for application/json ContentType.
 type CreateMessageJSONRequestBody = CreateMessageRequest
 
@@ -528,6 +952,24 @@ type UpdateMessageJSONRequestBody = UpdateMessageRequest
 
 // SuggestFAQJSONRequestBody defines body for SuggestFAQ for application/json ContentType.
 type SuggestFAQJSONRequestBody = SuggestFAQRequest
+
+// CreateTicketJSONRequestBody defines body for CreateTicket for application/json ContentType.
+type CreateTicketJSONRequestBody = CreateTicketRequest
+
+// ComposeTicketJSONRequestBody defines body for ComposeTicket for application/json ContentType.
+type ComposeTicketJSONRequestBody = ComposeTicketRequest
+
+// UpdateTicketJSONRequestBody defines body for UpdateTicket for application/json ContentType.
+type UpdateTicketJSONRequestBody = UpdateTicketRequest
+
+// LinkTicketJSONRequestBody defines body for LinkTicket for application/json ContentType.
+type LinkTicketJSONRequestBody = LinkTicketRequest
+
+// SnoozeTicketJSONRequestBody defines body for SnoozeTicket for application/json ContentType.
+type SnoozeTicketJSONRequestBody = SnoozeTicketRequest
+
+// UnlinkTicketJSONRequestBody defines body for UnlinkTicket for application/json ContentType.
+type UnlinkTicketJSONRequestBody = LinkTicketRequest
 
 // AsMessagePage returns the union data inside the MessageList as a MessagePage
 func (t MessageList) AsMessagePage() (MessagePage, error) {
@@ -587,6 +1029,156 @@ func (t MessageList) MarshalJSON() ([]byte, error) {
 }
 
 func (t *MessageList) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTicketCount0 returns the union data inside the TicketCount as a TicketCount0
+func (t TicketCount) AsTicketCount0() (TicketCount0, error) {
+	var body TicketCount0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCount0 overwrites any union data inside the TicketCount as the provided TicketCount0
+func (t *TicketCount) FromTicketCount0(v TicketCount0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCount0 performs a merge with any union data inside the TicketCount, using the provided TicketCount0
+func (t *TicketCount) MergeTicketCount0(v TicketCount0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCount1 returns the union data inside the TicketCount as a TicketCount1
+func (t TicketCount) AsTicketCount1() (TicketCount1, error) {
+	var body TicketCount1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCount1 overwrites any union data inside the TicketCount as the provided TicketCount1
+func (t *TicketCount) FromTicketCount1(v TicketCount1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCount1 performs a merge with any union data inside the TicketCount, using the provided TicketCount1
+func (t *TicketCount) MergeTicketCount1(v TicketCount1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TicketCount) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TicketCount) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTicketMatches0 returns the union data inside the TicketMatches as a TicketMatches0
+func (t TicketMatches) AsTicketMatches0() (TicketMatches0, error) {
+	var body TicketMatches0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketMatches0 overwrites any union data inside the TicketMatches as the provided TicketMatches0
+func (t *TicketMatches) FromTicketMatches0(v TicketMatches0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketMatches0 performs a merge with any union data inside the TicketMatches, using the provided TicketMatches0
+func (t *TicketMatches) MergeTicketMatches0(v TicketMatches0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketList returns the union data inside the TicketMatches as a TicketList
+func (t TicketMatches) AsTicketList() (TicketList, error) {
+	var body TicketList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketList overwrites any union data inside the TicketMatches as the provided TicketList
+func (t *TicketMatches) FromTicketList(v TicketList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketList performs a merge with any union data inside the TicketMatches, using the provided TicketList
+func (t *TicketMatches) MergeTicketList(v TicketList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketHits returns the union data inside the TicketMatches as a TicketHits
+func (t TicketMatches) AsTicketHits() (TicketHits, error) {
+	var body TicketHits
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketHits overwrites any union data inside the TicketMatches as the provided TicketHits
+func (t *TicketMatches) FromTicketHits(v TicketHits) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketHits performs a merge with any union data inside the TicketMatches, using the provided TicketHits
+func (t *TicketMatches) MergeTicketHits(v TicketHits) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TicketMatches) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TicketMatches) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -750,6 +1342,192 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
 	SuggestFAQ(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTickets Get all tickets
+	//
+	// Lists the project's tickets, filtered, sorted and cut by `skip` and `limit`. Gleap's document
+	// (`GetTickets`) declares no parameter but the project header and describes the filters in prose:
+	// a list of values is comma-separated, any field of a ticket filters by its value, and a range puts
+	// its operator into the key (`createdAt>=<date>`, which a query string reads as the key `createdAt>`
+	// with the date as its value). Paging by `skip` over tickets that change while they are read skips
+	// or repeats some of them.
+	//
+	// Corresponds with GET /tickets (the `ListTickets` operationId).
+	ListTickets(ctx context.Context, params *ListTicketsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTicketWithBody Create a new ticket
+	//
+	// Opens a ticket without a message. Gleap's document (`CreateTicket`, body `CreateTicketDto`) lists
+	// some ninety optional fields, most of them set by Gleap itself; `CreateTicketRequest` has only the
+	// ones a caller sets. `POST /tickets/compose` opens a ticket with its first message.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /tickets (the `CreateTicket` operationId).
+	CreateTicketWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTicket Create a new ticket
+	//
+	// Opens a ticket without a message. Gleap's document (`CreateTicket`, body `CreateTicketDto`) lists
+	// some ninety optional fields, most of them set by Gleap itself; `CreateTicketRequest` has only the
+	// ones a caller sets. `POST /tickets/compose` opens a ticket with its first message.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /tickets (the `CreateTicket` operationId).
+	CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindTicketsByContact Find tickets by session query
+	//
+	// The tickets of the contact (session) that the query names by e-mail, user id or phone number. From
+	// Gleap's document (`FindTicketsBySessionQuery`), which declares the three parameters.
+	//
+	// Corresponds with GET /tickets/by-session-query (the `FindTicketsByContact` operationId).
+	FindTicketsByContact(ctx context.Context, params *FindTicketsByContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ComposeTicketWithBody Create a new ticket with an optional initial message
+	//
+	// Opens a ticket and posts its first message (`message`, plain text) in one call, for a contact
+	// named by session id or by e-mail. From Gleap's document (`CreateTicketWithMessage`, body
+	// `CreateTicketWithMessageDto`, which requires `type` and `title`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /tickets/compose (the `ComposeTicket` operationId).
+	ComposeTicketWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ComposeTicket Create a new ticket with an optional initial message
+	//
+	// Opens a ticket and posts its first message (`message`, plain text) in one call, for a contact
+	// named by session id or by e-mail. From Gleap's document (`CreateTicketWithMessage`, body
+	// `CreateTicketWithMessageDto`, which requires `type` and `title`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /tickets/compose (the `ComposeTicket` operationId).
+	ComposeTicket(ctx context.Context, body ComposeTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchTickets Search for tickets
+	//
+	// Finds tickets matching the search term: about thirty at most, without paging. Gleap's document
+	// (`SearchForTickets`) declares neither the parameter nor the answer; the parameter's name is the one
+	// the messages' search has, and the answer is read as a list of tickets.
+	//
+	// Corresponds with GET /tickets/search (the `SearchTickets` operationId).
+	SearchTickets(ctx context.Context, params *SearchTicketsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CountTickets Get ticket count
+	//
+	// How many tickets the project has. Gleap's document (`GetTicketCount`) leaves the answer untyped; it
+	// is read as a number or as an object with a `count`.
+	//
+	// Corresponds with GET /tickets/ticketscount (the `CountTickets` operationId).
+	CountTickets(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteTicket Delete a ticket
+	//
+	// Removes the ticket and its messages. Gleap's document (`DeleteTicket`) answers 200 with an untyped
+	// body; an answer without a body (204) is accepted too.
+	//
+	// Corresponds with DELETE /tickets/{ticketId} (the `DeleteTicket` operationId).
+	DeleteTicket(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTicket Get a ticket
+	//
+	// The ticket as it is now (Gleap's `GetTicket`).
+	//
+	// Corresponds with GET /tickets/{ticketId} (the `GetTicket` operationId).
+	GetTicket(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTicketWithBody Update a ticket
+	//
+	// Changes the fields of the ticket that the body sets; the others stay as they are (Gleap's
+	// `UpdateTicket`, body `UpdateTicketDto`). A field sent replaces the stored one whole: `tags` sent
+	// replaces every tag.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /tickets/{ticketId} (the `UpdateTicket` operationId).
+	UpdateTicketWithBody(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTicket Update a ticket
+	//
+	// Changes the fields of the ticket that the body sets; the others stay as they are (Gleap's
+	// `UpdateTicket`, body `UpdateTicketDto`). A field sent replaces the stored one whole: `tags` sent
+	// replaces every tag.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /tickets/{ticketId} (the `UpdateTicket` operationId).
+	UpdateTicket(ctx context.Context, ticketID TicketID, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ArchiveTicket Archive a ticket
+	//
+	// Moves the ticket to the archive (Gleap's `ArchiveTicket`, without a body).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/archive (the `ArchiveTicket` operationId).
+	ArchiveTicket(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LinkTicketWithBody Link a ticket
+	//
+	// Links the ticket to another one (Gleap's `LinkTicket`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /tickets/{ticketId}/link (the `LinkTicket` operationId).
+	LinkTicketWithBody(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LinkTicket Link a ticket
+	//
+	// Links the ticket to another one (Gleap's `LinkTicket`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /tickets/{ticketId}/link (the `LinkTicket` operationId).
+	LinkTicket(ctx context.Context, ticketID TicketID, body LinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SnoozeTicketWithBody Snooze a ticket
+	//
+	// Puts the ticket aside for a while (Gleap's `SnoozeTicket`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /tickets/{ticketId}/snooze (the `SnoozeTicket` operationId).
+	SnoozeTicketWithBody(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SnoozeTicket Snooze a ticket
+	//
+	// Puts the ticket aside for a while (Gleap's `SnoozeTicket`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /tickets/{ticketId}/snooze (the `SnoozeTicket` operationId).
+	SnoozeTicket(ctx context.Context, ticketID TicketID, body SnoozeTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnarchiveTicket Unarchive a ticket
+	//
+	// Takes the ticket out of the archive (Gleap's `UnarchiveTicket`, without a body).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/unarchive (the `UnarchiveTicket` operationId).
+	UnarchiveTicket(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnlinkTicketWithBody Unlink a ticket
+	//
+	// Removes the link between the ticket and another one (Gleap's `UnlinkTicket`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
+	UnlinkTicketWithBody(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnlinkTicket Unlink a ticket
+	//
+	// Removes the link between the ticket and another one (Gleap's `UnlinkTicket`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
+	UnlinkTicket(ctx context.Context, ticketID TicketID, body UnlinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListMessages Find messages by query
@@ -918,6 +1696,392 @@ func (c *Client) SuggestFAQWithBody(ctx context.Context, messageID string, conte
 // Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
 func (c *Client) SuggestFAQ(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSuggestFAQRequest(c.Server, messageID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTickets Get all tickets
+//
+// Lists the project's tickets, filtered, sorted and cut by `skip` and `limit`. Gleap's document
+// (`GetTickets`) declares no parameter but the project header and describes the filters in prose:
+// a list of values is comma-separated, any field of a ticket filters by its value, and a range puts
+// its operator into the key (`createdAt>=<date>`, which a query string reads as the key `createdAt>`
+// with the date as its value). Paging by `skip` over tickets that change while they are read skips
+// or repeats some of them.
+//
+// Corresponds with GET /tickets (the `ListTickets` operationId).
+func (c *Client) ListTickets(ctx context.Context, params *ListTicketsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTicketsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTicketWithBody Create a new ticket
+//
+// Opens a ticket without a message. Gleap's document (`CreateTicket`, body `CreateTicketDto`) lists
+// some ninety optional fields, most of them set by Gleap itself; `CreateTicketRequest` has only the
+// ones a caller sets. `POST /tickets/compose` opens a ticket with its first message.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /tickets (the `CreateTicket` operationId).
+func (c *Client) CreateTicketWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTicket Create a new ticket
+//
+// Opens a ticket without a message. Gleap's document (`CreateTicket`, body `CreateTicketDto`) lists
+// some ninety optional fields, most of them set by Gleap itself; `CreateTicketRequest` has only the
+// ones a caller sets. `POST /tickets/compose` opens a ticket with its first message.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /tickets (the `CreateTicket` operationId).
+func (c *Client) CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FindTicketsByContact Find tickets by session query
+//
+// The tickets of the contact (session) that the query names by e-mail, user id or phone number. From
+// Gleap's document (`FindTicketsBySessionQuery`), which declares the three parameters.
+//
+// Corresponds with GET /tickets/by-session-query (the `FindTicketsByContact` operationId).
+func (c *Client) FindTicketsByContact(ctx context.Context, params *FindTicketsByContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindTicketsByContactRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ComposeTicketWithBody Create a new ticket with an optional initial message
+//
+// Opens a ticket and posts its first message (`message`, plain text) in one call, for a contact
+// named by session id or by e-mail. From Gleap's document (`CreateTicketWithMessage`, body
+// `CreateTicketWithMessageDto`, which requires `type` and `title`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /tickets/compose (the `ComposeTicket` operationId).
+func (c *Client) ComposeTicketWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewComposeTicketRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ComposeTicket Create a new ticket with an optional initial message
+//
+// Opens a ticket and posts its first message (`message`, plain text) in one call, for a contact
+// named by session id or by e-mail. From Gleap's document (`CreateTicketWithMessage`, body
+// `CreateTicketWithMessageDto`, which requires `type` and `title`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /tickets/compose (the `ComposeTicket` operationId).
+func (c *Client) ComposeTicket(ctx context.Context, body ComposeTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewComposeTicketRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchTickets Search for tickets
+//
+// Finds tickets matching the search term: about thirty at most, without paging. Gleap's document
+// (`SearchForTickets`) declares neither the parameter nor the answer; the parameter's name is the one
+// the messages' search has, and the answer is read as a list of tickets.
+//
+// Corresponds with GET /tickets/search (the `SearchTickets` operationId).
+func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchTicketsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CountTickets Get ticket count
+//
+// How many tickets the project has. Gleap's document (`GetTicketCount`) leaves the answer untyped; it
+// is read as a number or as an object with a `count`.
+//
+// Corresponds with GET /tickets/ticketscount (the `CountTickets` operationId).
+func (c *Client) CountTickets(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCountTicketsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteTicket Delete a ticket
+//
+// Removes the ticket and its messages. Gleap's document (`DeleteTicket`) answers 200 with an untyped
+// body; an answer without a body (204) is accepted too.
+//
+// Corresponds with DELETE /tickets/{ticketId} (the `DeleteTicket` operationId).
+func (c *Client) DeleteTicket(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTicketRequest(c.Server, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTicket Get a ticket
+//
+// The ticket as it is now (Gleap's `GetTicket`).
+//
+// Corresponds with GET /tickets/{ticketId} (the `GetTicket` operationId).
+func (c *Client) GetTicket(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTicketRequest(c.Server, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTicketWithBody Update a ticket
+//
+// Changes the fields of the ticket that the body sets; the others stay as they are (Gleap's
+// `UpdateTicket`, body `UpdateTicketDto`). A field sent replaces the stored one whole: `tags` sent
+// replaces every tag.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /tickets/{ticketId} (the `UpdateTicket` operationId).
+func (c *Client) UpdateTicketWithBody(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketRequestWithBody(c.Server, ticketID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTicket Update a ticket
+//
+// Changes the fields of the ticket that the body sets; the others stay as they are (Gleap's
+// `UpdateTicket`, body `UpdateTicketDto`). A field sent replaces the stored one whole: `tags` sent
+// replaces every tag.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /tickets/{ticketId} (the `UpdateTicket` operationId).
+func (c *Client) UpdateTicket(ctx context.Context, ticketID TicketID, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketRequest(c.Server, ticketID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ArchiveTicket Archive a ticket
+//
+// Moves the ticket to the archive (Gleap's `ArchiveTicket`, without a body).
+//
+// Corresponds with PUT /tickets/{ticketId}/archive (the `ArchiveTicket` operationId).
+func (c *Client) ArchiveTicket(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewArchiveTicketRequest(c.Server, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LinkTicketWithBody Link a ticket
+//
+// Links the ticket to another one (Gleap's `LinkTicket`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /tickets/{ticketId}/link (the `LinkTicket` operationId).
+func (c *Client) LinkTicketWithBody(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLinkTicketRequestWithBody(c.Server, ticketID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LinkTicket Link a ticket
+//
+// Links the ticket to another one (Gleap's `LinkTicket`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /tickets/{ticketId}/link (the `LinkTicket` operationId).
+func (c *Client) LinkTicket(ctx context.Context, ticketID TicketID, body LinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLinkTicketRequest(c.Server, ticketID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SnoozeTicketWithBody Snooze a ticket
+//
+// Puts the ticket aside for a while (Gleap's `SnoozeTicket`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /tickets/{ticketId}/snooze (the `SnoozeTicket` operationId).
+func (c *Client) SnoozeTicketWithBody(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSnoozeTicketRequestWithBody(c.Server, ticketID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SnoozeTicket Snooze a ticket
+//
+// Puts the ticket aside for a while (Gleap's `SnoozeTicket`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /tickets/{ticketId}/snooze (the `SnoozeTicket` operationId).
+func (c *Client) SnoozeTicket(ctx context.Context, ticketID TicketID, body SnoozeTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSnoozeTicketRequest(c.Server, ticketID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnarchiveTicket Unarchive a ticket
+//
+// Takes the ticket out of the archive (Gleap's `UnarchiveTicket`, without a body).
+//
+// Corresponds with PUT /tickets/{ticketId}/unarchive (the `UnarchiveTicket` operationId).
+func (c *Client) UnarchiveTicket(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnarchiveTicketRequest(c.Server, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnlinkTicketWithBody Unlink a ticket
+//
+// Removes the link between the ticket and another one (Gleap's `UnlinkTicket`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
+func (c *Client) UnlinkTicketWithBody(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnlinkTicketRequestWithBody(c.Server, ticketID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnlinkTicket Unlink a ticket
+//
+// Removes the link between the ticket and another one (Gleap's `UnlinkTicket`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
+func (c *Client) UnlinkTicket(ctx context.Context, ticketID TicketID, body UnlinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnlinkTicketRequest(c.Server, ticketID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1344,6 +2508,811 @@ func NewSuggestFAQRequestWithBody(server string, messageID string, contentType s
 	return req, nil
 }
 
+// NewListTicketsRequest constructs an http.Request for the ListTickets method
+func NewListTicketsRequest(server string, params *ListTicketsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Priority != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "priority", *params.Priority, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Archived != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "archived", *params.Archived, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IgnoreArchived != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ignoreArchived", *params.IgnoreArchived, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Spam != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "isSpam", *params.Spam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProcessingUser != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "processingUser", *params.ProcessingUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProcessingTeam != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "processingTeam", *params.ProcessingTeam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BugID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bugId", *params.BugID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ShareToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "shareToken", *params.ShareToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CreatedFrom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "createdAt>", *params.CreatedFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CreatedTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "createdAt<", *params.CreatedTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UpdatedFrom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "updatedAt>", *params.UpdatedFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UpdatedTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "updatedAt<", *params.UpdatedTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Skip != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateTicketRequest calls the generic CreateTicket builder with application/json body
+func NewCreateTicketRequest(server string, body CreateTicketJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTicketRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateTicketRequestWithBody constructs an http.Request for the CreateTicket method, with any body, and a specified content type
+func NewCreateTicketRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewFindTicketsByContactRequest constructs an http.Request for the FindTicketsByContact method
+func NewFindTicketsByContactRequest(server string, params *FindTicketsByContactParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/by-session-query")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Email != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "email", *params.Email, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UserID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "userId", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Phone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "phone", *params.Phone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewComposeTicketRequest calls the generic ComposeTicket builder with application/json body
+func NewComposeTicketRequest(server string, body ComposeTicketJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewComposeTicketRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewComposeTicketRequestWithBody constructs an http.Request for the ComposeTicket method, with any body, and a specified content type
+func NewComposeTicketRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/compose")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSearchTicketsRequest constructs an http.Request for the SearchTickets method
+func NewSearchTicketsRequest(server string, params *SearchTicketsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "searchTerm", params.SearchTerm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCountTicketsRequest constructs an http.Request for the CountTickets method
+func NewCountTicketsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/ticketscount")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteTicketRequest constructs an http.Request for the DeleteTicket method
+func NewDeleteTicketRequest(server string, ticketID TicketID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticketId", ticketID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTicketRequest constructs an http.Request for the GetTicket method
+func NewGetTicketRequest(server string, ticketID TicketID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticketId", ticketID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateTicketRequest calls the generic UpdateTicket builder with application/json body
+func NewUpdateTicketRequest(server string, ticketID TicketID, body UpdateTicketJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTicketRequestWithBody(server, ticketID, "application/json", bodyReader)
+}
+
+// NewUpdateTicketRequestWithBody constructs an http.Request for the UpdateTicket method, with any body, and a specified content type
+func NewUpdateTicketRequestWithBody(server string, ticketID TicketID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticketId", ticketID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewArchiveTicketRequest constructs an http.Request for the ArchiveTicket method
+func NewArchiveTicketRequest(server string, ticketID TicketID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticketId", ticketID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/%s/archive", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewLinkTicketRequest calls the generic LinkTicket builder with application/json body
+func NewLinkTicketRequest(server string, ticketID TicketID, body LinkTicketJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewLinkTicketRequestWithBody(server, ticketID, "application/json", bodyReader)
+}
+
+// NewLinkTicketRequestWithBody constructs an http.Request for the LinkTicket method, with any body, and a specified content type
+func NewLinkTicketRequestWithBody(server string, ticketID TicketID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticketId", ticketID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/%s/link", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSnoozeTicketRequest calls the generic SnoozeTicket builder with application/json body
+func NewSnoozeTicketRequest(server string, ticketID TicketID, body SnoozeTicketJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSnoozeTicketRequestWithBody(server, ticketID, "application/json", bodyReader)
+}
+
+// NewSnoozeTicketRequestWithBody constructs an http.Request for the SnoozeTicket method, with any body, and a specified content type
+func NewSnoozeTicketRequestWithBody(server string, ticketID TicketID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticketId", ticketID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/%s/snooze", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUnarchiveTicketRequest constructs an http.Request for the UnarchiveTicket method
+func NewUnarchiveTicketRequest(server string, ticketID TicketID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticketId", ticketID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/%s/unarchive", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUnlinkTicketRequest calls the generic UnlinkTicket builder with application/json body
+func NewUnlinkTicketRequest(server string, ticketID TicketID, body UnlinkTicketJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUnlinkTicketRequestWithBody(server, ticketID, "application/json", bodyReader)
+}
+
+// NewUnlinkTicketRequestWithBody constructs an http.Request for the UnlinkTicket method, with any body, and a specified content type
+func NewUnlinkTicketRequestWithBody(server string, ticketID TicketID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticketId", ticketID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tickets/%s/unlink", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1479,6 +3448,208 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
 	SuggestFAQWithResponse(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*SuggestFAQResponse, error)
+
+	// ListTicketsWithResponse Get all tickets
+	//
+	// Lists the project's tickets, filtered, sorted and cut by `skip` and `limit`. Gleap's document
+	// (`GetTickets`) declares no parameter but the project header and describes the filters in prose:
+	// a list of values is comma-separated, any field of a ticket filters by its value, and a range puts
+	// its operator into the key (`createdAt>=<date>`, which a query string reads as the key `createdAt>`
+	// with the date as its value). Paging by `skip` over tickets that change while they are read skips
+	// or repeats some of them.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tickets (the `ListTickets` operationId).
+	ListTicketsWithResponse(ctx context.Context, params *ListTicketsParams, reqEditors ...RequestEditorFn) (*ListTicketsResponse, error)
+
+	// CreateTicketWithBodyWithResponse Create a new ticket
+	//
+	// Opens a ticket without a message. Gleap's document (`CreateTicket`, body `CreateTicketDto`) lists
+	// some ninety optional fields, most of them set by Gleap itself; `CreateTicketRequest` has only the
+	// ones a caller sets. `POST /tickets/compose` opens a ticket with its first message.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /tickets (the `CreateTicket` operationId).
+	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+
+	// CreateTicketWithResponse Create a new ticket
+	//
+	// Opens a ticket without a message. Gleap's document (`CreateTicket`, body `CreateTicketDto`) lists
+	// some ninety optional fields, most of them set by Gleap itself; `CreateTicketRequest` has only the
+	// ones a caller sets. `POST /tickets/compose` opens a ticket with its first message.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /tickets (the `CreateTicket` operationId).
+	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+
+	// FindTicketsByContactWithResponse Find tickets by session query
+	//
+	// The tickets of the contact (session) that the query names by e-mail, user id or phone number. From
+	// Gleap's document (`FindTicketsBySessionQuery`), which declares the three parameters.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tickets/by-session-query (the `FindTicketsByContact` operationId).
+	FindTicketsByContactWithResponse(ctx context.Context, params *FindTicketsByContactParams, reqEditors ...RequestEditorFn) (*FindTicketsByContactResponse, error)
+
+	// ComposeTicketWithBodyWithResponse Create a new ticket with an optional initial message
+	//
+	// Opens a ticket and posts its first message (`message`, plain text) in one call, for a contact
+	// named by session id or by e-mail. From Gleap's document (`CreateTicketWithMessage`, body
+	// `CreateTicketWithMessageDto`, which requires `type` and `title`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /tickets/compose (the `ComposeTicket` operationId).
+	ComposeTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ComposeTicketResponse, error)
+
+	// ComposeTicketWithResponse Create a new ticket with an optional initial message
+	//
+	// Opens a ticket and posts its first message (`message`, plain text) in one call, for a contact
+	// named by session id or by e-mail. From Gleap's document (`CreateTicketWithMessage`, body
+	// `CreateTicketWithMessageDto`, which requires `type` and `title`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /tickets/compose (the `ComposeTicket` operationId).
+	ComposeTicketWithResponse(ctx context.Context, body ComposeTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ComposeTicketResponse, error)
+
+	// SearchTicketsWithResponse Search for tickets
+	//
+	// Finds tickets matching the search term: about thirty at most, without paging. Gleap's document
+	// (`SearchForTickets`) declares neither the parameter nor the answer; the parameter's name is the one
+	// the messages' search has, and the answer is read as a list of tickets.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tickets/search (the `SearchTickets` operationId).
+	SearchTicketsWithResponse(ctx context.Context, params *SearchTicketsParams, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+
+	// CountTicketsWithResponse Get ticket count
+	//
+	// How many tickets the project has. Gleap's document (`GetTicketCount`) leaves the answer untyped; it
+	// is read as a number or as an object with a `count`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tickets/ticketscount (the `CountTickets` operationId).
+	CountTicketsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CountTicketsResponse, error)
+
+	// DeleteTicketWithResponse Delete a ticket
+	//
+	// Removes the ticket and its messages. Gleap's document (`DeleteTicket`) answers 200 with an untyped
+	// body; an answer without a body (204) is accepted too.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /tickets/{ticketId} (the `DeleteTicket` operationId).
+	DeleteTicketWithResponse(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*DeleteTicketResponse, error)
+
+	// GetTicketWithResponse Get a ticket
+	//
+	// The ticket as it is now (Gleap's `GetTicket`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tickets/{ticketId} (the `GetTicket` operationId).
+	GetTicketWithResponse(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*GetTicketResponse, error)
+
+	// UpdateTicketWithBodyWithResponse Update a ticket
+	//
+	// Changes the fields of the ticket that the body sets; the others stay as they are (Gleap's
+	// `UpdateTicket`, body `UpdateTicketDto`). A field sent replaces the stored one whole: `tags` sent
+	// replaces every tag.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId} (the `UpdateTicket` operationId).
+	UpdateTicketWithBodyWithResponse(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+
+	// UpdateTicketWithResponse Update a ticket
+	//
+	// Changes the fields of the ticket that the body sets; the others stay as they are (Gleap's
+	// `UpdateTicket`, body `UpdateTicketDto`). A field sent replaces the stored one whole: `tags` sent
+	// replaces every tag.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId} (the `UpdateTicket` operationId).
+	UpdateTicketWithResponse(ctx context.Context, ticketID TicketID, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+
+	// ArchiveTicketWithResponse Archive a ticket
+	//
+	// Moves the ticket to the archive (Gleap's `ArchiveTicket`, without a body).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/archive (the `ArchiveTicket` operationId).
+	ArchiveTicketWithResponse(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*ArchiveTicketResponse, error)
+
+	// LinkTicketWithBodyWithResponse Link a ticket
+	//
+	// Links the ticket to another one (Gleap's `LinkTicket`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/link (the `LinkTicket` operationId).
+	LinkTicketWithBodyWithResponse(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LinkTicketResponse, error)
+
+	// LinkTicketWithResponse Link a ticket
+	//
+	// Links the ticket to another one (Gleap's `LinkTicket`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/link (the `LinkTicket` operationId).
+	LinkTicketWithResponse(ctx context.Context, ticketID TicketID, body LinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkTicketResponse, error)
+
+	// SnoozeTicketWithBodyWithResponse Snooze a ticket
+	//
+	// Puts the ticket aside for a while (Gleap's `SnoozeTicket`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/snooze (the `SnoozeTicket` operationId).
+	SnoozeTicketWithBodyWithResponse(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SnoozeTicketResponse, error)
+
+	// SnoozeTicketWithResponse Snooze a ticket
+	//
+	// Puts the ticket aside for a while (Gleap's `SnoozeTicket`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/snooze (the `SnoozeTicket` operationId).
+	SnoozeTicketWithResponse(ctx context.Context, ticketID TicketID, body SnoozeTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTicketResponse, error)
+
+	// UnarchiveTicketWithResponse Unarchive a ticket
+	//
+	// Takes the ticket out of the archive (Gleap's `UnarchiveTicket`, without a body).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/unarchive (the `UnarchiveTicket` operationId).
+	UnarchiveTicketWithResponse(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*UnarchiveTicketResponse, error)
+
+	// UnlinkTicketWithBodyWithResponse Unlink a ticket
+	//
+	// Removes the link between the ticket and another one (Gleap's `UnlinkTicket`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
+	UnlinkTicketWithBodyWithResponse(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnlinkTicketResponse, error)
+
+	// UnlinkTicketWithResponse Unlink a ticket
+	//
+	// Removes the link between the ticket and another one (Gleap's `UnlinkTicket`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
+	UnlinkTicketWithResponse(ctx context.Context, ticketID TicketID, body UnlinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UnlinkTicketResponse, error)
 }
 
 // ListMessagesResponse429Headers the declared response headers of an HTTP 429 response for ListMessages
@@ -1993,6 +4164,1224 @@ func (r SuggestFAQResponse) ContentType() string {
 	return ""
 }
 
+// ListTicketsResponse429Headers the declared response headers of an HTTP 429 response for ListTickets
+type ListTicketsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListTicketsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTicketsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTicketsResponse) GetJSON200() *TicketList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTicketsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTicketsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTicketsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTicketsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListTicketsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTicketsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTicketsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTicketsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTicketsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateTicketResponse429Headers the declared response headers of an HTTP 429 response for CreateTicket
+type CreateTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CreateTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Ticket
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateTicketResponse) GetJSON200() *Ticket {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CreateTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// FindTicketsByContactResponse429Headers the declared response headers of an HTTP 429 response for FindTicketsByContact
+type FindTicketsByContactResponse429Headers struct {
+	RetryAfter *string
+}
+
+type FindTicketsByContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketMatches
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *FindTicketsByContactResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FindTicketsByContactResponse) GetJSON200() *TicketMatches {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FindTicketsByContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FindTicketsByContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FindTicketsByContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FindTicketsByContactResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r FindTicketsByContactResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r FindTicketsByContactResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r FindTicketsByContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FindTicketsByContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FindTicketsByContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FindTicketsByContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ComposeTicketResponse429Headers the declared response headers of an HTTP 429 response for ComposeTicket
+type ComposeTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ComposeTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Ticket
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ComposeTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ComposeTicketResponse) GetJSON200() *Ticket {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ComposeTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ComposeTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ComposeTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ComposeTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ComposeTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ComposeTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ComposeTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ComposeTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ComposeTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SearchTicketsResponse429Headers the declared response headers of an HTTP 429 response for SearchTickets
+type SearchTicketsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type SearchTicketsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketMatches
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchTicketsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchTicketsResponse) GetJSON200() *TicketMatches {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SearchTicketsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SearchTicketsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SearchTicketsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchTicketsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r SearchTicketsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchTicketsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchTicketsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchTicketsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchTicketsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CountTicketsResponse429Headers the declared response headers of an HTTP 429 response for CountTickets
+type CountTicketsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CountTicketsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketCount
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CountTicketsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CountTicketsResponse) GetJSON200() *TicketCount {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CountTicketsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CountTicketsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CountTicketsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CountTicketsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CountTicketsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CountTicketsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CountTicketsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CountTicketsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteTicketResponse429Headers the declared response headers of an HTTP 429 response for DeleteTicket
+type DeleteTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketChanged
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteTicketResponse) GetJSON200() *TicketChanged {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTicketResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTicketResponse429Headers the declared response headers of an HTTP 429 response for GetTicket
+type GetTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Ticket
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTicketResponse) GetJSON200() *Ticket {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTicketResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateTicketResponse429Headers the declared response headers of an HTTP 429 response for UpdateTicket
+type UpdateTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UpdateTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Ticket
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTicketResponse) GetJSON200() *Ticket {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateTicketResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UpdateTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ArchiveTicketResponse429Headers the declared response headers of an HTTP 429 response for ArchiveTicket
+type ArchiveTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ArchiveTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketChanged
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ArchiveTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ArchiveTicketResponse) GetJSON200() *TicketChanged {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ArchiveTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ArchiveTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ArchiveTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ArchiveTicketResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ArchiveTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ArchiveTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ArchiveTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ArchiveTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ArchiveTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ArchiveTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// LinkTicketResponse429Headers the declared response headers of an HTTP 429 response for LinkTicket
+type LinkTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type LinkTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketChanged
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LinkTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r LinkTicketResponse) GetJSON200() *TicketChanged {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r LinkTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r LinkTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r LinkTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r LinkTicketResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r LinkTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r LinkTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r LinkTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LinkTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LinkTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LinkTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SnoozeTicketResponse429Headers the declared response headers of an HTTP 429 response for SnoozeTicket
+type SnoozeTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type SnoozeTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketChanged
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SnoozeTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SnoozeTicketResponse) GetJSON200() *TicketChanged {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SnoozeTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SnoozeTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SnoozeTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SnoozeTicketResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SnoozeTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r SnoozeTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r SnoozeTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SnoozeTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SnoozeTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SnoozeTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnarchiveTicketResponse429Headers the declared response headers of an HTTP 429 response for UnarchiveTicket
+type UnarchiveTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UnarchiveTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketChanged
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnarchiveTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnarchiveTicketResponse) GetJSON200() *TicketChanged {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnarchiveTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnarchiveTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnarchiveTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnarchiveTicketResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UnarchiveTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UnarchiveTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r UnarchiveTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnarchiveTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnarchiveTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnarchiveTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnlinkTicketResponse429Headers the declared response headers of an HTTP 429 response for UnlinkTicket
+type UnlinkTicketResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UnlinkTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TicketChanged
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnlinkTicketResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnlinkTicketResponse) GetJSON200() *TicketChanged {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnlinkTicketResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnlinkTicketResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnlinkTicketResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnlinkTicketResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UnlinkTicketResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UnlinkTicketResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r UnlinkTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnlinkTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnlinkTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnlinkTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListMessagesWithResponse Find messages by query
 //
 // Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
@@ -2137,6 +5526,328 @@ func (c *ClientWithResponses) SuggestFAQWithResponse(ctx context.Context, messag
 		return nil, err
 	}
 	return ParseSuggestFAQResponse(rsp)
+}
+
+// ListTicketsWithResponse Get all tickets
+//
+// Lists the project's tickets, filtered, sorted and cut by `skip` and `limit`. Gleap's document
+// (`GetTickets`) declares no parameter but the project header and describes the filters in prose:
+// a list of values is comma-separated, any field of a ticket filters by its value, and a range puts
+// its operator into the key (`createdAt>=<date>`, which a query string reads as the key `createdAt>`
+// with the date as its value). Paging by `skip` over tickets that change while they are read skips
+// or repeats some of them.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tickets (the `ListTickets` operationId).
+func (c *ClientWithResponses) ListTicketsWithResponse(ctx context.Context, params *ListTicketsParams, reqEditors ...RequestEditorFn) (*ListTicketsResponse, error) {
+	rsp, err := c.ListTickets(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTicketsResponse(rsp)
+}
+
+// CreateTicketWithBodyWithResponse Create a new ticket
+//
+// Opens a ticket without a message. Gleap's document (`CreateTicket`, body `CreateTicketDto`) lists
+// some ninety optional fields, most of them set by Gleap itself; `CreateTicketRequest` has only the
+// ones a caller sets. `POST /tickets/compose` opens a ticket with its first message.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /tickets (the `CreateTicket` operationId).
+func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+	rsp, err := c.CreateTicketWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTicketResponse(rsp)
+}
+
+// CreateTicketWithResponse Create a new ticket
+//
+// Opens a ticket without a message. Gleap's document (`CreateTicket`, body `CreateTicketDto`) lists
+// some ninety optional fields, most of them set by Gleap itself; `CreateTicketRequest` has only the
+// ones a caller sets. `POST /tickets/compose` opens a ticket with its first message.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /tickets (the `CreateTicket` operationId).
+func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+	rsp, err := c.CreateTicket(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTicketResponse(rsp)
+}
+
+// FindTicketsByContactWithResponse Find tickets by session query
+//
+// The tickets of the contact (session) that the query names by e-mail, user id or phone number. From
+// Gleap's document (`FindTicketsBySessionQuery`), which declares the three parameters.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tickets/by-session-query (the `FindTicketsByContact` operationId).
+func (c *ClientWithResponses) FindTicketsByContactWithResponse(ctx context.Context, params *FindTicketsByContactParams, reqEditors ...RequestEditorFn) (*FindTicketsByContactResponse, error) {
+	rsp, err := c.FindTicketsByContact(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindTicketsByContactResponse(rsp)
+}
+
+// ComposeTicketWithBodyWithResponse Create a new ticket with an optional initial message
+//
+// Opens a ticket and posts its first message (`message`, plain text) in one call, for a contact
+// named by session id or by e-mail. From Gleap's document (`CreateTicketWithMessage`, body
+// `CreateTicketWithMessageDto`, which requires `type` and `title`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /tickets/compose (the `ComposeTicket` operationId).
+func (c *ClientWithResponses) ComposeTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ComposeTicketResponse, error) {
+	rsp, err := c.ComposeTicketWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseComposeTicketResponse(rsp)
+}
+
+// ComposeTicketWithResponse Create a new ticket with an optional initial message
+//
+// Opens a ticket and posts its first message (`message`, plain text) in one call, for a contact
+// named by session id or by e-mail. From Gleap's document (`CreateTicketWithMessage`, body
+// `CreateTicketWithMessageDto`, which requires `type` and `title`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /tickets/compose (the `ComposeTicket` operationId).
+func (c *ClientWithResponses) ComposeTicketWithResponse(ctx context.Context, body ComposeTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ComposeTicketResponse, error) {
+	rsp, err := c.ComposeTicket(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseComposeTicketResponse(rsp)
+}
+
+// SearchTicketsWithResponse Search for tickets
+//
+// Finds tickets matching the search term: about thirty at most, without paging. Gleap's document
+// (`SearchForTickets`) declares neither the parameter nor the answer; the parameter's name is the one
+// the messages' search has, and the answer is read as a list of tickets.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tickets/search (the `SearchTickets` operationId).
+func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, params *SearchTicketsParams, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+	rsp, err := c.SearchTickets(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchTicketsResponse(rsp)
+}
+
+// CountTicketsWithResponse Get ticket count
+//
+// How many tickets the project has. Gleap's document (`GetTicketCount`) leaves the answer untyped; it
+// is read as a number or as an object with a `count`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tickets/ticketscount (the `CountTickets` operationId).
+func (c *ClientWithResponses) CountTicketsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CountTicketsResponse, error) {
+	rsp, err := c.CountTickets(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCountTicketsResponse(rsp)
+}
+
+// DeleteTicketWithResponse Delete a ticket
+//
+// Removes the ticket and its messages. Gleap's document (`DeleteTicket`) answers 200 with an untyped
+// body; an answer without a body (204) is accepted too.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /tickets/{ticketId} (the `DeleteTicket` operationId).
+func (c *ClientWithResponses) DeleteTicketWithResponse(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*DeleteTicketResponse, error) {
+	rsp, err := c.DeleteTicket(ctx, ticketID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTicketResponse(rsp)
+}
+
+// GetTicketWithResponse Get a ticket
+//
+// The ticket as it is now (Gleap's `GetTicket`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tickets/{ticketId} (the `GetTicket` operationId).
+func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*GetTicketResponse, error) {
+	rsp, err := c.GetTicket(ctx, ticketID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTicketResponse(rsp)
+}
+
+// UpdateTicketWithBodyWithResponse Update a ticket
+//
+// Changes the fields of the ticket that the body sets; the others stay as they are (Gleap's
+// `UpdateTicket`, body `UpdateTicketDto`). A field sent replaces the stored one whole: `tags` sent
+// replaces every tag.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId} (the `UpdateTicket` operationId).
+func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+	rsp, err := c.UpdateTicketWithBody(ctx, ticketID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTicketResponse(rsp)
+}
+
+// UpdateTicketWithResponse Update a ticket
+//
+// Changes the fields of the ticket that the body sets; the others stay as they are (Gleap's
+// `UpdateTicket`, body `UpdateTicketDto`). A field sent replaces the stored one whole: `tags` sent
+// replaces every tag.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId} (the `UpdateTicket` operationId).
+func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, ticketID TicketID, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+	rsp, err := c.UpdateTicket(ctx, ticketID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTicketResponse(rsp)
+}
+
+// ArchiveTicketWithResponse Archive a ticket
+//
+// Moves the ticket to the archive (Gleap's `ArchiveTicket`, without a body).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId}/archive (the `ArchiveTicket` operationId).
+func (c *ClientWithResponses) ArchiveTicketWithResponse(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*ArchiveTicketResponse, error) {
+	rsp, err := c.ArchiveTicket(ctx, ticketID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseArchiveTicketResponse(rsp)
+}
+
+// LinkTicketWithBodyWithResponse Link a ticket
+//
+// Links the ticket to another one (Gleap's `LinkTicket`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId}/link (the `LinkTicket` operationId).
+func (c *ClientWithResponses) LinkTicketWithBodyWithResponse(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LinkTicketResponse, error) {
+	rsp, err := c.LinkTicketWithBody(ctx, ticketID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLinkTicketResponse(rsp)
+}
+
+// LinkTicketWithResponse Link a ticket
+//
+// Links the ticket to another one (Gleap's `LinkTicket`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId}/link (the `LinkTicket` operationId).
+func (c *ClientWithResponses) LinkTicketWithResponse(ctx context.Context, ticketID TicketID, body LinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkTicketResponse, error) {
+	rsp, err := c.LinkTicket(ctx, ticketID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLinkTicketResponse(rsp)
+}
+
+// SnoozeTicketWithBodyWithResponse Snooze a ticket
+//
+// Puts the ticket aside for a while (Gleap's `SnoozeTicket`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId}/snooze (the `SnoozeTicket` operationId).
+func (c *ClientWithResponses) SnoozeTicketWithBodyWithResponse(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SnoozeTicketResponse, error) {
+	rsp, err := c.SnoozeTicketWithBody(ctx, ticketID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSnoozeTicketResponse(rsp)
+}
+
+// SnoozeTicketWithResponse Snooze a ticket
+//
+// Puts the ticket aside for a while (Gleap's `SnoozeTicket`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId}/snooze (the `SnoozeTicket` operationId).
+func (c *ClientWithResponses) SnoozeTicketWithResponse(ctx context.Context, ticketID TicketID, body SnoozeTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*SnoozeTicketResponse, error) {
+	rsp, err := c.SnoozeTicket(ctx, ticketID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSnoozeTicketResponse(rsp)
+}
+
+// UnarchiveTicketWithResponse Unarchive a ticket
+//
+// Takes the ticket out of the archive (Gleap's `UnarchiveTicket`, without a body).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId}/unarchive (the `UnarchiveTicket` operationId).
+func (c *ClientWithResponses) UnarchiveTicketWithResponse(ctx context.Context, ticketID TicketID, reqEditors ...RequestEditorFn) (*UnarchiveTicketResponse, error) {
+	rsp, err := c.UnarchiveTicket(ctx, ticketID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnarchiveTicketResponse(rsp)
+}
+
+// UnlinkTicketWithBodyWithResponse Unlink a ticket
+//
+// Removes the link between the ticket and another one (Gleap's `UnlinkTicket`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
+func (c *ClientWithResponses) UnlinkTicketWithBodyWithResponse(ctx context.Context, ticketID TicketID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnlinkTicketResponse, error) {
+	rsp, err := c.UnlinkTicketWithBody(ctx, ticketID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnlinkTicketResponse(rsp)
+}
+
+// UnlinkTicketWithResponse Unlink a ticket
+//
+// Removes the link between the ticket and another one (Gleap's `UnlinkTicket`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
+func (c *ClientWithResponses) UnlinkTicketWithResponse(ctx context.Context, ticketID TicketID, body UnlinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UnlinkTicketResponse, error) {
+	rsp, err := c.UnlinkTicket(ctx, ticketID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnlinkTicketResponse(rsp)
 }
 
 // ParseListMessagesResponse parses an HTTP response from a ListMessagesWithResponse call
@@ -2590,6 +6301,1101 @@ func ParseSuggestFAQResponse(rsp *http.Response) (*SuggestFAQResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers SuggestFAQResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTicketsResponse parses an HTTP response from a ListTicketsWithResponse call
+func ParseListTicketsResponse(rsp *http.Response) (*ListTicketsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTicketsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListTicketsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateTicketResponse parses an HTTP response from a CreateTicketWithResponse call
+func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Ticket
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFindTicketsByContactResponse parses an HTTP response from a FindTicketsByContactWithResponse call
+func ParseFindTicketsByContactResponse(rsp *http.Response) (*FindTicketsByContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FindTicketsByContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketMatches
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers FindTicketsByContactResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseComposeTicketResponse parses an HTTP response from a ComposeTicketWithResponse call
+func ParseComposeTicketResponse(rsp *http.Response) (*ComposeTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ComposeTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Ticket
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ComposeTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchTicketsResponse parses an HTTP response from a SearchTicketsWithResponse call
+func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchTicketsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketMatches
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SearchTicketsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCountTicketsResponse parses an HTTP response from a CountTicketsWithResponse call
+func ParseCountTicketsResponse(rsp *http.Response) (*CountTicketsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CountTicketsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketCount
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CountTicketsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteTicketResponse parses an HTTP response from a DeleteTicketWithResponse call
+func ParseDeleteTicketResponse(rsp *http.Response) (*DeleteTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketChanged
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTicketResponse parses an HTTP response from a GetTicketWithResponse call
+func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Ticket
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTicketResponse parses an HTTP response from a UpdateTicketWithResponse call
+func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Ticket
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseArchiveTicketResponse parses an HTTP response from a ArchiveTicketWithResponse call
+func ParseArchiveTicketResponse(rsp *http.Response) (*ArchiveTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ArchiveTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketChanged
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ArchiveTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLinkTicketResponse parses an HTTP response from a LinkTicketWithResponse call
+func ParseLinkTicketResponse(rsp *http.Response) (*LinkTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LinkTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketChanged
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers LinkTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSnoozeTicketResponse parses an HTTP response from a SnoozeTicketWithResponse call
+func ParseSnoozeTicketResponse(rsp *http.Response) (*SnoozeTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SnoozeTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketChanged
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SnoozeTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnarchiveTicketResponse parses an HTTP response from a UnarchiveTicketWithResponse call
+func ParseUnarchiveTicketResponse(rsp *http.Response) (*UnarchiveTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnarchiveTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketChanged
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UnarchiveTicketResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnlinkTicketResponse parses an HTTP response from a UnlinkTicketWithResponse call
+func ParseUnlinkTicketResponse(rsp *http.Response) (*UnlinkTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnlinkTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TicketChanged
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UnlinkTicketResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

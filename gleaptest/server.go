@@ -26,6 +26,7 @@ type Server struct {
 	limiter         *limiter           // nil without WithRateLimit
 	published       contract.Documents // the documents of WithRequestsCheckedAgainst
 	store           *store
+	tickets         *ticketStore
 	records         records
 	timeouts        timeouts
 	requestLog      func(Request)
@@ -107,8 +108,10 @@ func configure(opts []Option) (*Server, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	messages := newStore(c.now, c.maxMessages)
 	s := &Server{
-		store:           newStore(c.now, c.maxMessages),
+		store:           messages,
+		tickets:         newTicketStore(c.now, messages),
 		limiter:         newLimiter(c.rateLimit, c.now),
 		records:         records{max: c.maxMessages, maxBytes: maxRecordedBytes},
 		timeouts:        c.timeouts,

@@ -76,11 +76,12 @@ func (s *Server) Done() <-chan struct{} {
 	return s.done
 }
 
-// Clear forgets every stored message, every request record and the rate limit's counts, as if the
-// server had just started. Scripted faults stay. Ids go on from where they were, so that an id is never
+// Clear forgets every stored message and ticket, every request record and the rate limit's counts, as if
+// the server had just started. Scripted faults stay. Ids go on from where they were, so that an id is never
 // handed out twice, and so do Version and the requests' numbers.
 func (s *Server) Clear() {
 	s.store.clear()
+	s.tickets.clear()
 	s.limiter.clear()
 	s.records.clear()
 }
