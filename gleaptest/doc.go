@@ -27,6 +27,9 @@
 // the requests the contract rejected; Server.Inbox is the same page for a server of your own, and
 // Server.Clear empties the server. `gleap mock` serves it at http://127.0.0.1:4010/.
 //
+// Webhook sends a webhook to a receiver under test as Gleap posts it (SampleEvent makes realistic
+// ones): with the secret, a wrong one or none, once or several times at once.
+//
 // The server answers only requests that name it by an IP address, localhost or the host it was bound
 // to, so that a web page cannot read it through DNS rebinding (see Start).
 //
