@@ -28,7 +28,9 @@
 // Server.Clear empties the server. `gleap mock` serves it at http://127.0.0.1:4010/.
 //
 // Webhook sends a webhook to a receiver under test as Gleap posts it (SampleEvent makes realistic
-// ones): with the secret, a wrong one or none, once or several times at once.
+// ones): with the secret, a wrong one or none, once or several times at once. WithWebhook makes the
+// server itself post webhooks to a URL when its API creates or changes a ticket or stores a message,
+// with bounded retries that never hold up an answer; WebhookDeliveries records each delivery.
 //
 // The server answers only requests that name it by an IP address, localhost or the host it was bound
 // to, so that a web page cannot read it through DNS rebinding (see Start).

@@ -37,7 +37,8 @@ type Server struct {
 	closing   chan struct{} // closed when Close starts: delayed requests are hung up on
 	closeOnce sync.Once
 
-	requiredKey     *keyDigest // nil without WithRequiredKey
+	requiredKey     *keyDigest     // nil without WithRequiredKey
+	webhooks        *webhookPoster // nil without WithWebhook
 	recurringFaults []recurringFault
 
 	mu        sync.Mutex
@@ -130,6 +131,9 @@ func configure(opts []Option) (*Server, string, error) {
 		}
 		s.requestSpecs = append(s.requestSpecs, spec)
 	}
+	if s.webhooks, err = newWebhookPoster(c.webhook, &s.records.changes); err != nil {
+		return nil, "", err
+	}
 	s.withInbox = c.inbox
 	s.boundHost = canonicalHost(c.addr)
 	return s, c.addr, nil
@@ -142,6 +146,7 @@ func (s *Server) start(listener net.Listener) {
 		MaxHeaderBytes: maxRequestHeaderBytes - netHTTPHeaderSlack}
 	s.timeouts.apply(s.http)
 	s.http.RegisterOnShutdown(s.fresh.closeAll)
+	s.webhooks.start()
 	go func() {
 		defer close(s.served)
 		_ = s.http.Serve(listener) // http.ErrServerClosed, once Close has begun
@@ -165,6 +170,7 @@ func (s *Server) Close() {
 		s.closed = true
 		s.mu.Unlock()
 		s.handlers.Wait()
+		s.webhooks.close() // after the requests: none of them queues a webhook any more
 	})
 }
 

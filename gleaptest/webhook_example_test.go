@@ -10,6 +10,7 @@ import (
 
 	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/webhook"
+	"github.com/gleap-community/gleap-go/wrapper"
 )
 
 // yourReceiver stands for the webhook receiver of the code under test.
@@ -95,4 +96,133 @@ func ExampleSampleEvent() {
 	// Output:
 	// message.created 6752e9a8b7c6d5e4f3a20000
 	// true COMMENT Ann
+}
+
+func ExampleWithWebhook() {
+	const secret = "the-secret-of-the-test-receiver"
+	received := make(chan string, 1)
+	receiver, err := webhook.NewHandler(secret, func(_ context.Context, event *webhook.Event) error {
+		received <- fmt.Sprintf("%s: %s", event.Type, gleapText(event))
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	receiverServer := httptest.NewServer(receiver)
+	defer receiverServer.Close()
+
+	server, err := gleaptest.Start(gleaptest.WithWebhook(receiverServer.URL+"/gleap", secret))
+	if err != nil {
+		panic(err)
+	}
+	defer server.Close()
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := client.Messages.Reply(context.Background(), "6752e9a8b7c6d5e4f3a21098", "We are on it."); err != nil {
+		panic(err)
+	}
+	fmt.Println(<-received)
+	// Output:
+	// message.created: We are on it.
+}
+
+// gleapText is the text of the message an event carries.
+func gleapText(event *webhook.Event) string {
+	if event.Message == nil {
+		return ""
+	}
+	return wrapper.PlainText(event.Message.Comment)
+}
+
+func ExampleWithWebhookRetries() {
+	answers := make(chan int, 3)
+	answers <- http.StatusServiceUnavailable
+	answers <- http.StatusBadGateway
+	answers <- http.StatusOK
+	flaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(<-answers) }))
+	defer flaky.Close()
+
+	settled := make(chan gleaptest.WebhookDelivery, 1)
+	server, err := gleaptest.Start(gleaptest.WithWebhook(flaky.URL, "the-secret-of-the-test-receiver"),
+		gleaptest.WithWebhookRetries(3, time.Millisecond),
+		gleaptest.WithWebhookLog(func(d gleaptest.WebhookDelivery) {
+			if d.State != gleaptest.WebhookPending {
+				settled <- d
+			}
+		}))
+	if err != nil {
+		panic(err)
+	}
+	defer server.Close()
+	postNote(server)
+	delivery := <-settled
+	fmt.Println(delivery.Event, delivery.State)
+	for _, attempt := range delivery.Attempts {
+		fmt.Println(attempt.Status)
+	}
+	fmt.Println(len(server.WebhookDeliveries()), "delivery recorded")
+	// Output:
+	// message.created delivered
+	// 503
+	// 502
+	// 200
+	// 1 delivery recorded
+}
+
+// postNote posts an internal note through server's API.
+func postNote(server *gleaptest.Server) {
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := client.Messages.Note(context.Background(), "6752e9a8b7c6d5e4f3a21098", "Escalated."); err != nil {
+		panic(err)
+	}
+}
+
+func ExampleWithWebhookLog() {
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusUnauthorized) }))
+	defer receiver.Close()
+	done := make(chan struct{})
+	server, err := gleaptest.Start(gleaptest.WithWebhook(receiver.URL, "the-secret-of-the-test-receiver"),
+		gleaptest.WithWebhookLog(func(d gleaptest.WebhookDelivery) {
+			fmt.Printf("webhook %d %s: %s after %d tries %q\n", d.Seq, d.Event, d.State, len(d.Attempts), d.Failure)
+			if d.State != gleaptest.WebhookPending {
+				close(done)
+			}
+		}))
+	if err != nil {
+		panic(err)
+	}
+	defer server.Close()
+	postNote(server)
+	<-done
+	// Output:
+	// webhook 1 message.created: pending after 0 tries ""
+	// webhook 1 message.created: failed after 1 tries "the receiver answered 401"
+}
+
+func ExampleServer_WebhookDeliveries() {
+	receiver := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer receiver.Close()
+	delivered := make(chan struct{})
+	server, err := gleaptest.Start(gleaptest.WithWebhook(receiver.URL, "the-secret-of-the-test-receiver"),
+		gleaptest.WithWebhookLog(func(d gleaptest.WebhookDelivery) {
+			if d.State == gleaptest.WebhookDelivered {
+				close(delivered)
+			}
+		}))
+	if err != nil {
+		panic(err)
+	}
+	defer server.Close()
+	postNote(server)
+	<-delivered
+	for _, d := range server.WebhookDeliveries() {
+		fmt.Println(d.Seq, d.Event, d.ObjectID == server.Messages()[0].ID, d.State, d.Attempts[0].Status)
+	}
+	// Output:
+	// 1 message.created true delivered 200
 }
