@@ -193,11 +193,11 @@ func TestMessageSchemaToleratesUnknownAndAnyValues(t *testing.T) {
 	assert.Equal(t, "^[0-9a-fA-F]{24}$", doc.Components.Schemas["ObjectID"].Value.Pattern)
 }
 
-// gleapsTicketsDocument loads Gleap's published document of /tickets and /sessions, kept under testdata/
+// gleapsTicketsDocument loads Gleap's published document of /tickets, kept under testdata/
 // as a third-party fixture beside the messages one.
 func gleapsTicketsDocument(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := openapi3.NewLoader().LoadFromFile("testdata/gleap-published-openapi-tickets-sessions.yaml")
+	doc, err := openapi3.NewLoader().LoadFromFile("testdata/gleap-published-openapi-tickets.yaml")
 	require.NoError(t, err)
 	return doc
 }

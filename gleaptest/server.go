@@ -23,6 +23,7 @@ type Server struct {
 	limiter         *limiter   // nil without WithRateLimit
 	requestSpecs    []requestSpec
 	store           *store
+	tickets         *ticketStore
 	records         records
 	timeouts        timeouts
 	requestLog      func(Request)
@@ -102,8 +103,10 @@ func configure(opts []Option) (*Server, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	messages := newStore(c.now, c.maxMessages)
 	s := &Server{
-		store:           newStore(c.now, c.maxMessages),
+		store:           messages,
+		tickets:         newTicketStore(c.now, messages),
 		limiter:         newLimiter(c.rateLimit, c.now),
 		records:         records{max: c.maxMessages, maxBytes: maxRecordedBytes},
 		timeouts:        c.timeouts,
@@ -125,7 +128,11 @@ func configure(opts []Option) (*Server, string, error) {
 		}
 	}
 	for _, named := range c.requestSpecs {
-		spec, err := newRequestSpec(named.name, named.spec)
+		joined, err := joinDocuments(named.spec, named.more)
+		if err != nil {
+			return nil, "", fmt.Errorf("gleaptest: WithRequestsCheckedAgainst(%q): %w", named.name, err)
+		}
+		spec, err := newRequestSpec(named.name, joined)
 		if err != nil {
 			return nil, "", fmt.Errorf("gleaptest: WithRequestsCheckedAgainst(%q): %w", named.name, err)
 		}
