@@ -211,20 +211,17 @@ func (p *webhookPoster) close() {
 	<-p.done
 }
 
-// The API's routes whose success posts a webhook, and what they post.
-const webhookTicketsPath = apiRoot + "/tickets"
-
 // webhookEventOf returns the event a successful request method path posts, "" for none.
 func webhookEventOf(method, path string) string {
 	switch {
-	case method == http.MethodPost && (path == webhookTicketsPath || path == webhookTicketsPath+"/compose"):
+	case method == http.MethodPost && (path == ticketsPath || path == ticketsPath+"/compose"):
 		return webhook.TicketCreated
 	case method == http.MethodPost && path == messagesPath:
 		return webhook.MessageCreated
 	case method != http.MethodPut:
 		return ""
 	}
-	rest, ok := strings.CutPrefix(path, webhookTicketsPath+"/")
+	rest, ok := strings.CutPrefix(path, ticketsPath+"/")
 	ticketID, action, _ := strings.Cut(rest, "/")
 	switch {
 	case !ok || ticketID == "" || ticketID == "merge":
