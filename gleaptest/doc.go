@@ -25,9 +25,10 @@
 // next requests (WithFaults) or every nth one (WithFaultEvery), and WithRequiredKey answers 401 to any
 // other API key.
 //
-// WithInbox serves a web page at the server's root that shows what was posted, as Gleap would, and
-// the requests the contract rejected; Server.Inbox is the same page for a server of your own, and
-// Server.Clear empties the server. `gleap mock` serves it at http://127.0.0.1:4010/.
+// Snapshot copies what the server holds, its messages as it answers with them and its request records,
+// and Changed tells when that changes: a view of the server of your own follows it so, and WithHandler
+// serves such a page beside the API, as `gleap mock` serves its inbox at http://127.0.0.1:4010/. Clear
+// empties the server.
 //
 // Webhook sends a webhook to a receiver under test as Gleap posts it (SampleEvent makes realistic
 // ones): with the secret, a wrong one or none, once or several times at once. WithWebhook makes the

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/apitest"
 )
 
 // start is when the ticking clocks of these tests start.
@@ -22,23 +22,11 @@ func at(n int) string {
 	return start.Add(time.Duration(n) * time.Second).Format(time.RFC3339)
 }
 
-// post stores the message body describes and returns its id.
-func post(t *testing.T, server *gleaptest.Server, body string) string {
-	t.Helper()
-	status, answer := send(t, http.MethodPost, server.URL+"/messages", credentials(), body)
-	require.Equal(t, http.StatusOK, status, "%v", answer)
-	return answer["id"].(string)
-}
-
-// postMany stores n messages in ticket and returns their ids, oldest first.
-func postMany(t *testing.T, server *gleaptest.Server, ticket string, n int) []string {
-	t.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = post(t, server, `{"ticket":"`+ticket+`","type":"COMMENT","messageRef":"m`+strconv.Itoa(i)+`"}`)
-	}
-	return ids
-}
+// The messages of these tests, stored as the inbox's tests store theirs.
+var (
+	post     = apitest.Post
+	postMany = apitest.PostMany
+)
 
 // listArray asks for GET /v3/messages?query, which must answer with a bare array, and returns the ids
 // of the messages in it.

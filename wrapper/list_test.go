@@ -36,7 +36,8 @@ func checkedServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	require.NoError(t, err)
 	tickets, err := os.ReadFile(gleapsTicketsDocument)
 	require.NoError(t, err)
-	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec, tickets))...)
+	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec),
+		gleaptest.WithRequestsCheckedAgainst("Gleap's own document of tickets", tickets))...)
 }
 
 // resourceServer starts gleaptest checking requests against Gleap's own document too, and a client for it

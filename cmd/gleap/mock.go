@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/inbox"
 )
 
 const mockHelp = `Usage:
@@ -93,7 +94,7 @@ func mock(ctx context.Context, args []string, std stdio, getenv func(string) str
 		fmt.Fprintf(std.err, "gleap mock: --max-messages must be at least 1, got %d\n", *maxMessages)
 		return exitUsage
 	}
-	options := []gleaptest.Option{gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithInbox(),
+	options := []gleaptest.Option{gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithHandler(inbox.AtRoot(*addr)),
 		gleaptest.WithRateLimit(rate.requests, rate.period)}
 	key, required, err := mockKey(flags, *requiredKey, *requiredKeyEnv, getenv)
 	if err != nil {
@@ -147,7 +148,7 @@ func isSet(flags *flag.FlagSet, name string) bool {
 }
 
 // inboxURL returns the address of the inbox of the mock whose API root is apiURL: the root of its
-// address, where WithInbox serves it.
+// address, where inbox.AtRoot serves it.
 func inboxURL(apiURL string) string {
 	return strings.TrimSuffix(apiURL, "/v3") + "/"
 }

@@ -24,7 +24,8 @@ func ticketServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	require.NoError(t, err)
 	tickets, err := os.ReadFile("../../testdata/gleap-published-openapi-tickets.yaml")
 	require.NoError(t, err)
-	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", messages, tickets))...)
+	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", messages),
+		gleaptest.WithRequestsCheckedAgainst("Gleap's published document of tickets", tickets))...)
 }
 
 // composed opens a ticket through the CLI and returns it as printed.
