@@ -443,6 +443,17 @@ func (s *Server) WebhookDeliveries() []WebhookDelivery {
 	return deliveries
 }
 
+// clear forgets the records of the deliveries; the ones under way go on, unrecorded.
+func (p *webhookPoster) clear() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	clear(p.records) // the backing array may outlive the slice: let the records go
+	p.records = p.records[:0]
+}
+
 // clip returns at most the first max bytes of text, cut where a rune starts.
 func clip(text string, max int) string {
 	if len(text) <= max {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/apitest"
 	"github.com/gleap-community/gleap-go/webhook"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
@@ -51,16 +52,9 @@ func reply(t *testing.T, server *gleaptest.Server, text string) *wrapper.Message
 
 func TestTheServerPostsAWebhookForEachStoredMessage(t *testing.T) {
 	t.Parallel()
-	events := make(chan *webhook.Event, 10)
-	receiver, err := webhook.NewHandler(webhookSecret, func(_ context.Context, event *webhook.Event) error {
-		events <- event
-		return nil
-	})
-	require.NoError(t, err)
-	receiverServer := httptest.NewServer(receiver)
-	defer receiverServer.Close()
+	receiverURL, events := apitest.EventReceiver(t, webhookSecret)
 	log := make(deliveryLog, 100)
-	server := gleaptest.NewServer(t, gleaptest.WithWebhook(receiverServer.URL+"/gleap", webhookSecret), log.option())
+	server := gleaptest.NewServer(t, gleaptest.WithWebhook(receiverURL, webhookSecret), log.option())
 
 	message := reply(t, server, "We are on it.")
 	event := <-events
@@ -252,4 +246,29 @@ func TestWithWebhookIsChecked(t *testing.T) {
 	}
 	server := gleaptest.NewServer(t)
 	assert.Nil(t, server.WebhookDeliveries(), "without WithWebhook")
+}
+
+func TestDeliveriesAreInTheSnapshotAndTheirChangesWakeChanged(t *testing.T) {
+	t.Parallel()
+	receiver := httptest.NewServer(&scripted{})
+	defer receiver.Close()
+	server := gleaptest.NewServer(t, gleaptest.WithWebhook(receiver.URL, webhookSecret))
+	reply(t, server, "Hello")
+	// The delivery settles after the request was answered: only its own change can wake this loop.
+	snapshot := server.Snapshot()
+	for len(snapshot.Webhooks) != 1 || snapshot.Webhooks[0].State != gleaptest.WebhookDelivered {
+		<-server.Changed(snapshot.Version)
+		snapshot = server.Snapshot()
+	}
+	assert.Equal(t, server.WebhookDeliveries(), snapshot.Webhooks)
+
+	server.Clear()
+	assert.Empty(t, server.Snapshot().Webhooks)
+	reply(t, server, "Hello again")
+	snapshot = server.Snapshot()
+	for len(snapshot.Webhooks) != 1 || snapshot.Webhooks[0].State == gleaptest.WebhookPending {
+		<-server.Changed(snapshot.Version)
+		snapshot = server.Snapshot()
+	}
+	assert.Equal(t, uint64(2), snapshot.Webhooks[0].Seq, "the numbers go on after Clear")
 }

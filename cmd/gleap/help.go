@@ -14,7 +14,7 @@ const (
 Usage:
 `
 	usageTools = `  gleap mock [--addr 127.0.0.1:4010] [--rate-limit N/DURATION] [--require-key-env NAME]
-             [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
+             [--fault STATUS[:RETRY_AFTER][xN|@N] ...] [--webhook URL --webhook-secret-env NAME]
   gleap version                  the module version and commit of this build (also gleap --version)
 `
 	usageEnvironment = `
