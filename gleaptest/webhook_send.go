@@ -19,11 +19,15 @@ import (
 // webhook.SecretHeader or in a query parameter. Gleap itself sends the secret only where its URL holds
 // it; a secret in a header is how gleap mock and `gleap webhooks trigger` send it.
 //
-// A bad delivery is one field away: a wrong Secret, no Secret at all, an Event without a Type. Send
-// delivers it once, SendDuplicates several times at once, as Gleap's repeats can arrive.
+// A bad delivery is one field away: a wrong Secret, no Secret at all, an Event without a Type, a Body
+// that is no envelope. Send delivers it once, SendDuplicates several times at once, as Gleap's repeats
+// can arrive.
 type Webhook struct {
 	// Event is what is delivered: its Type, ProjectID and Data make the envelope (see SampleEvent).
 	Event webhook.Event
+	// Body, when set, is sent as it is instead of Event's envelope: a delivery received before
+	// (Event.Body), or a malformed one.
+	Body []byte
 	// Secret is the shared secret; "" sends none.
 	Secret string
 	// SecretParameter, when set, sends Secret in this query parameter of the URL, such as
@@ -76,17 +80,12 @@ func (w Webhook) Post(ctx context.Context, client *http.Client, target string) (
 	return answer, nil
 }
 
-// encode returns the body of w, and target with the secret in its query where w puts it there. The
-// body holds Data as it is, even when it is not JSON: a malformed delivery is one a test may want.
+// encode returns the body of w, and target with the secret in its query where w puts it there.
 func (w Webhook) encode(target string) ([]byte, string) {
-	body := []byte(`{"event":` + string(jsonText(w.Event.Type)))
-	if w.Event.ProjectID != "" {
-		body = append(append(body, `,"projectId":`...), jsonText(w.Event.ProjectID)...)
+	body := w.Body
+	if body == nil {
+		body = w.envelope()
 	}
-	if w.Event.Data != nil {
-		body = append(append(body, `,"data":`...), w.Event.Data...)
-	}
-	body = append(body, '}')
 	if w.SecretParameter == "" {
 		return body, target
 	}
@@ -98,6 +97,18 @@ func (w Webhook) encode(target string) ([]byte, string) {
 	query.Set(w.SecretParameter, w.Secret)
 	parsed.RawQuery = query.Encode()
 	return body, parsed.String()
+}
+
+// envelope returns the body of Event: its Data as it is, even when it is not JSON, which a test may want.
+func (w Webhook) envelope() []byte {
+	body := []byte(`{"event":` + string(jsonText(w.Event.Type)))
+	if w.Event.ProjectID != "" {
+		body = append(append(body, `,"projectId":`...), jsonText(w.Event.ProjectID)...)
+	}
+	if w.Event.Data != nil {
+		body = append(append(body, `,"data":`...), w.Event.Data...)
+	}
+	return append(body, '}')
 }
 
 // setHeaders sets the headers of a delivery of w on req.

@@ -90,12 +90,14 @@ func TestBadWebhooksOnRequest(t *testing.T) {
 		webhook gleaptest.Webhook
 		status  int
 	}{
-		"a wrong secret":         {gleaptest.Webhook{Event: event, Secret: "not-the-secret-of-the-receiver"}, http.StatusUnauthorized},
-		"no secret":              {gleaptest.Webhook{Event: event}, http.StatusUnauthorized},
-		"a wrong one, in a URL":  {gleaptest.Webhook{Event: event, Secret: "nope", SecretParameter: "secret"}, http.StatusUnauthorized},
-		"no event":               {gleaptest.Webhook{Event: webhook.Event{Data: event.Data}, Secret: webhookSecret}, http.StatusBadRequest},
-		"data that is not JSON":  {gleaptest.Webhook{Event: webhook.Event{Type: "ticket.created", Data: []byte("{")}, Secret: webhookSecret}, http.StatusBadRequest},
-		"the secret in a header": {gleaptest.Webhook{Event: event, Secret: webhookSecret}, http.StatusOK},
+		"a wrong secret":             {gleaptest.Webhook{Event: event, Secret: "not-the-secret-of-the-receiver"}, http.StatusUnauthorized},
+		"no secret":                  {gleaptest.Webhook{Event: event}, http.StatusUnauthorized},
+		"a wrong one, in a URL":      {gleaptest.Webhook{Event: event, Secret: "nope", SecretParameter: "secret"}, http.StatusUnauthorized},
+		"no event":                   {gleaptest.Webhook{Event: webhook.Event{Data: event.Data}, Secret: webhookSecret}, http.StatusBadRequest},
+		"data that is not JSON":      {gleaptest.Webhook{Event: webhook.Event{Type: "ticket.created", Data: []byte("{")}, Secret: webhookSecret}, http.StatusBadRequest},
+		"a body that is no envelope": {gleaptest.Webhook{Event: event, Body: []byte(`[1]`), Secret: webhookSecret}, http.StatusBadRequest},
+		"a body of its own":          {gleaptest.Webhook{Body: event.Body, Secret: webhookSecret}, http.StatusOK},
+		"the secret in a header":     {gleaptest.Webhook{Event: event, Secret: webhookSecret}, http.StatusOK},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

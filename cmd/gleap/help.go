@@ -19,8 +19,8 @@ Usage:
 `
 	usageEnvironment = `
 Environment:
-  GLEAP_API_KEY    the project's secret API key (required by every command but mock and version)
-  GLEAP_PROJECT    the project id (required by every command but mock and version)
+  GLEAP_API_KEY    the project's secret API key (required by every command but mock, webhooks and version)
+  GLEAP_PROJECT    the project id (required by every command but mock, webhooks and version)
   GLEAP_BASE_URL   the API root, default https://api.gleap.io/v3
 
 Run "gleap NOUN --help" for the verbs of a noun, such as "gleap messages --help", and
