@@ -164,7 +164,8 @@ func (s *Server) start(listener net.Listener) {
 // Close stops the server. It stops accepting connections, ends the context of every request in flight
 // (a Fault's Handler or a page of WithHandler sees it), hangs up on the requests held back by a Fault's
 // Delay, and waits up to 5 seconds for the other requests in flight to be answered before it closes
-// every connection; then it waits for the Fault handlers still running. Calling it again does nothing.
+// every connection; then it waits for the Fault handlers still running, and up to 5 seconds for a
+// webhook being posted (WithWebhook). Calling it again does nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.endRequests()

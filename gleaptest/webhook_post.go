@@ -28,8 +28,9 @@ import (
 // well, as it is part of the URL). Deliveries are posted one at a time, in the order of the changes, by
 // a goroutine of the server's own: the API's answer never waits for them. A delivery that gets no
 // answer, or a 408, 429 or 5xx, is tried again (WithWebhookRetries); any other answer ends it, and no
-// redirect is followed (it would take the secret elsewhere). Server.WebhookDeliveries records each one.
-// Start fails when target is not such a URL or secret is empty. `gleap mock --webhook` uses it.
+// redirect is followed (it would take the secret elsewhere). Close lets a try under way finish, within
+// the 5 seconds it gives the requests in flight, and posts nothing more: the deliveries still pending
+// fail. Server.WebhookDeliveries records each one. Start fails when target is not such a URL or secret is empty. `gleap mock --webhook` uses it.
 func WithWebhook(target, secret string) Option {
 	return func(c *config) { c.webhook.target, c.webhook.secret, c.webhook.set = target, secret, true }
 }
@@ -146,9 +147,12 @@ type webhookPoster struct {
 	client         *http.Client
 	changes        *changes // the server's: a change to a record is a change a view of the server shows
 	stop           context.CancelFunc
-	stopped        context.Context
-	done           chan struct{} // closed when the goroutine has ended
-	wake           chan struct{} // holds a token when the queue may have grown
+	stopped        context.Context // ended by close: no try starts after it, and no wait goes on
+	abort          context.CancelFunc
+	aborted        context.Context // ended when close has waited closeGrace: the try under way is cut off
+	closeGrace     time.Duration   // shutdownGrace, shorter in tests
+	done           chan struct{}   // closed when the goroutine has ended
+	wake           chan struct{}   // holds a token when the queue may have grown
 
 	logMu sync.Mutex // one call of log at a time
 	log   func(WebhookDelivery)
@@ -183,12 +187,13 @@ func newWebhookPoster(c webhookConfig, changes *changes) (*webhookPoster, error)
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.Proxy = nil // the secret goes to the receiver, and nowhere else
 	stopped, stop := context.WithCancel(context.Background())
+	aborted, abort := context.WithCancel(context.Background())
 	return &webhookPoster{
 		target: c.target, secret: c.secret, attempts: c.attempts, firstWait: c.firstWait, log: c.log,
 		bounds: webhookBounds{records: maxWebhookDeliveries, queued: maxQueuedWebhooks, queuedBytes: maxQueuedWebhookBytes},
 		client: &http.Client{Transport: transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		changes: changes, stop: stop, stopped: stopped,
+		changes: changes, stop: stop, stopped: stopped, abort: abort, aborted: aborted, closeGrace: shutdownGrace,
 		done: make(chan struct{}), wake: make(chan struct{}, 1),
 	}, nil
 }
@@ -201,14 +206,23 @@ func (p *webhookPoster) start() {
 	go p.run()
 }
 
-// close stops posting: the try under way is cut off, and every pending delivery fails. It waits for the
+// close stops posting: no try starts after it, and every pending delivery fails. A try under way may
+// finish within closeGrace, as the API's requests in flight may; then it is cut off. It waits for the
 // goroutine to end.
 func (p *webhookPoster) close() {
 	if p == nil {
 		return
 	}
 	p.stop()
-	<-p.done
+	grace := time.NewTimer(p.closeGrace)
+	defer grace.Stop()
+	select {
+	case <-p.done:
+	case <-grace.C:
+		p.abort()
+		<-p.done
+	}
+	p.abort() // let the context go
 }
 
 // webhookEventOf returns the event a successful request method path posts, "" for none.
@@ -327,12 +341,12 @@ func (p *webhookPoster) deliver(item queuedWebhook) {
 		failure := ""
 		switch {
 		case tried.Status >= 200 && tried.Status <= 299:
-		case p.stopped.Err() != nil:
-			failure = "the server closed before the webhook was delivered"
 		case tried.Status >= 300 && tried.Status <= 399:
 			failure = fmt.Sprintf("the receiver answered %d, and redirects are not followed", tried.Status)
 		case tried.Status != 0 && !retryableWebhookStatus(tried.Status):
 			failure = fmt.Sprintf("the receiver answered %d", tried.Status)
+		case p.stopped.Err() != nil:
+			failure = "the server closed before the webhook was delivered"
 		case attempt == p.attempts:
 			failure = fmt.Sprintf("no try of %d was answered with 2xx", p.attempts)
 		}
@@ -359,7 +373,7 @@ func retryableWebhookStatus(status int) bool {
 
 // try posts event once and returns the answer's status, or 0 and why no answer came.
 func (p *webhookPoster) try(event webhook.Event) (int, string) {
-	ctx, cancel := context.WithTimeout(p.stopped, webhookAttemptTimeout)
+	ctx, cancel := context.WithTimeout(p.aborted, webhookAttemptTimeout)
 	defer cancel()
 	answer, err := Webhook{Event: event, Secret: p.secret}.Post(ctx, p.client, p.target)
 	if err != nil {

@@ -3,7 +3,9 @@ package gleaptest
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -116,4 +118,32 @@ func TestClipCutsWhereARuneStarts(t *testing.T) {
 	assert.Equal(t, "ab", clip("ab", 5))
 	assert.Equal(t, "a", clip("aé", 2), "é is two bytes")
 	assert.Equal(t, "aé", clip("aéb", 3))
+}
+
+func TestCloseCutsOffATryPastItsGrace(t *testing.T) {
+	t.Parallel()
+	arrived, release := make(chan struct{}), make(chan struct{})
+	hanging := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hanging.Close()
+	defer close(release)
+	var logged []WebhookDelivery
+	poster, err := newWebhookPoster(webhookConfig{set: true, target: hanging.URL, secret: "s",
+		log: func(d WebhookDelivery) { logged = append(logged, d) }}, &changes{})
+	require.NoError(t, err)
+	poster.closeGrace = time.Millisecond
+	poster.start()
+	poster.enqueue(eventFor("t1"))
+	<-arrived
+	poster.close() // returns, though the receiver never answers
+	last := logged[len(logged)-1]
+	assert.Equal(t, WebhookFailed, last.State)
+	assert.Equal(t, "the server closed before the webhook was delivered", last.Failure)
+	require.Len(t, last.Attempts, 1)
+	assert.Zero(t, last.Attempts[0].Status)
 }
