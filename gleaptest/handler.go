@@ -63,7 +63,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, r
 	}
 	fault := s.nextFault()
 	if fault == nil {
-		s.respond(w, record, exchange, s.route(r, body))
+		s.respond(w, record, exchange, s.routeAndNotify(r, body))
 		return
 	}
 	if fault.Delay > 0 && !s.hold(w, r, fault.Delay) {
@@ -76,7 +76,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, r
 		s.log(record)
 		return
 	}
-	s.respond(w, record, exchange, fault.answer(func() answer { return s.route(r, body) }))
+	s.respond(w, record, exchange, fault.answer(func() answer { return s.routeAndNotify(r, body) }))
 }
 
 // checkRequest checks r, whose body is body, against openapi.yaml (unless the traffic is not checked),

@@ -23,6 +23,7 @@ type config struct {
 	recurringFaults  []recurringFault
 	requiredKey      string
 	requireKey       bool // WithRequiredKey was given, even with an empty key
+	webhook          webhookConfig
 }
 
 // namedSpec is a document given to WithRequestsCheckedAgainst.

@@ -44,7 +44,8 @@ type Server struct {
 	endRequests context.CancelFunc
 	closeOnce   sync.Once
 
-	requiredKey     *keyDigest // nil without WithRequiredKey
+	requiredKey     *keyDigest     // nil without WithRequiredKey
+	webhooks        *webhookPoster // nil without WithWebhook
 	recurringFaults []recurringFault
 
 	mu        sync.Mutex
@@ -138,6 +139,9 @@ func configure(opts []Option) (*Server, string, error) {
 		}
 		s.published = append(s.published, doc)
 	}
+	if s.webhooks, err = newWebhookPoster(c.webhook, &s.records.changes); err != nil {
+		return nil, "", err
+	}
 	s.mounts = c.mounts
 	s.requests, s.endRequests = context.WithCancel(context.Background())
 	s.boundHost = hostcheck.Canonical(c.addr)
@@ -152,6 +156,7 @@ func (s *Server) start(listener net.Listener) {
 		BaseContext:    func(net.Listener) context.Context { return s.requests }}
 	s.timeouts.apply(s.http)
 	s.http.RegisterOnShutdown(s.fresh.closeAll)
+	s.webhooks.start()
 	go func() {
 		defer close(s.served)
 		_ = s.http.Serve(listener) // http.ErrServerClosed, once Close has begun
@@ -161,8 +166,9 @@ func (s *Server) start(listener net.Listener) {
 // Close stops the server. It stops accepting connections, ends the context of every request in flight
 // (a Fault's Handler or a page of WithHandler sees it), hangs up on the requests held back by a Fault's
 // Delay, and waits up to 5 seconds for the other requests in flight to be answered before it closes
-// every connection; then it waits for the Fault handlers still running, and closes the channels of
-// Changed and Done, so that a view that follows the server ends. Calling it again does nothing.
+// every connection; then it waits for the Fault handlers still running, and up to 5 seconds for a
+// webhook being posted (WithWebhook); then it closes the channels of Changed and Done, so that a view
+// that follows the server ends. Calling it again does nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.endRequests()
@@ -176,6 +182,7 @@ func (s *Server) Close() {
 		s.closed = true
 		s.mu.Unlock()
 		s.handlers.Wait()
+		s.webhooks.close() // after the requests: none of them queues a webhook any more
 		s.records.changes.close()
 		close(s.done)
 	})

@@ -20,6 +20,9 @@ type Snapshot struct {
 	Messages []StoredMessage
 	// Requests are the records of the requests, oldest first: those of Server.Requests.
 	Requests []Request
+	// Webhooks are the records of the webhooks posted (WithWebhook), oldest first: those of
+	// Server.WebhookDeliveries.
+	Webhooks []WebhookDelivery
 }
 
 // StoredMessage is a message a server stores.
@@ -50,11 +53,13 @@ func (s *Server) Snapshot() Snapshot {
 		}
 	}
 	snapshot.Requests = s.records.all()
+	snapshot.Webhooks = s.WebhookDeliveries()
 	return snapshot
 }
 
 // Version returns how many changes the server has seen: it grows when a request arrives, when it is
-// answered (with whatever the request changed in the store), and at Clear. It never goes back.
+// answered (with whatever the request changed in the store), when a webhook delivery's record changes
+// (WithWebhook), and at Clear. It never goes back.
 func (s *Server) Version() uint64 {
 	return s.records.changes.current()
 }
@@ -76,18 +81,21 @@ func (s *Server) Done() <-chan struct{} {
 	return s.done
 }
 
-// Clear forgets every stored message and ticket, every request record and the rate limit's counts, as if
-// the server had just started. Scripted faults stay. Ids go on from where they were, so that an id is never
-// handed out twice, and so do Version and the requests' numbers.
+// Clear forgets every stored message and ticket, every request record and webhook delivery record, and
+// the rate limit's counts, as if the server had just started; a webhook being posted goes on,
+// unrecorded. Scripted faults stay. Ids go on from where they were, so that an id is never handed out
+// twice, and so do Version and the requests' numbers.
 func (s *Server) Clear() {
 	s.store.clear()
 	s.tickets.clear()
 	s.limiter.clear()
-	s.records.clear()
+	s.webhooks.clear()
+	s.records.clear() // last: it announces the change
 }
 
-// changes counts the changes to what a Snapshot holds, and wakes whoever waits for one. Every change to
-// the store comes with a change to a request record, so the records bump it.
+// changes counts the changes to what a Snapshot holds, and wakes whoever waits for the next one. Every
+// change to the store comes with a change to a request record, so the records bump it; the webhook
+// poster bumps it for its records.
 type changes struct {
 	mu      sync.Mutex
 	version uint64

@@ -31,9 +31,14 @@ const publishedTickets = "Gleap's published tickets document"
 // ticketServer starts a server for tb that checks every request against Gleap's published document too,
 // both its cuts, as well as against openapi.yaml.
 func ticketServer(t *testing.T, tb testing.TB, opts ...gleaptest.Option) *gleaptest.Server {
+	return gleaptest.NewServer(tb, append(opts, publishedCuts(t)...)...)
+}
+
+// publishedCuts are the options that check requests against both cuts of Gleap's published document.
+func publishedCuts(t *testing.T) []gleaptest.Option {
 	messages, tickets := publishedParts(t)
-	return gleaptest.NewServer(tb, append(opts, gleaptest.WithRequestsCheckedAgainst(published, messages),
-		gleaptest.WithRequestsCheckedAgainst(publishedTickets, tickets))...)
+	return []gleaptest.Option{gleaptest.WithRequestsCheckedAgainst(published, messages),
+		gleaptest.WithRequestsCheckedAgainst(publishedTickets, tickets)}
 }
 
 // listTitles returns the titles of the tickets GET /v3/tickets?query answers with, and its totalCount.
@@ -185,7 +190,7 @@ func TestTicketRequestsGetFaultsAndTheRateLimitToo(t *testing.T) {
 func TestTicketRequestsAreCheckedAgainstGleapsTicketsDocument(t *testing.T) {
 	t.Parallel()
 	recorder := &recordingTB{TB: t}
-	server := ticketServer(t, recorder)
+	server := gleaptest.NewServer(recorder, publishedCuts(t)...)
 
 	_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err, "a route of the first part")
@@ -198,6 +203,11 @@ func TestTicketRequestsAreCheckedAgainstGleapsTicketsDocument(t *testing.T) {
 	failures := recorder.failures()
 	require.Len(t, failures, 1)
 	assert.True(t, strings.Contains(failures[0], publishedTickets), failures[0])
+
+	messages, _ := publishedParts(t)
+	_, err = gleaptest.Start(gleaptest.WithRequestsCheckedAgainst(published, messages),
+		gleaptest.WithRequestsCheckedAgainst("a broken cut", []byte("{not yaml")))
+	assert.ErrorContains(t, err, `WithRequestsCheckedAgainst("a broken cut")`)
 }
 
 func ExampleServer_Tickets() {

@@ -1,6 +1,6 @@
 // Package apitest sends the raw requests that tests of gleaptest and of the inbox send to a gleaptest
-// server: valid ones, with well-formed credentials, and the ones the contract refuses. It is for tests
-// only.
+// server: valid ones, with well-formed credentials, and the ones the contract refuses; and it receives
+// the webhooks a server posts (EventReceiver). It is for tests only.
 package apitest
 
 import (

@@ -60,6 +60,7 @@ const (
 	maxTickets         = 100 // tickets on the page
 	maxTicketMessages  = 200 // messages of one ticket
 	maxRejected        = 100 // rejected requests
+	maxWebhooks        = 50  // webhook deliveries
 	maxRawBytes        = 64 << 10
 	eventThrottle      = 100 * time.Millisecond // changes closer together are announced once
 	eventKeepAlive     = 20 * time.Second

@@ -29,6 +29,8 @@ type inboxView struct {
 	MessageCount int
 	Rejected     []rejectedView // newest first
 	RejectedCut  int            // rejected requests left out
+	Webhooks     []webhookView  // newest first; only on the page of every ticket
+	WebhooksCut  int            // deliveries left out
 }
 
 // inboxFilter is the ticket the page is narrowed to, from its query: ?ticket=ID, or ?ticketless=1 for
@@ -110,6 +112,20 @@ type rejectedView struct {
 	Body   string
 }
 
+// webhookView is a webhook the server posted (gleap mock --webhook): its record, ready to show.
+type webhookView struct {
+	Seq                             uint64
+	Event, ObjectID, State, Failure string
+	Attempts                        []webhookAttemptView
+}
+
+// webhookAttemptView is one try of a webhook.
+type webhookAttemptView struct {
+	Time   string
+	Status int
+	Error  string
+}
+
 // storedFields are the fields of a stored message that the inbox shows. The store built the message
 // from openapi.yaml's types, so they decode; the raw JSON is shown whatever happens.
 type storedFields struct {
@@ -167,6 +183,9 @@ func (h *Inbox) view(r *http.Request) inboxView {
 		ticket.page(view.Filter.Before)
 	}
 	view.Rejected, view.RejectedCut = rejected(snapshot.Requests, view.Filter)
+	if !view.Filter.Active {
+		view.Webhooks, view.WebhooksCut = webhooks(snapshot.Webhooks)
+	}
 	return view
 }
 
@@ -348,6 +367,22 @@ func rejected(records []gleaptest.Request, filter inboxFilter) ([]rejectedView, 
 			Number: record.Number, Time: formatTime(record.Received), Method: record.Method, Path: record.Path,
 			Status: record.Status, Reason: first, More: strings.TrimSpace(more), Body: indentJSON(record.Body),
 		})
+	}
+	return views, cut
+}
+
+// webhooks returns, newest first, the newest maxWebhooks of deliveries (which come oldest first), and
+// how many more there are. Their texts are gleaptest's own, but an object id comes from what a client sent: the page
+// escapes them all.
+func webhooks(deliveries []gleaptest.WebhookDelivery) ([]webhookView, int) {
+	cut := max(0, len(deliveries)-maxWebhooks)
+	var views []webhookView
+	for _, d := range slices.Backward(deliveries[cut:]) {
+		view := webhookView{Seq: d.Seq, Event: d.Event, ObjectID: d.ObjectID, State: string(d.State), Failure: d.Failure}
+		for _, attempt := range d.Attempts {
+			view.Attempts = append(view.Attempts, webhookAttemptView{Time: formatTime(attempt.At), Status: attempt.Status, Error: attempt.Error})
+		}
+		views = append(views, view)
 	}
 	return views, cut
 }
