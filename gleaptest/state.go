@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
+
+	"github.com/gleap-community/gleap-go/api"
 )
 
 // Snapshot is what a server holds at one moment: the messages it stores and the records of the
-// requests it got, for a view of the server such as the inbox of `gleap mock`. Everything in it is a
+// requests it got, and its tickets, for a view of the server such as the inbox of `gleap mock`. Everything in it is a
 // copy, safe to keep and to change.
 type Snapshot struct {
 	// Version is how many changes the server had seen when the snapshot was taken (see Server.Version).
@@ -20,6 +22,8 @@ type Snapshot struct {
 	Messages []StoredMessage
 	// Requests are the records of the requests, oldest first: those of Server.Requests.
 	Requests []Request
+	// Tickets are the stored tickets, oldest first: those of Server.Tickets.
+	Tickets []api.Ticket
 	// Webhooks are the records of the webhooks posted (WithWebhook), oldest first: those of
 	// Server.WebhookDeliveries.
 	Webhooks []WebhookDelivery
@@ -52,6 +56,7 @@ func (s *Server) Snapshot() Snapshot {
 			snapshot.Messages[i].Ticket = &ticket
 		}
 	}
+	snapshot.Tickets = s.Tickets()
 	snapshot.Requests = s.records.all()
 	snapshot.Webhooks = s.WebhookDeliveries()
 	return snapshot

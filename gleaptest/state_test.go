@@ -69,6 +69,26 @@ func TestSnapshotIsACopySafeToChange(t *testing.T) {
 	assert.Equal(t, "p", again.Requests[0].Header.Get("Project"))
 }
 
+func TestSnapshotHoldsTheTicketsAsCopies(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	status, composed := send(t, http.MethodPost, server.URL+"/tickets/compose", credentials(),
+		`{"type":"BUG","title":"Invoices do not load","message":"They time out.","tags":["billing"],"email":"customer@example.com"}`)
+	require.Equal(t, http.StatusOK, status, composed)
+
+	snapshot := server.Snapshot()
+	require.Len(t, snapshot.Tickets, 1)
+	assert.Equal(t, composed["id"], snapshot.Tickets[0].ID)
+	assert.Equal(t, "Invoices do not load", snapshot.Tickets[0].Title)
+	require.Len(t, snapshot.Messages, 1, "compose stores the ticket's first message too")
+	snapshot.Tickets[0].Tags[0] = "changed"
+	snapshot.Tickets[0].Title = "changed"
+
+	again := server.Snapshot()
+	assert.Equal(t, []string{"billing"}, again.Tickets[0].Tags, "the store's tags are untouched")
+	assert.Equal(t, "Invoices do not load", server.Tickets()[0].Title)
+}
+
 func TestChangedFiresAtTheNextChangeOrAtOnce(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t)

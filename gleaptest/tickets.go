@@ -383,7 +383,17 @@ func (s *Server) Tickets() []api.Ticket {
 	stored := s.tickets.snapshot()
 	tickets := make([]api.Ticket, len(stored))
 	for i, t := range stored {
-		tickets[i] = t.ticket
+		tickets[i] = t.copy()
 	}
 	return tickets
+}
+
+// copy returns the ticket decoded afresh from its answer, sharing no slice or map with the store, so
+// that a caller may change what it holds.
+func (t storedTicket) copy() api.Ticket {
+	var ticket api.Ticket
+	if json.Unmarshal(t.answer, &ticket) != nil {
+		return t.ticket // the store wrote the answer from this ticket: it always decodes
+	}
+	return ticket
 }

@@ -441,3 +441,37 @@ func TestInboxPagesAConversationPastItsNewest200Messages(t *testing.T) {
 	shows(page, 205, 405)
 	assert.Contains(t, page, "is no longer stored")
 }
+
+func TestInboxShowsEachTicketsTitleStatusPriorityTagsAndAssignee(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, atRoot)
+	status, composed := send(t, http.MethodPost, server.URL+"/tickets/compose", credentials(),
+		`{"type":"BUG","title":"Invoices <b>do not</b> load","message":"They time out.","priority":"HIGH",`+
+			`"tags":["billing","vip"],"email":"customer@example.com"}`)
+	require.Equal(t, http.StatusOK, status, composed)
+	ticketID, _ := composed["id"].(string)
+	require.NotEmpty(t, ticketID)
+	status, _, page := getPage(t, inboxURL(server)+"?ticket="+ticketID)
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, page, "Invoices &lt;b&gt;do not&lt;/b&gt; load", "the title, as text")
+	assert.Contains(t, page, `<span class="badge badge-priority">HIGH</span>`)
+	assert.Contains(t, page, `<span class="tag">billing</span> <span class="tag">vip</span>`)
+	assert.Contains(t, page, "<dt>Assignee</dt><dd>nobody</dd>")
+	assert.Contains(t, page, "They time out.", "the first message hangs off the ticket")
+
+	status, _ = send(t, http.MethodPut, server.URL+"/tickets/"+ticketID, credentials(), `{"status":"DONE","processingUser":"agent-7"}`)
+	require.Equal(t, http.StatusOK, status)
+	_, _, page = getPage(t, inboxURL(server)+"?ticket="+ticketID)
+	assert.Contains(t, page, `<span class="badge badge-status">DONE</span>`, "a change shows at the next look")
+	assert.Contains(t, page, "<dt>Assignee</dt><dd>agent-7</dd>")
+}
+
+func TestInboxListsATicketWithoutMessages(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, atRoot)
+	status, created := send(t, http.MethodPost, server.URL+"/tickets", credentials(), `{"type":"INQUIRY","title":"Quiet ticket"}`)
+	require.Equal(t, http.StatusOK, status, created)
+	_, _, page := getPage(t, inboxURL(server))
+	assert.Contains(t, page, `<span class="tname">Quiet ticket</span>`, "in the sidebar")
+	assert.Contains(t, page, `aria-label="Ticket `+created["id"].(string)+`"`)
+}

@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gleap-community/gleap-go/api"
 	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/internal/tiptap"
 )
@@ -58,7 +59,8 @@ func (f inboxFilter) matches(ticket *string) bool {
 type ticketView struct {
 	Label      string // the ticket id, or "No ticket"
 	Ticketless bool
-	Href       string // the page filtered to this ticket
+	Ticket     *ticketFields // what the server stores of the ticket; nil when it stores none
+	Href       string        // the page filtered to this ticket
 	Selected   bool
 	Count      int
 	Notes      int
@@ -166,7 +168,7 @@ func (h *Inbox) view(r *http.Request) inboxView {
 	}
 
 	view.MessageCount = len(snapshot.Messages)
-	view.Tickets = groupTickets(snapshot.Messages, view.Filter)
+	view.Tickets = groupTickets(snapshot.Messages, snapshot.Tickets, view.Filter)
 	for _, ticket := range view.Tickets {
 		if ticket.Selected || !view.Filter.Active {
 			view.Shown = append(view.Shown, ticket)
@@ -213,12 +215,48 @@ func (ticket *ticketView) page(before string) {
 	}
 }
 
-// groupTickets groups messages, oldest first, by ticket, and orders the tickets newest activity
-// first: the latest creation or change of one of their messages.
-func groupTickets(messages []gleaptest.StoredMessage, filter inboxFilter) []*ticketView {
+// ticketFields is what the inbox shows of a stored ticket beside its conversation.
+type ticketFields struct {
+	Title, Type, Status, Priority string
+	Tags                          []string
+	Assignee                      string // the team member or team it is assigned to; "" when none
+}
+
+// fieldsOf returns what the inbox shows of ticket.
+func fieldsOf(ticket api.Ticket) *ticketFields {
+	fields := &ticketFields{Title: ticket.Title, Type: ticket.Type, Status: ticket.Status,
+		Priority: string(ticket.Priority), Tags: ticket.Tags}
+	user, team := ticket.ProcessingUser, ticket.ProcessingTeam
+	switch {
+	case user.Object != nil && user.Object.Email != nil:
+		fields.Assignee = *user.Object.Email
+	case user.ID != "":
+		fields.Assignee = user.ID
+	case team.Object != nil && team.Object.Name != nil:
+		fields.Assignee = "team " + *team.Object.Name
+	case team.ID != "":
+		fields.Assignee = "team " + team.ID
+	}
+	return fields
+}
+
+// groupTickets groups messages, oldest first, by ticket, beside the stored tickets, and orders the
+// tickets newest activity first: the latest creation or change of the ticket or of one of its messages.
+func groupTickets(messages []gleaptest.StoredMessage, stored []api.Ticket, filter inboxFilter) []*ticketView {
 	byID := map[string]*ticketView{}
 	var ticketless *ticketView // the messages without a ticket, whose id no ticket has, not even ""
 	var tickets []*ticketView
+	for _, t := range stored {
+		id := cmp.Or(t.ID, t.DocumentID)
+		if id == "" || byID[id] != nil {
+			continue
+		}
+		ticket := &ticketView{Label: id, Href: "?" + url.Values{"ticket": {id}}.Encode(), Ticket: fieldsOf(t),
+			last: later(t.CreatedAt, t.UpdatedAt), lastIndex: -1}
+		ticket.Selected = filter.Active && filter.matches(&id)
+		byID[id] = ticket
+		tickets = append(tickets, ticket)
+	}
 	for i, message := range messages {
 		ticket := ticketless
 		if message.Ticket != nil {
