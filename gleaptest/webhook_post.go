@@ -151,8 +151,11 @@ type webhookPoster struct {
 	abort          context.CancelFunc
 	aborted        context.Context // ended when close has waited closeGrace: the try under way is cut off
 	closeGrace     time.Duration   // shutdownGrace, shorter in tests
-	done           chan struct{}   // closed when the goroutine has ended
-	wake           chan struct{}   // holds a token when the queue may have grown
+	// pause waits d before a next try and reports whether to go on: false once the poster is closed.
+	// Tests replace it to see the waits without spending them.
+	pause func(d time.Duration) bool
+	done  chan struct{} // closed when the goroutine has ended
+	wake  chan struct{} // holds a token when the queue may have grown
 
 	logMu sync.Mutex // one call of log at a time
 	log   func(WebhookDelivery)
@@ -188,14 +191,28 @@ func newWebhookPoster(c webhookConfig, changes *changes) (*webhookPoster, error)
 	transport.Proxy = nil // the secret goes to the receiver, and nowhere else
 	stopped, stop := context.WithCancel(context.Background())
 	aborted, abort := context.WithCancel(context.Background())
-	return &webhookPoster{
+	p := &webhookPoster{
 		target: c.target, secret: c.secret, attempts: c.attempts, firstWait: c.firstWait, log: c.log,
 		bounds: webhookBounds{records: maxWebhookDeliveries, queued: maxQueuedWebhooks, queuedBytes: maxQueuedWebhookBytes},
 		client: &http.Client{Transport: transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		changes: changes, stop: stop, stopped: stopped, abort: abort, aborted: aborted, closeGrace: shutdownGrace,
 		done: make(chan struct{}), wake: make(chan struct{}, 1),
-	}, nil
+	}
+	p.pause = p.wait
+	return p, nil
+}
+
+// wait waits d, and reports whether the poster is still open.
+func (p *webhookPoster) wait(d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-p.stopped.Done():
+		return false
+	}
 }
 
 // start begins posting.
@@ -354,11 +371,7 @@ func (p *webhookPoster) deliver(item queuedWebhook) {
 		if item.record.State != WebhookPending {
 			return
 		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-timer.C:
-		case <-p.stopped.Done():
-			timer.Stop()
+		if !p.pause(wait) {
 			p.fail(item.record, "the server closed before the webhook was delivered")
 			return
 		}
