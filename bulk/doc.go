@@ -13,20 +13,28 @@
 //
 // The input is an iter.Seq2 of numbers and requests, so that each request has a number the caller
 // chooses and keeps (an index, a line number): the journal binds each outcome to that number, and a
-// resumed run reads the same input again. Each request's Outcome is Sent, Failed (refused: provably not
-// posted), Unknown (it may have been posted: a 5xx, a timeout) or Skipped (sent by an earlier run).
+// resumed run reads the same input again. With a journal the numbers must increase, from 0, and be
+// dense: the journal keeps a byte for each number up to the highest, which may be at most MaxNumber.
+// Each request's Outcome is Sent, Failed (refused: provably not posted), Unknown (it may have been
+// posted: a 5xx, a timeout) or Skipped (sent by an earlier run).
 //
 // # Exactly once
 //
 // With WithJournal, Send records "started" on disk before a request is sent and its outcome after it,
 // before reporting it. Run it again after a failure, a cancel or a crash, and it skips the requests sent
 // before, sends the failed ones again, and first settles the requests whose outcome is unknown: one with
-// a messageRef is looked for in its ticket (wrapper's Messages.FindByRef, the lookup that
-// Messages.CreateOnce uses for one message); found means sent, not found means it is sent now. So a
+// a messageRef is looked for in its ticket (wrapper's Messages.FindByRef, one listing of each ticket;
+// Messages.CreateOnce looks so for one message); found means sent, not found means it is sent now. So a
 // request with a messageRef is posted exactly once. One without stays Unknown, sent again only with
 // WithResendUnknown. A messageRef must therefore appear only once per ticket in the input, and must not
 // name a message posted otherwise: any message of the ticket with the request's messageRef counts as
-// the request's.
+// the request's. Send posts each request once per run: the client's RetryPolicy never re-posts one of
+// unknown outcome here, whatever its RetryUnknownOutcome says.
+//
+// Exactly once holds within one journal, and only there: a run with a new journal (a fresh file, one
+// lost or deleted, another machine's) knows nothing of the runs before and sends every request again,
+// and so does a run without one. Where no journal can be kept, post each request with wrapper's
+// Messages.CreateOnce, which looks in the ticket before every post, for one GET more a request.
 //
 // # The journal's format, version 1
 //
@@ -41,7 +49,8 @@
 //   - version: 1.
 //   - input: what identifies the input: "sha256:" and the hex SHA-256 of the input file for the CLI
 //     (WithInputID), or of every request's number and JSON encoding for Send without WithInputID.
-//   - lines: the highest number the input may give a request (the CLI's count of lines).
+//   - lines: the highest number the input may give a request (the CLI's count of lines), at most
+//     MaxNumber.
 //   - project, baseURL: the client's Project and BaseURL.
 //
 // A run whose input, lines, project or API root differ is refused (ErrJournalMismatch), as is a file
@@ -54,7 +63,9 @@
 //	{"line":2,"status":"unknown","error":"…"}             it may have been posted (a 5xx, a timeout)
 //	{"line":2,"status":"sent","id":"6752…","found":true}  settled: found on the server by its messageRef
 //
-// A request's last record says where it is, except that "sent" is final. A crash can tear only the end
+// A request's last record says where it is, except that "sent" is final. A request whose last record
+// is "started" or "unknown" and that has no messageRef is reported Unknown by each later run, with the
+// error of that record, and gets no record of its own. A crash can tear only the end
 // of the file: the last write, which may hold several records, none of them synced and so none acted
 // on yet. The whole records of it are kept and a torn last line is dropped when the journal is opened.
 // One run at a time holds the journal, by a lock on the file (ErrJournalInUse).

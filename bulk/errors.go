@@ -22,9 +22,15 @@ var (
 // not record are counted in Summary.Unjournaled and not reported, and the next run looks for them.
 var ErrJournalWrite = errors.New("the journal cannot be written, so no more requests are sent")
 
-// ErrUnknownWithoutRef is the Err of the Outcome of a request that an earlier run sent without learning
-// the outcome and that has no messageRef to look for: it is reported Unknown and not sent again, unless
-// WithResendUnknown.
+// ErrReportFailed is wrapped, together with the error of WithOutcomes' function, by the error of a run
+// that function stopped: no more requests were taken, and those in flight were finished and reported.
+// errors.Is(err, ErrReportFailed) tells such a stop from a cancel of Send's context, also when the
+// function's error is itself context.Canceled.
+var ErrReportFailed = errors.New("reporting an outcome failed, so no more requests are sent")
+
+// ErrUnknownWithoutRef is wrapped by the Err of the Outcome of a request that an earlier run sent
+// without learning the outcome and that has no messageRef to look for, with the error that run recorded:
+// it is reported Unknown and not sent again, unless WithResendUnknown.
 var ErrUnknownWithoutRef = errors.New("an earlier run sent it without learning the outcome, and it has no messageRef to look for: resending it may post it twice")
 
 // JournalError is the error of a journal Send cannot use: it cannot be opened or locked, it belongs to
@@ -47,8 +53,9 @@ func (e *JournalError) Error() string {
 func (e *JournalError) Unwrap() error { return e.Err }
 
 // InputError is the error of an input Send refuses before it sends anything: with a journal, a
-// messageRef repeated in a ticket, or numbers that do not increase or exceed the input's lines. When the
-// input is read again to be sent and breaks these rules (it changed), no later request is sent.
+// messageRef repeated in a ticket, or numbers that do not increase, or exceed the input's lines or
+// MaxNumber. It is also the error of an input that reads differently than it did the first time (see
+// Send): no later request of that reading is sent.
 type InputError struct {
 	// Number is the number the input gave the request.
 	Number int

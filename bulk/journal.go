@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -72,9 +73,11 @@ func uncertain(state lineState) bool {
 // journal appends records to the journal file and syncs them. Records written by several goroutines at
 // once share one sync (a group commit).
 type journal struct {
-	file  *os.File
-	queue chan journalWrite
-	done  chan struct{}
+	file *os.File
+	// opened is where the records of earlier runs end: those of this run follow.
+	opened int64
+	queue  chan journalWrite
+	done   chan struct{}
 }
 
 type journalWrite struct {
@@ -125,7 +128,7 @@ func openJournal(path string, header journalHeader, onSent func(number int, id s
 		_ = file.Close()
 		return nil, nil, &JournalError{Path: path, Err: err}
 	}
-	j := &journal{file: file, queue: make(chan journalWrite), done: make(chan struct{})}
+	j := &journal{file: file, opened: end, queue: make(chan journalWrite), done: make(chan struct{})}
 	go j.commit()
 	return j, states, nil
 }
@@ -139,24 +142,16 @@ func readJournal(file *os.File, want journalHeader, states []lineState, onSent f
 	if err != nil {
 		return 0, err
 	}
-	if _, err := file.Seek(0, io.SeekStart); err != nil {
-		return 0, err
-	}
 	// A second reading, rather than the ids of a million requests kept in memory.
 	const reported = lineState(255)
-	reader := bufio.NewReader(io.LimitReader(file, end))
-	for number := 1; ; number++ {
-		line, err := reader.ReadBytes('\n')
-		if number > 1 && bytes.Contains(line, []byte(Sent)) {
-			var record journalRecord
-			if json.Unmarshal(line, &record) == nil && record.Status == string(Sent) && states[record.Line] == stateSent {
-				states[record.Line] = reported
-				onSent(record.Line, record.ID)
-			}
+	err = eachRecord(file, end, []byte(Sent), func(_ int64, record journalRecord) {
+		if record.Status == string(Sent) && states[record.Line] == stateSent {
+			states[record.Line] = reported
+			onSent(record.Line, record.ID)
 		}
-		if err != nil {
-			break
-		}
+	})
+	if err != nil {
+		return 0, err
 	}
 	for i, state := range states {
 		if state == reported {
@@ -220,12 +215,50 @@ func checkHeader(line []byte, want journalHeader) error {
 	return nil
 }
 
-// applyRecord moves the request of one record to its new state.
-func applyRecord(line []byte, states []lineState) error {
+// parseRecord reads one line of the journal after its header, strictly: a JSON object of a record's
+// members only, and nothing after it but the line break. Every reading of a record goes through it.
+func parseRecord(line []byte) (journalRecord, error) {
 	var record journalRecord
 	decoder := json.NewDecoder(bytes.NewReader(line))
 	decoder.DisallowUnknownFields()
 	if err := decoder.Decode(&record); err != nil {
+		return record, err
+	}
+	if len(bytes.TrimSpace(line[decoder.InputOffset():])) > 0 {
+		return record, errors.New("there is data after the record")
+	}
+	return record, nil
+}
+
+// eachRecord reads the records of file before end, which the first reading (applyJournal) found whole
+// and sound, again, and calls each with the offset and the record of every line that holds word (nil:
+// every line).
+func eachRecord(file *os.File, end int64, word []byte, each func(offset int64, record journalRecord)) error {
+	reader := bufio.NewReader(io.NewSectionReader(file, 0, end))
+	var offset int64
+	for number := 1; ; number++ {
+		line, err := reader.ReadBytes('\n')
+		if number > 1 && len(line) > 0 && bytes.Contains(line, word) {
+			record, parseErr := parseRecord(line)
+			if parseErr != nil {
+				return fmt.Errorf("%w: line %d is damaged (%v)", ErrJournalDamaged, number, parseErr)
+			}
+			each(offset, record)
+		}
+		offset += int64(len(line))
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// applyRecord moves the request of one record to its new state.
+func applyRecord(line []byte, states []lineState) error {
+	record, err := parseRecord(line)
+	if err != nil {
 		return err
 	}
 	if record.Line < 0 || record.Line >= len(states) {
@@ -282,6 +315,39 @@ func startJournal(file *os.File, path string, end int64, header journalHeader) e
 	}
 	defer dir.Close()
 	return dir.Sync()
+}
+
+// lastErrors calls each with every request of numbers (in increasing order), which the journal left of
+// unknown outcome, and the error its last record holds: "" when that is "started". It reads the records
+// of the earlier runs once more, holding an offset for each request.
+func (j *journal) lastErrors(numbers []int, each func(number int, recorded string) error) error {
+	if len(numbers) == 0 {
+		return nil
+	}
+	offsets := make([]int64, len(numbers))
+	err := eachRecord(j.file, j.opened, nil, func(offset int64, record journalRecord) {
+		if i, found := slices.BinarySearch(numbers, record.Line); found {
+			offsets[i] = offset
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for i, number := range numbers {
+		reader := bufio.NewReader(io.NewSectionReader(j.file, offsets[i], j.opened-offsets[i]))
+		line, err := reader.ReadBytes('\n')
+		if err != nil {
+			return err
+		}
+		record, err := parseRecord(line)
+		if err != nil {
+			return err
+		}
+		if err := each(number, record.Error); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // record appends record to the journal and returns once it is on disk. After a failed write every

@@ -59,6 +59,12 @@ func TestJournalRefusesWhatItCannotTrust(t *testing.T) {
 		"a file that is not JSON":  {"hello\n", "its first line is not a journal header"},
 		"a torn line of no header": {`{"ticket":`, "its first line is not a journal header"},
 		"a line before the first":  {good + `{"line":-1,"status":"sent"}` + "\n", "line -1 is not a line of the input"},
+		// Read one way by the first reading and another by the second, such a record was once taken as
+		// sent and then never reported.
+		"data after a record": {good + `{"line":1,"status":"sent","id":"x"}junk` + "\n" + `{"line":0,"status":"failed","error":"400"}` + "\n",
+			"line 2 is damaged (there is data after the record)"},
+		"two records on a line": {good + `{"line":1,"status":"sent","id":"x"}{"line":2,"status":"started"}` + "\n",
+			"line 2 is damaged (there is data after the record)"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -89,7 +95,7 @@ func BenchmarkJournalRecord(b *testing.B) {
 			path := filepath.Join(dir, "bench-journal.jsonl")
 			_ = os.Remove(path)
 			defer os.Remove(path)
-			j, _, err := openJournal(path, journalHeader{Input: "sha256:00", Lines: 1 << 30}, func(int, string) {})
+			j, _, err := openJournal(path, journalHeader{Input: "sha256:00", Lines: MaxNumber}, func(int, string) {})
 			require.NoError(b, err)
 			defer j.close()
 			record := journalRecord{Line: 12345, Status: string(Sent), ID: "6752f0c1a4b3c2d1e0f98765"}

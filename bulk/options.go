@@ -49,8 +49,12 @@ func WithConcurrency(n int) Option {
 // ones again and first settles those whose outcome is unknown, looking for them by messageRef. See the
 // package documentation for the file's format.
 //
-// With a journal the input is read more than once (see Send), its numbers must increase, and a
-// messageRef may appear only once per ticket.
+// With a journal the input is read more than once (see Send), its numbers must increase, from 0 to at
+// most MaxNumber, and a messageRef may appear only once per ticket.
+//
+// A request is sent exactly once within one journal: a run with a new journal, or after the journal
+// was lost, knows nothing of the runs before and sends every request again. Where no journal can be
+// kept, wrapper's Messages.CreateOnce posts one request at most once, for a GET more each.
 func WithJournal(path string) Option {
 	return func(c *config) error {
 		if strings.TrimSpace(path) == "" {
@@ -62,16 +66,16 @@ func WithJournal(path string) Option {
 }
 
 // WithInputID names the input that the journal is bound to, and the highest number it may give a
-// request, in place of what Send works out by reading the input once more: a digest of every request
-// and the last number. The gleap CLI gives the SHA-256 of its input file, as "sha256:<hex>", and its
-// count of lines. Without WithJournal it has no effect.
+// request (at most MaxNumber), in place of what Send works out from its first reading of the input: a
+// digest of every request and the last number. The gleap CLI gives the SHA-256 of its input file, as
+// "sha256:<hex>", and its count of lines. Without WithJournal it has no effect.
 func WithInputID(id string, lines int) Option {
 	return func(c *config) error {
 		switch {
 		case strings.TrimSpace(id) == "":
 			return &wrapper.ValidationError{Field: "inputID", Problem: "must not be blank"}
-		case lines < 0:
-			return &wrapper.ValidationError{Field: "lines", Problem: "must not be negative"}
+		case lines < 0 || lines > MaxNumber:
+			return &wrapper.ValidationError{Field: "lines", Problem: fmt.Sprintf("must be from 0 to %d (bulk.MaxNumber)", MaxNumber)}
 		}
 		c.inputID, c.inputLines = id, lines
 		return nil

@@ -29,8 +29,8 @@ type Outcome struct {
 	// an id is the server's to choose.
 	ID string
 	// Err is why the request failed or its outcome is unknown; nil for a request sent or skipped, except
-	// one sent whose answer could not be read. For a request settled from the journal of an earlier run
-	// it holds the text that run recorded.
+	// one sent whose answer could not be read. For a request held Unknown from an earlier run it wraps
+	// ErrUnknownWithoutRef, with the text of the error that run recorded.
 	Err error
 }
 

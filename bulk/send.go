@@ -3,6 +3,7 @@ package bulk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http/httptrace"
 	"sync"
@@ -18,29 +19,46 @@ import (
 // number, an index: slices.All(reqs) will do), and with a journal the key that binds an outcome to its
 // request across runs, so it must be the same number for the same request on every reading.
 //
-// Without a journal the input is read once. With one (WithJournal) it is read up to four times: to
-// bind the journal to it (unless WithInputID), to check that no messageRef repeats in a ticket, to
-// settle the requests of unknown outcome, and to send; each reading must yield the same requests.
+// Without a journal the input is read once, and its numbers are the caller's to choose. With one
+// (WithJournal) they must increase, from 0 to at most MaxNumber, and the input is read up to five
+// times: to check its numbers and that no messageRef repeats in a ticket (twice when two hashes
+// collide), to settle the requests of unknown outcome (twice), and to send. Each reading must yield the
+// same requests: Send checks each one against the first, and a reading that differs ends the run with
+// an *InputError that names the first request found to differ. A request added or left out is found
+// before anything is done with it; a request that reads differently is found only when the reading
+// ends, so one changed while the requests are sent is sent as it was read then.
+//
+// Send posts each request once: the client's RetryPolicy may retry a refusal (a 429) or a request that
+// never reached Gleap, but never one of unknown outcome, whatever its RetryUnknownOutcome says. That
+// request is Unknown, and a later run with the journal looks for it.
 //
 // When ctx ends Send stops taking requests, drops those still waiting for their turn under the rate
 // limit, finishes those in flight (each for at most wrapper.DefaultTimeout more), records and reports
-// them, and returns ctx's error. A request whose outcome is reported is in the journal first.
+// them, and returns ctx.Err() (context.Canceled or context.DeadlineExceeded, not the cause of a
+// context.WithCancelCause). A request whose outcome is reported is in the journal first.
 //
-// The errors: a *wrapper.ValidationError for a bad option, a *JournalError or an *InputError before
-// anything is sent, an error wrapping ErrJournalWrite when the journal failed during the run, the
-// first error of WithOutcomes' function, ctx's error, or a *wrapper.RequestError when looking for the
-// requests of unknown outcome failed. A request that fails is not an error of Send: it is an Outcome.
+// The errors: a *wrapper.ValidationError for a bad option or a nil ctx, client or requests, a
+// *JournalError or an *InputError before anything is sent, an *InputError for an input that changed
+// between two readings, an error wrapping ErrJournalWrite when the journal failed during the run, one
+// wrapping ErrReportFailed and the first error of WithOutcomes' function when it stopped the run,
+// ctx.Err(), or a *wrapper.RequestError when looking for the requests of unknown outcome failed. A
+// request that fails is not an error of Send: it is an Outcome.
 func Send(ctx context.Context, client *wrapper.Client, requests iter.Seq2[int, wrapper.CreateMessageRequest], opts ...Option) (Summary, error) {
 	cfg, err := newConfig(opts)
 	switch {
 	case err != nil:
 		return Summary{}, err
+	case ctx == nil:
+		return Summary{}, &wrapper.ValidationError{Field: "ctx", Problem: "must not be nil; use context.Background()"}
 	case client == nil:
 		return Summary{}, &wrapper.ValidationError{Field: "client", Problem: "must not be nil"}
 	case requests == nil:
 		return Summary{}, &wrapper.ValidationError{Field: "requests", Problem: "must not be nil"}
 	}
-	s := &sender{client: client, cfg: cfg, input: requests}
+	// The run decides whether to send a request again after an unknown outcome, not the client.
+	policy := client.RetryPolicy()
+	policy.RetryUnknownOutcome = false
+	s := &sender{client: client, cfg: cfg, input: requests, postOnce: wrapper.WithRetryPolicy(policy)}
 	if cfg.journalPath != "" {
 		if err := s.openJournal(); err != nil {
 			return s.summary, err
@@ -65,21 +83,26 @@ type sender struct {
 	client *wrapper.Client
 	cfg    config
 	input  iter.Seq2[int, wrapper.CreateMessageRequest]
-	// journal and states are nil without a journal; states holds a byte for each number of the input.
-	journal *journal
-	states  []lineState
+	// postOnce is the option of every post: the client's retry policy without RetryUnknownOutcome.
+	postOnce wrapper.Option
+	// journal, states and readings are nil without a journal; states holds a byte for each number of the
+	// input, and readings checks each reading of it against the first.
+	journal  *journal
+	states   []lineState
+	readings *readings
 
 	// mu makes the reports one at a time, and guards summary and reportErr.
 	mu        sync.Mutex
 	summary   Summary
-	reportErr error // the first error of cfg.onOutcome
+	reportErr error // the first error of cfg.onOutcome, wrapped with ErrReportFailed
 	// unjournaled counts the requests sent whose outcome the journal could not record.
 	unjournaled atomic.Int64
 	// traced: the client's transport has reported a request's progress (net/http's does).
 	traced atomic.Bool
 }
 
-// report counts outcome and hands it to the caller; it returns the caller's error, which stops the run.
+// report counts outcome and hands it to the caller; the caller's error, which stops the run, is
+// returned wrapped with ErrReportFailed, so that one such as context.Canceled is not taken for a cancel.
 func (s *sender) report(outcome Outcome) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -88,7 +111,11 @@ func (s *sender) report(outcome Outcome) error {
 		return nil
 	}
 	err := s.cfg.onOutcome(outcome)
-	if err != nil && s.reportErr == nil {
+	if err == nil {
+		return nil
+	}
+	err = fmt.Errorf("bulk: %w: %w", ErrReportFailed, err)
+	if s.reportErr == nil {
 		s.reportErr = err
 	}
 	return err
@@ -105,8 +132,15 @@ type pending struct {
 // finished with a context of their own, inFlight, so that a cancel does not cut a request off midway and
 // leave its outcome unknown; should one hang, it is cut off wrapper.DefaultTimeout after the stop.
 func (s *sender) sendAll(ctx context.Context) error {
-	taking, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
+	taking, stopTaking := context.WithCancel(ctx)
+	defer stopTaking()
+	// stopped is why the run stopped taking requests, other than ctx: the journal or a report failed.
+	var stopped error
+	var stopping sync.Once
+	stop := func(err error) {
+		stopping.Do(func() { stopped = err })
+		stopTaking()
+	}
 	inFlight, cutOff := context.WithCancel(context.WithoutCancel(ctx))
 	defer cutOff()
 	finished := make(chan struct{})
@@ -147,12 +181,11 @@ func (s *sender) sendAll(ctx context.Context) error {
 	}
 	close(lines)
 	workers.Wait()
-	if inputErr != nil {
+	switch {
+	case inputErr != nil:
 		return inputErr
-	}
-	cause := context.Cause(taking)
-	if cause != nil && !errors.Is(cause, context.Canceled) {
-		return cause // the journal or a report failed, with or without a cancel as well
+	case stopped != nil:
+		return stopped // the journal or a report failed, with or without a cancel as well
 	}
 	return ctx.Err()
 }
@@ -160,7 +193,7 @@ func (s *sender) sendAll(ctx context.Context) error {
 // sendOne sends one request: "started" goes to the journal, on disk, before the request, and the outcome
 // after it, before the request is reported. A request taken after the stop is left for the next run,
 // and so is one that was still waiting for its turn under the rate limit when the run stopped.
-func (s *sender) sendOne(taking, inFlight context.Context, stop context.CancelCauseFunc, line pending) {
+func (s *sender) sendOne(taking, inFlight context.Context, stop func(error), line pending) {
 	if taking.Err() != nil {
 		return
 	}
@@ -171,7 +204,7 @@ func (s *sender) sendOne(taking, inFlight context.Context, stop context.CancelCa
 		}
 	}
 	call, dropped, done := lineContext(taking, inFlight, &s.traced)
-	message, err := s.client.Messages.Create(call, line.req)
+	message, err := s.client.Messages.Create(call, line.req, s.postOnce)
 	done()
 	outcome := s.outcomeOf(line.number, message, err)
 	// Dropped while it waited, it failed with the cancel. Dropped between its turn and the transport's

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -79,19 +80,43 @@ func TestSendRefusesBadOptionsAndInputBeforeSendingAnything(t *testing.T) {
 		{"numbers that go back", client, backwards, []bulk.Option{bulk.WithJournal(journal)}, "bulk: request 0: its number does not follow 1"},
 		{"a number past the lines", client, slices.All(notes(t, 3)), []bulk.Option{bulk.WithJournal(journal), bulk.WithInputID("sha256:00", 1)},
 			"bulk: request 2: its number is over the input's 1 lines"},
+		{"numbers that go back, with an input id", client, numberedAs(notes(t, 4), 0, 1, 2, 1),
+			[]bulk.Option{bulk.WithJournal(journal), bulk.WithInputID("sha256:00", 3), bulk.WithConcurrency(1)},
+			"bulk: request 1: its number does not follow 2"},
+		{"a number past MaxNumber", client, numberedAs(notes(t, 2), 0, bulk.MaxNumber+1), []bulk.Option{bulk.WithJournal(journal)},
+			fmt.Sprintf("bulk: request %d: its number is over %d, the most a journal keeps", bulk.MaxNumber+1, bulk.MaxNumber)},
+		{"the largest int", client, numberedAs(notes(t, 1), math.MaxInt), []bulk.Option{bulk.WithJournal(journal)}, "the most a journal keeps"},
+		{"lines past MaxNumber", client, slices.All(notes(t, 1)), []bulk.Option{bulk.WithJournal(journal), bulk.WithInputID("sha256:00", math.MaxInt)},
+			"invalid lines: must be from 0 to 10000000"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := withMethod(server.Requests(), http.MethodPost)
-			_, err := bulk.Send(context.Background(), tc.client, tc.requests, tc.opts...)
+			var err error
+			require.NotPanics(t, func() { _, err = bulk.Send(context.Background(), tc.client, tc.requests, tc.opts...) })
 			assert.ErrorContains(t, err, tc.want)
 			var validation *wrapper.ValidationError
 			var input *bulk.InputError
 			assert.True(t, errors.As(err, &validation) || errors.As(err, &input), "a typed error: %T", err)
-			if tc.name != "a number past the lines" {
-				assert.Equal(t, before, withMethod(server.Requests(), http.MethodPost), "nothing is sent")
-			}
+			assert.Equal(t, before, withMethod(server.Requests(), http.MethodPost), "nothing is sent")
 		})
+	}
+	var ctx context.Context // nil, as a caller's bug might leave it
+	_, err := bulk.Send(ctx, client, slices.All(notes(t, 1)), bulk.WithJournal(filepath.Join(t.TempDir(), "journal.jsonl")))
+	var invalid *wrapper.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "ctx", invalid.Field)
+	assert.Empty(t, server.Requests())
+}
+
+// numberedAs yields reqs with the numbers given, in order.
+func numberedAs(reqs []wrapper.CreateMessageRequest, numbers ...int) func(func(int, wrapper.CreateMessageRequest) bool) {
+	return func(yield func(int, wrapper.CreateMessageRequest) bool) {
+		for i, number := range numbers {
+			if !yield(number, reqs[i]) {
+				return
+			}
+		}
 	}
 }
 
@@ -124,6 +149,27 @@ func TestSendIsExactlyOnceWhenGleapStoresAndThenAnswers500(t *testing.T) {
 	assert.Zero(t, withMethod(server.Requests()[before:], http.MethodPost), "nothing is posted again")
 	assert.Len(t, server.Messages(), 4)
 	assert.Contains(t, readFile(t, journal), `{"line":1,"status":"sent","id":"`+again.byNumber[1].ID+`","found":true}`)
+}
+
+func TestSendNeverLetsARetryPolicyPostAnUnknownOutcomeAgain(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	var posts atomic.Int32
+	policy := wrapper.DefaultRetryPolicy()
+	policy.RetryUnknownOutcome, policy.MinBackoff, policy.MaxBackoff = true, 0, 0
+	client := newClient(t, server, wrapper.WithRetryPolicy(policy), wrapper.WithHTTPClient(&http.Client{Transport: answerAfterStoring{fail: func() bool {
+		return posts.Add(1) == 2 // request 1: stored, then 500
+	}}}))
+	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+	outcomes := collect(t)
+
+	summary, err := bulk.Send(context.Background(), client, slices.All(notes(t, 3)), bulk.WithJournal(journal), bulk.WithConcurrency(1), outcomes.option())
+
+	require.NoError(t, err)
+	assert.Equal(t, bulk.Summary{Sent: 2, Unknown: 1}, summary)
+	assert.Equal(t, bulk.Unknown, outcomes.byNumber[1].Status, "left to the next run's look, not posted again")
+	assert.Len(t, storedByRef(t, server), 3)
+	assert.Equal(t, 3, withMethod(server.Requests(), http.MethodPost))
 }
 
 func TestSendIsExactlyOnceAcrossACrashAtEveryRecord(t *testing.T) {
@@ -318,6 +364,7 @@ func TestSendStopsWhenTheOutcomesCannotBeReported(t *testing.T) {
 	_, err := bulk.Send(context.Background(), newClient(t, server), requests, bulk.WithConcurrency(1), bulk.WithJournal(journal), failing)
 
 	require.ErrorIs(t, err, full)
+	assert.ErrorIs(t, err, bulk.ErrReportFailed)
 	assert.Less(t, len(server.Messages()), 3, "a run that cannot report stops")
 
 	// A resumed run reports the requests sent before first: it sends nothing when it cannot.
@@ -325,6 +372,58 @@ func TestSendStopsWhenTheOutcomesCannotBeReported(t *testing.T) {
 	_, err = bulk.Send(context.Background(), newClient(t, server), requests, bulk.WithJournal(journal), failing)
 	require.ErrorIs(t, err, full)
 	assert.Len(t, server.Messages(), before)
+}
+
+// A report function may well return context.Canceled, its own context's error: Send says it stopped for
+// it rather than returning nil, or an error a caller would take for a cancel of Send's own context.
+func TestSendReturnsTheReportsErrorWhateverItIs(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	reporting, stopReporting := context.WithCancel(context.Background())
+	stopReporting() // the reader of the outcomes went away
+	report := bulk.WithOutcomes(func(bulk.Outcome) error { return reporting.Err() })
+
+	summary, err := bulk.Send(context.Background(), newClient(t, server), slices.All(notes(t, 10)), bulk.WithConcurrency(1), report)
+
+	require.ErrorIs(t, err, bulk.ErrReportFailed, "the run stopped after %d of 10 requests", len(server.Messages()))
+	assert.ErrorIs(t, err, context.Canceled, "the report's own error, wrapped")
+	assert.Equal(t, bulk.Summary{Sent: 1}, summary)
+	assert.Len(t, server.Messages(), 1)
+}
+
+func TestSendAfterACancelReturnsTheContextsErrorNotItsCause(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	shutdown := errors.New("shutting down")
+	cancel(shutdown)
+
+	_, err := bulk.Send(ctx, newClient(t, server), slices.All(notes(t, 3)))
+
+	assert.Equal(t, context.Canceled, err, "ctx.Err(), as a caller checks it with errors.Is")
+	assert.NotErrorIs(t, err, bulk.ErrReportFailed)
+	assert.Empty(t, server.Requests())
+}
+
+func TestSendReportsAHeldRequestWithTheErrorItsRunRecorded(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable}))
+	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+	requests := slices.All(notes(t, 1, 0))
+	_, err := bulk.Send(context.Background(), newClient(t, server), requests, bulk.WithJournal(journal))
+	require.NoError(t, err)
+
+	for run := range 2 { // held twice: the text does not pile up
+		held := collect(t)
+		_, err = bulk.Send(context.Background(), newClient(t, server), requests, bulk.WithJournal(journal), held.option())
+
+		require.NoError(t, err)
+		require.Equal(t, bulk.Unknown, held.byNumber[0].Status, "run %d", run)
+		assert.ErrorIs(t, held.byNumber[0].Err, bulk.ErrUnknownWithoutRef)
+		assert.Contains(t, held.byNumber[0].Err.Error(), "the run that sent it recorded: gleap: create message: 503 Service Unavailable")
+		assert.Equal(t, 1, strings.Count(held.byNumber[0].Err.Error(), "the run that sent it"))
+	}
+	assert.Equal(t, 1, withMethod(server.Requests(), http.MethodPost))
 }
 
 func TestSendRefusesAJournalOfAnotherRun(t *testing.T) {
@@ -378,6 +477,55 @@ func TestSendNeverWritesTheKeyAServerSendsAsAnID(t *testing.T) {
 		assert.NotContains(t, fmt.Sprint(outcome), testKey)
 	}
 	assert.NotContains(t, readFile(t, journal), testKey)
+}
+
+// The key a server echoes anywhere in its answers (an id, an error message, a header, a body that is no
+// JSON) is in no outcome, error or journal, also when a later run reports what the journal recorded.
+func TestSendNeverWritesTheKeyAServerEchoesInAnyAnswer(t *testing.T) {
+	t.Parallel()
+	answer := func(status int, header http.Header, body string) gleaptest.Fault {
+		return gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			for name, values := range header {
+				w.Header()[name] = values
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = fmt.Fprint(w, body)
+		})}
+	}
+	escaped := strings.ReplaceAll(testKey, "_", `\u005f`)
+	faults := []gleaptest.Fault{
+		answer(http.StatusOK, nil, `{"_id":"`+testKey+`"}`),
+		answer(http.StatusInternalServerError, http.Header{"X-" + testKey: {testKey}}, `{"message":"bad key `+escaped+`"}`),
+		answer(http.StatusBadRequest, nil, `{"message":["key `+testKey+`", "`+escaped+`"],"error":"`+testKey+`"}`),
+		answer(http.StatusOK, nil, `{"id":"`+testKey+`","index":"`+testKey+`"}`),
+		answer(http.StatusOK, nil, `not json `+testKey),
+		answer(http.StatusBadGateway, nil, `<html>`+testKey+`</html>`),
+	}
+	server := gleaptest.NewServer(t, gleaptest.WithFaults(faults...))
+	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+	requests := slices.All(notes(t, len(faults)+1, 5)) // request 5, held in the second run, has no messageRef
+	var texts []string
+	record := bulk.WithOutcomes(func(o bulk.Outcome) error {
+		texts = append(texts, fmt.Sprintf("%v %+v %#v", o, o, o))
+		if o.Err != nil {
+			texts = append(texts, o.Err.Error())
+		}
+		return nil
+	})
+
+	for range 2 {
+		summary, err := bulk.Send(context.Background(), newClient(t, server), requests, bulk.WithJournal(journal), bulk.WithConcurrency(1), record)
+		texts = append(texts, fmt.Sprint(summary, err))
+	}
+	texts = append(texts, readFile(t, journal))
+
+	require.Greater(t, len(texts), len(faults)*2)
+	for _, text := range texts {
+		assert.NotContains(t, text, testKey)
+		assert.NotContains(t, text, "gl_sk")
+		assert.NotContains(t, text, `gl\u005fsk`)
+	}
 }
 
 // mapValues yields the values of m.

@@ -26,9 +26,9 @@
 // other API key.
 //
 // Snapshot copies what the server holds, its messages as it answers with them and its request records,
-// and Changed tells when that changes: a view of the server of your own follows it so, and WithHandler
-// serves such a page beside the API, as `gleap mock` serves its inbox at http://127.0.0.1:4010/. Clear
-// empties the server.
+// and Changed tells when that changes (Done, when the server is closed): a view of the server of your
+// own follows it so, and WithHandler serves such a page beside the API, as `gleap mock` serves its
+// inbox at http://127.0.0.1:4010/. Clear empties the server.
 //
 // Webhook sends a webhook to a receiver under test as Gleap posts it (SampleEvent makes realistic
 // ones): with the secret, a wrong one or none, once or several times at once. WithWebhook makes the

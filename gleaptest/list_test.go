@@ -204,11 +204,11 @@ func TestListFilters(t *testing.T) {
 	server := gleaptest.NewServer(recorder, gleaptest.WithClock(ticking(start)))
 	const ticketA, ticketB = "6752e9a8b7c6d5e4f3a2aaaa", "6752e9a8b7c6d5e4f3a2bbbb"
 	m := []string{ // created at(0) to at(4)
-		post(t, server, `{"ticket":"`+ticketA+`","type":"COMMENT"}`),
+		post(t, server, `{"ticket":"`+ticketA+`","type":"COMMENT","messageRef":"r-1"}`),
 		post(t, server, `{"ticket":"`+ticketB+`","type":"NOTE","bot":true}`),
-		post(t, server, `{"ticket":"`+ticketA+`","type":"COMMENT","bot":false}`),
-		post(t, server, `{"ticket":"`+ticketA+`","type":"SYSTEM","bot":true}`),
-		post(t, server, `{"ticket":"`+ticketB+`","type":"COMMENT"}`),
+		post(t, server, `{"ticket":"`+ticketA+`","type":"COMMENT","bot":false,"messageRef":"r-10"}`),
+		post(t, server, `{"ticket":"`+ticketA+`","type":"SYSTEM","bot":true,"messageRef":"r-1"}`),
+		post(t, server, `{"ticket":"`+ticketB+`","type":"COMMENT","messageRef":"r-1"}`),
 	}
 	cases := []struct {
 		name  string
@@ -221,6 +221,9 @@ func TestListFilters(t *testing.T) {
 		{"type", "type=COMMENT", []string{m[0], m[2], m[4]}},
 		{"type, any of a list", "type=COMMENT,NOTE", []string{m[0], m[1], m[2], m[4]}},
 		{"bot", "bot=true", []string{m[1], m[3]}},
+		{"messageRef", "messageRef=r-1", []string{m[0], m[3], m[4]}},
+		{"messageRef, exactly", "messageRef=r-", []string{}},
+		{"messageRef in a ticket", "ticket=" + ticketA + "&messageRef=r-10", []string{m[2]}},
 		{"not bot, sent as false or not sent", "bot=false", []string{m[0], m[2], m[4]}},
 		{"created from, raw", "createdAt>=" + at(2), []string{m[2], m[3], m[4]}},
 		{"created from, encoded", "createdAt%3E=" + at(2), []string{m[2], m[3], m[4]}},

@@ -173,7 +173,8 @@ func TestWithRequestsCheckedAgainstRefusesARouteTheDocumentLacks(t *testing.T) {
 	assert.Contains(t, failures[1], "gleaptest: the request breaks small: request GET /v3/messages/search")
 }
 
-// smallTicketsSpec declares only GET /tickets, as a second document beside Gleap's of messages would.
+// smallTicketsSpec declares only GET /tickets and GET /tickets/t1/console-logs, as a second document beside
+// Gleap's of messages would.
 const smallTicketsSpec = `
 openapi: 3.0.0
 info: {title: tickets, version: '1'}
@@ -185,6 +186,11 @@ paths:
       parameters:
         - {in: header, name: project, required: true, schema: {type: string}}
         - {in: query, name: limit, schema: {type: integer}}
+      responses: {'200': {description: Ok}}
+  /tickets/t1/console-logs:
+    get:
+      parameters:
+        - {in: header, name: project, required: true, schema: {type: string}}
       responses: {'200': {description: Ok}}
 components:
   securitySchemes:
@@ -205,8 +211,12 @@ func TestWithRequestsCheckedAgainstTwiceChecksEachRouteByItsDocument(t *testing.
 	status, body = send(t, http.MethodGet, server.URL+"/tickets?limit=many", credentials(), "")
 	assert.Equal(t, http.StatusBadRequest, status, "checked by the tickets document")
 	assert.Contains(t, body["message"], "tickets: request GET /v3/tickets: ")
-	status, _ = send(t, http.MethodGet, server.URL+"/tickets?limit=10", credentials(), "")
-	assert.Equal(t, http.StatusOK, status, "a valid request to the tickets document's route")
+	status, body = send(t, http.MethodGet, server.URL+"/tickets?limit=10", credentials(), "")
+	assert.Equal(t, http.StatusOK, status, "a valid request, answered by gleaptest's tickets")
+	assert.Contains(t, body, "tickets")
+	status, body = send(t, http.MethodGet, server.URL+"/tickets/t1/console-logs", credentials(), "")
+	assert.Equal(t, http.StatusNotFound, status, "a valid request, to a route gleaptest does not serve")
+	assert.Contains(t, body["message"], "gleaptest does not serve GET /v3/tickets/t1/console-logs")
 	status, body = send(t, http.MethodGet, server.URL+"/sessions", credentials(), "")
 	assert.Equal(t, http.StatusNotFound, status, "neither document has the route")
 	assert.Contains(t, body["message"], published+": request GET /v3/sessions: ")

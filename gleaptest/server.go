@@ -37,6 +37,7 @@ type Server struct {
 	http   *http.Server
 	fresh  freshConns
 	served chan struct{} // closed once the server accepts no more connections
+	done   chan struct{} // closed once Close has stopped the server (Done)
 	// requests is the context every request's derives from: Close ends it as it starts, so that what
 	// waits on a request's context (a Fault's Delay, a WithHandler page's stream) stops waiting.
 	requests    context.Context
@@ -118,6 +119,7 @@ func configure(opts []Option) (*Server, string, error) {
 		requestLog:      c.requestLog,
 		reportViolation: c.reportViolation,
 		served:          make(chan struct{}),
+		done:            make(chan struct{}),
 		faults:          c.faults,
 		recurringFaults: c.recurringFaults,
 	}
@@ -165,7 +167,8 @@ func (s *Server) start(listener net.Listener) {
 // (a Fault's Handler or a page of WithHandler sees it), hangs up on the requests held back by a Fault's
 // Delay, and waits up to 5 seconds for the other requests in flight to be answered before it closes
 // every connection; then it waits for the Fault handlers still running, and up to 5 seconds for a
-// webhook being posted (WithWebhook). Calling it again does nothing.
+// webhook being posted (WithWebhook); then it closes the channels of Changed and Done, so that a view
+// that follows the server ends. Calling it again does nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.endRequests()
@@ -180,6 +183,8 @@ func (s *Server) Close() {
 		s.mu.Unlock()
 		s.handlers.Wait()
 		s.webhooks.close() // after the requests: none of them queues a webhook any more
+		s.records.changes.close()
+		close(s.done)
 	})
 }
 

@@ -65,12 +65,20 @@ func (s *Server) Version() uint64 {
 }
 
 // Changed returns a channel that is closed once the server's Version is past version: at once when it
-// is already, else at the next change. A view takes a Snapshot, shows it, then waits on
-// Changed(snapshot.Version), and misses no change. Every caller waiting for the same change shares one
-// channel, which the server closes without waiting for anyone: a caller that stops waiting simply
-// drops it, and nothing of it is left behind.
+// is already, else at the change that takes it past (the next one, for the Version of a Snapshot). A
+// view takes a Snapshot, shows it, then waits on Changed(snapshot.Version), and misses no change. Every
+// caller waiting for the same version shares one channel, which the server closes without waiting for
+// anyone: a caller that stops waiting simply drops it; a channel for a version far ahead is held until
+// the server gets there. Close closes every such channel, and after it Changed returns a closed one: a
+// view that follows the server stops when Done is closed.
 func (s *Server) Changed(version uint64) <-chan struct{} {
 	return s.records.changes.after(version)
+}
+
+// Done returns a channel that is closed once Close has stopped the server, as the channels of Changed
+// are then: a view that follows the server ends there.
+func (s *Server) Done() <-chan struct{} {
+	return s.done
 }
 
 // Clear forgets every stored message and ticket, every request record and webhook delivery record, and
@@ -92,6 +100,10 @@ type changes struct {
 	mu      sync.Mutex
 	version uint64
 	next    chan struct{} // closed at the next change; nil while nobody waits
+	// later holds a channel for each version ahead of the current one that someone waits to be past,
+	// closed once it is: when version reaches its key, it becomes next.
+	later  map[uint64]chan struct{}
+	closed bool // the server is closed, and so is every channel
 }
 
 // closedChannel is what after returns for a change that has happened already.
@@ -108,8 +120,10 @@ func (c *changes) bump() {
 	c.version++
 	if c.next != nil {
 		close(c.next)
-		c.next = nil
 	}
+	// Who waits to be past the version reached waits for the next change now.
+	c.next = c.later[c.version]
+	delete(c.later, c.version)
 }
 
 // current returns the number of changes so far.
@@ -123,11 +137,35 @@ func (c *changes) current() uint64 {
 func (c *changes) after(version uint64) <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.version > version {
+	switch {
+	case c.closed || c.version > version:
 		return closedChannel
+	case c.version == version:
+		if c.next == nil {
+			c.next = make(chan struct{})
+		}
+		return c.next
 	}
-	if c.next == nil {
-		c.next = make(chan struct{})
+	if c.later == nil {
+		c.later = make(map[uint64]chan struct{})
 	}
-	return c.next
+	if c.later[version] == nil {
+		c.later[version] = make(chan struct{})
+	}
+	return c.later[version]
+}
+
+// close wakes every waiter, for good: the server is closed.
+func (c *changes) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	if c.next != nil {
+		close(c.next)
+		c.next = nil
+	}
+	for version, waiting := range c.later {
+		close(waiting)
+		delete(c.later, version)
+	}
 }

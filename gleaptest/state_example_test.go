@@ -84,6 +84,32 @@ func ExampleServer_Changed() {
 	// newer: true messages: 0 then 1
 }
 
+// A view that follows the server until it is closed: Close closes the channels of Changed, and Done
+// tells the view to stop rather than wait again.
+func ExampleServer_Done() {
+	server, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ended := make(chan uint64)
+	go func() {
+		for {
+			shown := server.Snapshot()
+			select {
+			case <-server.Changed(shown.Version):
+			case <-server.Done():
+				ended <- shown.Version
+				return
+			}
+		}
+	}()
+
+	server.Close()
+	fmt.Println("the view ended at version", <-ended)
+	// Output:
+	// the view ended at version 0
+}
+
 // A page of your own beside the API, on the server's address: /status here, and every other path the
 // API's.
 func ExampleWithHandler() {

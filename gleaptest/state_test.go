@@ -72,15 +72,6 @@ func TestSnapshotIsACopySafeToChange(t *testing.T) {
 func TestChangedFiresAtTheNextChangeOrAtOnce(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t)
-	fired := func(c <-chan struct{}) bool {
-		select {
-		case <-c:
-			return true
-		default:
-			return false
-		}
-	}
-
 	version := server.Version()
 	changed := server.Changed(version)
 	assert.False(t, fired(changed), "nothing has changed")
@@ -221,4 +212,45 @@ func TestCloseEndsTheContextOfAPageThatLasts(t *testing.T) {
 	// Had Close not ended the context, it would have cut the connection after its 5 seconds of grace,
 	// and the page could not have answered.
 	assert.Equal(t, "ended: context canceled", <-answered)
+}
+
+func TestChangedForALaterVersionWaitsUntilVersionIsPastIt(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	version := server.Version()
+	next, later := server.Changed(version), server.Changed(version+2)
+
+	post(t, server, `{"ticket":"ticket-a","comment":"one"}`) // arrives (version+1) and is answered (version+2)
+
+	assert.True(t, fired(next))
+	assert.False(t, fired(later), "Version %d is not past %d", server.Version(), version+2)
+	assert.Equal(t, later, server.Changed(version+2), "every waiter for one version shares one channel")
+	post(t, server, `{"ticket":"ticket-a","comment":"two"}`) // its arrival takes Version past version+2
+	assert.True(t, fired(later))
+	assert.Greater(t, server.Version(), version+2)
+}
+
+func TestCloseWakesWhoeverWaitsOnChanged(t *testing.T) {
+	t.Parallel()
+	server, err := gleaptest.Start()
+	require.NoError(t, err)
+	next, ahead := server.Changed(server.Version()), server.Changed(server.Version()+100)
+	assert.False(t, fired(server.Done()), "not closed yet")
+
+	server.Close()
+
+	assert.True(t, fired(next), "a follower waiting only on Changed ends")
+	assert.True(t, fired(ahead))
+	assert.True(t, fired(server.Changed(server.Version())), "and Changed is closed at once after Close")
+	assert.True(t, fired(server.Done()), "Done tells a follower that the server is closed")
+}
+
+// fired reports whether c is closed, without waiting.
+func fired(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }

@@ -214,8 +214,9 @@ func ExampleMessagesService_SuggestFAQ() {
 }
 
 func ExampleMessagesService_CreateOnce() {
-	// Gleap stores the note but answers 500: an unknown outcome, which Create would return as an error.
-	gleap, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusInternalServerError}))
+	// CreateOnce looks in the ticket first; then Gleap answers its post 500, an unknown outcome, which
+	// Create would return as an error.
+	gleap, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{}, gleaptest.Fault{Status: http.StatusInternalServerError}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -230,7 +231,8 @@ func ExampleMessagesService_CreateOnce() {
 	}
 	note.MessageRef = wrapper.Ptr("incident-42-fixed")
 
-	// The 500 stored nothing here: CreateOnce finds no message with the messageRef and posts again.
+	// The 500 stored nothing here: after a pause CreateOnce finds no message with the messageRef, and posts
+	// again.
 	message, err := client.Messages.CreateOnce(context.Background(), note)
 	if err != nil {
 		log.Fatal(err)
@@ -241,6 +243,7 @@ func ExampleMessagesService_CreateOnce() {
 	}
 	// Output:
 	// incident-42-fixed 1
+	// GET 200
 	// POST 500
 	// GET 200
 	// POST 200
@@ -286,7 +289,9 @@ func ExampleClient_Redact() {
 	// An id a confused server echoed the key into, about to be written to a log.
 	fmt.Println(client.Redact("6752-gl_sk_0123456789abcdef"))
 	fmt.Println(client.Project(), client.BaseURL())
+	fmt.Println(client.RetryPolicy().MaxRetries, client.RetryPolicy().RetryUnknownOutcome)
 	// Output:
 	// 6752-[REDACTED]
 	// 64f1c2d3e4a5b6c7d8e9f999 https://api.gleap.io/v3
+	// 2 false
 }

@@ -14,6 +14,12 @@ func (c *Client) BaseURL() string {
 	return strings.TrimSuffix(c.engine.server, "/")
 }
 
+// RetryPolicy returns the retry policy of the client's calls, as New's options set it (DefaultRetryPolicy
+// without them); a call's own options may change it for that call.
+func (c *Client) RetryPolicy() RetryPolicy {
+	return c.engine.settings.retry
+}
+
 // Redact returns text with the client's API key taken out, in every form in which the client takes it
 // out of what the server sends (as it is, JSON-escaped, quoted, URL-escaped). Use it on a value the
 // server chose, such as a message's id, before it is written anywhere: the client's errors and logs are

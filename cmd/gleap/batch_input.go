@@ -157,6 +157,9 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 		return nil, nil, 0, fmt.Errorf("gleap send: --batch: reading the input: %w", err)
 	}
 	input.digest = "sha256:" + hex.EncodeToString(digest.Sum(nil))
+	if uniqueRefs && input.lines > bulk.MaxNumber {
+		return nil, nil, 0, fmt.Errorf("gleap send: --batch: the input has %d lines, more than the %d a --journal keeps: split it; nothing was sent", input.lines, bulk.MaxNumber)
+	}
 	if uniqueRefs && badCount == 0 {
 		var readErr error
 		// bulk.Send refuses the first; the check names them all.

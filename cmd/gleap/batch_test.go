@@ -493,6 +493,20 @@ func TestBatchWithAJournalRefusesARepeatedMessageRefInATicket(t *testing.T) {
 	assert.Len(t, server.Messages(), 4)
 }
 
+func TestBatchWithAJournalRefusesMoreLinesThanAJournalKeeps(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	dir := t.TempDir()
+	// Blank lines count: a line's number is its key in the journal. Line 1 and MaxNumber blank ones.
+	input := writeInput(t, dir, batchLine(1, "incident-42")+strings.Repeat("\n", bulk.MaxNumber+1))
+
+	r := gleap(t, server.URL, "", nil, "send", "--batch", input, "--journal", filepath.Join(dir, "journal.jsonl"))
+
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, fmt.Sprintf("gleap send: --batch: the input has %d lines, more than the %d a --journal keeps", bulk.MaxNumber+1, bulk.MaxNumber))
+	assert.Empty(t, server.Requests())
+}
+
 func TestBatchFromStandardInputResumesWithTheSameInput(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: 400}))

@@ -25,7 +25,7 @@ func ticketServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	tickets, err := os.ReadFile("../../testdata/gleap-published-openapi-tickets.yaml")
 	require.NoError(t, err)
 	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", messages),
-		gleaptest.WithRequestsCheckedAgainst("Gleap's published document of tickets", tickets))...)
+		gleaptest.WithRequestsCheckedAgainst("Gleap's published tickets document", tickets))...)
 }
 
 // composed opens a ticket through the CLI and returns it as printed.
