@@ -43,8 +43,9 @@ func WithWebhookRetries(attempts int, firstWait time.Duration) Option {
 }
 
 // WithWebhookLog calls log with the record of a delivery of WithWebhook each time it changes: queued,
-// after each try, and when it ends. It is called from the server's delivery goroutine, one call at a
-// time. `gleap mock` writes its webhook lines with it.
+// after each try, and when it ends. It is called one call at a time, in the order of the changes: for
+// the queued record by the request that made the change, else by the server's delivery goroutine, which
+// waits for it (a log that blocks holds the deliveries up). `gleap mock` writes its webhook lines with it.
 func WithWebhookLog(log func(WebhookDelivery)) Option {
 	return func(c *config) { c.webhook.log = log }
 }
@@ -151,10 +152,13 @@ type webhookPoster struct {
 	abort          context.CancelFunc
 	aborted        context.Context // ended when close has waited closeGrace: the try under way is cut off
 	closeGrace     time.Duration   // shutdownGrace, shorter in tests
-	done           chan struct{}   // closed when the goroutine has ended
-	wake           chan struct{}   // holds a token when the queue may have grown
+	// pause waits d before a next try and reports whether to go on: false once the poster is closed.
+	// Tests replace it to see the waits without spending them.
+	pause func(d time.Duration) bool
+	done  chan struct{} // closed when the goroutine has ended
+	wake  chan struct{} // holds a token when the queue may have grown
 
-	logMu sync.Mutex // one call of log at a time
+	logMu sync.Mutex // one change, and its call of log, at a time
 	log   func(WebhookDelivery)
 
 	mu          sync.Mutex
@@ -188,14 +192,28 @@ func newWebhookPoster(c webhookConfig, changes *changes) (*webhookPoster, error)
 	transport.Proxy = nil // the secret goes to the receiver, and nowhere else
 	stopped, stop := context.WithCancel(context.Background())
 	aborted, abort := context.WithCancel(context.Background())
-	return &webhookPoster{
+	p := &webhookPoster{
 		target: c.target, secret: c.secret, attempts: c.attempts, firstWait: c.firstWait, log: c.log,
 		bounds: webhookBounds{records: maxWebhookDeliveries, queued: maxQueuedWebhooks, queuedBytes: maxQueuedWebhookBytes},
 		client: &http.Client{Transport: transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		changes: changes, stop: stop, stopped: stopped, abort: abort, aborted: aborted, closeGrace: shutdownGrace,
 		done: make(chan struct{}), wake: make(chan struct{}, 1),
-	}, nil
+	}
+	p.pause = p.wait
+	return p, nil
+}
+
+// wait waits d, and reports whether the poster is still open.
+func (p *webhookPoster) wait(d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-p.stopped.Done():
+		return false
+	}
 }
 
 // start begins posting.
@@ -272,25 +290,25 @@ func (p *webhookPoster) enqueue(event webhook.Event) {
 		_ = json.Unmarshal(object.DocumentID, &objectID) // an id of another type is not recorded
 	}
 	item := queuedWebhook{event: event}
-	p.mu.Lock()
-	p.lastSeq++
-	item.record = &WebhookDelivery{Seq: p.lastSeq, Event: event.Type, ObjectID: clip(objectID, maxWebhookObjectIDBytes), State: WebhookPending}
-	p.records = append(p.records, item.record)
-	if len(p.records) > p.bounds.records {
-		p.records[0] = nil // the backing array outlives the slice's start: let the record go
-		p.records = p.records[1:]
-	}
-	switch {
-	case !isObject:
-		item.record.State, item.record.Failure = WebhookFailed, "the API's answer holds no object to post"
-	case len(p.queue) >= p.bounds.queued || p.queuedBytes+item.size() > p.bounds.queuedBytes:
-		item.record.State, item.record.Failure = WebhookFailed, "too many webhooks wait to be posted"
-	default:
-		p.queue = append(p.queue, item)
-		p.queuedBytes += item.size()
-	}
-	p.mu.Unlock()
-	p.changed(item.record)
+	p.change(func() *WebhookDelivery {
+		p.lastSeq++
+		item.record = &WebhookDelivery{Seq: p.lastSeq, Event: event.Type, ObjectID: clip(objectID, maxWebhookObjectIDBytes), State: WebhookPending}
+		p.records = append(p.records, item.record)
+		if len(p.records) > p.bounds.records {
+			p.records[0] = nil // the backing array outlives the slice's start: let the record go
+			p.records = p.records[1:]
+		}
+		switch {
+		case !isObject:
+			item.record.State, item.record.Failure = WebhookFailed, "the API's answer holds no object to post"
+		case len(p.queue) >= p.bounds.queued || p.queuedBytes+item.size() > p.bounds.queuedBytes:
+			item.record.State, item.record.Failure = WebhookFailed, "too many webhooks wait to be posted"
+		default:
+			p.queue = append(p.queue, item)
+			p.queuedBytes += item.size()
+		}
+		return item.record
+	})
 	select {
 	case p.wake <- struct{}{}:
 	default: // a token is there already
@@ -354,11 +372,7 @@ func (p *webhookPoster) deliver(item queuedWebhook) {
 		if item.record.State != WebhookPending {
 			return
 		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-timer.C:
-		case <-p.stopped.Done():
-			timer.Stop()
+		if !p.pause(wait) {
 			p.fail(item.record, "the server closed before the webhook was delivered")
 			return
 		}
@@ -387,24 +401,24 @@ func (p *webhookPoster) try(event webhook.Event) (int, string) {
 // settle records tried on record, and ends the delivery when the try was answered with 2xx, or with
 // failure when it is not "" (the last try ends it in any case).
 func (p *webhookPoster) settle(record *WebhookDelivery, tried WebhookAttempt, failure string, last bool) {
-	p.mu.Lock()
-	record.Attempts = append(record.Attempts, tried)
-	switch {
-	case tried.Status >= 200 && tried.Status <= 299:
-		record.State = WebhookDelivered
-	case last:
-		record.State, record.Failure = WebhookFailed, failure
-	}
-	p.mu.Unlock()
-	p.changed(record)
+	p.change(func() *WebhookDelivery {
+		record.Attempts = append(record.Attempts, tried)
+		switch {
+		case tried.Status >= 200 && tried.Status <= 299:
+			record.State = WebhookDelivered
+		case last:
+			record.State, record.Failure = WebhookFailed, failure
+		}
+		return record
+	})
 }
 
 // fail ends the delivery of record with failure.
 func (p *webhookPoster) fail(record *WebhookDelivery, failure string) {
-	p.mu.Lock()
-	record.State, record.Failure = WebhookFailed, failure
-	p.mu.Unlock()
-	p.changed(record)
+	p.change(func() *WebhookDelivery {
+		record.State, record.Failure = WebhookFailed, failure
+		return record
+	})
 }
 
 // failQueued fails every delivery still queued: the poster is closed.
@@ -418,21 +432,24 @@ func (p *webhookPoster) failQueued() {
 	}
 }
 
-// changed tells whoever follows the server that record changed.
-func (p *webhookPoster) changed(record *WebhookDelivery) {
-	p.changes.bump()
-	if p.log == nil {
-		return
-	}
+// change makes edit, a change to the records (and the queue) that returns the record it changed, under
+// the lock; then it tells whoever follows the server, and logs the record as edit left it. The log is
+// called under logMu, one call at a time, so that it sees the changes in the order they were made.
+func (p *webhookPoster) change(edit func() *WebhookDelivery) {
 	p.logMu.Lock()
 	defer p.logMu.Unlock()
-	p.log(p.copyOf(record))
+	p.mu.Lock()
+	changed := cloneDelivery(edit())
+	p.mu.Unlock()
+	p.changes.bump()
+	if p.log != nil {
+		p.log(changed)
+	}
 }
 
-// copyOf returns a copy of record that shares nothing with it.
-func (p *webhookPoster) copyOf(record *WebhookDelivery) WebhookDelivery {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// cloneDelivery returns a copy of record that shares nothing with it. The caller holds the lock of the
+// poster record is in.
+func cloneDelivery(record *WebhookDelivery) WebhookDelivery {
 	c := *record
 	c.Attempts = slices.Clone(record.Attempts)
 	return c
@@ -448,11 +465,10 @@ func (s *Server) WebhookDeliveries() []WebhookDelivery {
 		return nil
 	}
 	p.mu.Lock()
-	records := slices.Clone(p.records)
-	p.mu.Unlock()
-	deliveries := make([]WebhookDelivery, len(records))
-	for i, record := range records {
-		deliveries[i] = p.copyOf(record)
+	defer p.mu.Unlock()
+	deliveries := make([]WebhookDelivery, len(p.records))
+	for i, record := range p.records {
+		deliveries[i] = cloneDelivery(record)
 	}
 	return deliveries
 }

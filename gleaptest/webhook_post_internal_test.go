@@ -147,3 +147,40 @@ func TestCloseCutsOffATryPastItsGrace(t *testing.T) {
 	require.Len(t, last.Attempts, 1)
 	assert.Zero(t, last.Attempts[0].Status)
 }
+
+func TestTriesWaitLongerEachTime(t *testing.T) {
+	t.Parallel()
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
+	defer failing.Close()
+	cases := []struct {
+		name      string
+		attempts  int
+		firstWait time.Duration
+		want      []time.Duration
+	}{
+		{"by default, 5 tries from 1 second", 0, 0, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}},
+		{"at most 30 seconds apart", 10, 10 * time.Second, []time.Duration{10 * time.Second, 20 * time.Second, 30 * time.Second,
+			30 * time.Second, 30 * time.Second, 30 * time.Second, 30 * time.Second, 30 * time.Second, 30 * time.Second}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var waits []time.Duration
+			settled := make(chan WebhookDelivery, 1)
+			poster, err := newWebhookPoster(webhookConfig{set: true, target: failing.URL, secret: "s", attempts: tc.attempts, firstWait: tc.firstWait,
+				log: func(d WebhookDelivery) {
+					if d.State != WebhookPending {
+						settled <- d
+					}
+				}}, &changes{})
+			require.NoError(t, err)
+			poster.pause = func(d time.Duration) bool { waits = append(waits, d); return true }
+			poster.start()
+			defer poster.close()
+			poster.enqueue(eventFor("t1"))
+			d := <-settled
+			assert.Len(t, d.Attempts, len(tc.want)+1)
+			assert.Equal(t, tc.want, waits)
+		})
+	}
+}

@@ -276,20 +276,10 @@ func TestTheCallbackOutlivesTheRequestButNotItsTimeout(t *testing.T) {
 
 func TestTheDuplicateWindowForgetsOldDeliveries(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
-	clock := func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		return now
-	}
-	advance := func(d time.Duration) {
-		mu.Lock()
-		defer mu.Unlock()
-		now = now.Add(d)
-	}
+	clock := newFakeClock()
+	advance := clock.advance
 	var got calls
-	handler := newHandler(t, &got, webhook.WithDuplicateWindow(time.Hour, 2), webhook.WithClock(clock))
+	handler := newHandler(t, &got, webhook.WithDuplicateWindow(time.Hour, 2), webhook.WithClock(clock.now))
 	event := func(n int) string {
 		return fmt.Sprintf(`{"event":"ticket.updated","data":{"id":"t%d","updatedAt":"2026-11-02T09:30:00Z"}}`, n)
 	}
@@ -372,4 +362,26 @@ func TestARepeatWaitsForTheFirstAtMostTheCallbackTimeout(t *testing.T) {
 
 	close(release)
 	assert.Equal(t, http.StatusServiceUnavailable, <-first, "the first, past its time too")
+}
+
+func TestTheDefaultWindowIs24HoursAnd10000Deliveries(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	var got calls
+	handler := newHandler(t, &got, webhook.WithClock(clock.now))
+	event := func(n int) string {
+		return fmt.Sprintf(`{"event":"ticket.updated","data":{"id":"t%d","updatedAt":"2026-11-02T09:30:00Z"}}`, n)
+	}
+	for n := range webhook.DefaultMaxRemembered + 1 {
+		require.Equal(t, "handled\n", deliver(handler, event(n)).Body.String())
+	}
+	assert.Equal(t, "handled\n", deliver(handler, event(0)).Body.String(), "the oldest of 10,001, forgotten")
+	assert.Equal(t, "handled before\n", deliver(handler, event(2)).Body.String())
+
+	clock.advance(24*time.Hour - time.Nanosecond)
+	assert.Equal(t, "handled before\n", deliver(handler, event(3)).Body.String(), "within 24 hours")
+	clock.advance(time.Nanosecond)
+	assert.Equal(t, "handled\n", deliver(handler, event(3)).Body.String(), "24 hours later")
+	assert.Equal(t, time.Duration(24*time.Hour), webhook.DefaultDuplicateTTL)
+	assert.Equal(t, 10_000, webhook.DefaultMaxRemembered)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -65,4 +66,28 @@ func post(handler http.Handler, target, body string, headers map[string]string) 
 // deliver posts body to handler with testSecret in the default header.
 func deliver(handler http.Handler, body string) *httptest.ResponseRecorder {
 	return post(handler, "/gleap", body, map[string]string{webhook.SecretHeader: testSecret})
+}
+
+// fakeClock is a clock that moves only when told, for the duplicate window's time to live.
+type fakeClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{at: time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)}
+}
+
+// now is the clock's time: give it to WithClock.
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.at
+}
+
+// advance moves the clock on by d.
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = c.at.Add(d)
 }

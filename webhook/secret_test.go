@@ -97,3 +97,16 @@ func TestNewHandlerRefusesAWeakSecret(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotNil(t, handler)
 }
+
+func TestADeliveryWithoutTheSecretIsNotRead(t *testing.T) {
+	t.Parallel()
+	var got calls
+	body := &endlessReader{}
+	req := httptest.NewRequest(http.MethodPost, "/gleap", body)
+	req.Header.Set(webhook.SecretHeader, "not-the-secret-of-the-tests")
+	answer := httptest.NewRecorder()
+	newHandler(t, &got).ServeHTTP(answer, req)
+	assert.Equal(t, http.StatusUnauthorized, answer.Code)
+	assert.Zero(t, body.read.Load(), "bytes read of the body")
+	assert.Zero(t, got.count())
+}
