@@ -57,7 +57,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, r
 		s.respond(w, record, input, errorAnswer(http.StatusUnauthorized, wrongKeyMessage))
 		return
 	}
-	if wait := s.limiter.admit(r.Header.Get("Project")); wait > 0 {
+	if wait := s.limiter.admit(projectOf(r)); wait > 0 {
 		s.respond(w, record, input, tooManyRequests(wait))
 		return
 	}
@@ -101,7 +101,8 @@ func (s *Server) checkRequest(r *http.Request, body []byte) (*openapi3filter.Req
 }
 
 // route answers a request to the API as Gleap would. Of Gleap's routes, gleaptest has the messages':
-// POST and GET /v3/messages, GET /v3/messages/search, PUT and DELETE /v3/messages/{messageId}.
+// POST and GET /v3/messages, GET /v3/messages/search, PUT and DELETE /v3/messages/{messageId}; and the
+// contacts' and the admin routes of routeContacts.
 func (s *Server) route(r *http.Request, body []byte) answer {
 	path := r.URL.Path
 	switch {
@@ -123,6 +124,9 @@ func (s *Server) route(r *http.Request, body []byte) answer {
 		case http.MethodDelete:
 			return s.store.delete(messageID)
 		}
+	}
+	if a, ok := s.routeContacts(r, body); ok {
+		return a
 	}
 	return errorAnswer(http.StatusNotFound, fmt.Sprintf("gleaptest does not serve %s %s", r.Method, r.URL.EscapedPath()))
 }

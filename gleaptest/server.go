@@ -23,6 +23,8 @@ type Server struct {
 	limiter         *limiter   // nil without WithRateLimit
 	requestSpecs    []requestSpec
 	store           *store
+	contacts        *contacts
+	companies       *companies
 	records         records
 	timeouts        timeouts
 	requestLog      func(Request)
@@ -103,6 +105,8 @@ func configure(opts []Option) (*Server, string, error) {
 	}
 	s := &Server{
 		store:           newStore(c.now, c.maxMessages),
+		contacts:        newContacts(c.now, c.maxMessages),
+		companies:       newCompanies(c.now, c.maxMessages),
 		limiter:         newLimiter(c.rateLimit, c.now),
 		records:         records{max: c.maxMessages, maxBytes: maxRecordedBytes},
 		timeouts:        c.timeouts,

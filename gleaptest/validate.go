@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -37,32 +36,31 @@ var loadValidator = sync.OnceValues(newValidator)
 
 // newValidator loads and checks openapi.yaml.
 func newValidator() (*validator, error) {
-	doc, err := loadDocument("openapi.yaml", gleap.OpenAPISpec())
+	doc, err := loadDocument("openapi.yaml", gleap.OpenAPISpec(), nil)
 	if err != nil {
 		return nil, err
 	}
 	return newDocumentValidator("openapi.yaml", doc)
 }
 
-// loadDocument loads and checks spec, the OpenAPI document called name, with opts. Its first server
-// URL is reduced to its path (/v3), so requests are matched on any host and port.
-func loadDocument(name string, spec []byte, opts ...openapi3.ValidationOption) (*openapi3.T, error) {
+// loadDocument loads and checks spec, the OpenAPI document called name, with opts, after mend (unless
+// nil) has mended what a lenient reading of it forgives. Its servers are reduced to their paths and put
+// in front of the paths they serve (serversIntoPaths).
+func loadDocument(name string, spec []byte, mend func(*openapi3.T), opts ...openapi3.ValidationOption) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(spec)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", name, err)
 	}
+	if mend != nil {
+		mend(doc)
+	}
 	if err := doc.Validate(loader.Context, opts...); err != nil {
 		return nil, fmt.Errorf("%s is not valid: %w", name, err)
 	}
-	if len(doc.Servers) == 0 {
-		return nil, fmt.Errorf("%s declares no server", name)
+	if err := serversIntoPaths(name, doc); err != nil {
+		return nil, err
 	}
-	serverURL, err := url.Parse(doc.Servers[0].URL)
-	if err != nil {
-		return nil, fmt.Errorf("%s server URL: %w", name, err)
-	}
-	doc.Servers = openapi3.Servers{{URL: serverURL.Path}}
 	return doc, nil
 }
 
@@ -102,6 +100,9 @@ func (v *validator) checkRequest(r *http.Request) (*openapi3filter.RequestValida
 			status = http.StatusUnauthorized
 		}
 		return nil, status, newViolation(fmt.Errorf("request %s %s: %w", r.Method, r.URL.EscapedPath(), err))
+	}
+	if err := strayCredential(route, r.Header); err != nil {
+		return nil, http.StatusBadRequest, newViolation(fmt.Errorf("request %s %s: %w", r.Method, r.URL.EscapedPath(), err))
 	}
 	return input, 0, nil
 }

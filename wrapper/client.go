@@ -71,7 +71,7 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
-	eng := &engine{authorize: authorize, redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}
+	eng := &engine{authorize: authorize, authorizeAdmin: apiTokenAuth(apiKey), redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}
 	return &Client{Messages: &MessagesService{engine: eng}, engine: eng}, nil
 }
 
