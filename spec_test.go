@@ -69,7 +69,7 @@ func TestEachOperationTakesTheCredentialsOfItsRoutes(t *testing.T) {
 func TestAdminRoutesAreMarkedAsKnownFromGleapsSDKsNotFromItsDocument(t *testing.T) {
 	t.Parallel()
 	ours := loadSpec(t)
-	published := []*openapi3.T{gleapsOwnSpec(t), gleapsTicketsDocument(t)}
+	published := []*openapi3.T{gleapsOwnSpec(t), gleapsTicketsDocument(t), gleapsSessionsDocument(t)}
 	for path, item := range ours.Paths.Map() {
 		admin := strings.HasPrefix(path, "/admin/")
 		for method, op := range item.Operations() {
@@ -232,11 +232,20 @@ func TestMessageSchemaToleratesUnknownAndAnyValues(t *testing.T) {
 	assert.Equal(t, "^[0-9a-fA-F]{24}$", doc.Components.Schemas["ObjectID"].Value.Pattern)
 }
 
-// gleapsTicketsDocument loads Gleap's published document of /tickets and /sessions, kept under testdata/
+// gleapsTicketsDocument loads Gleap's published document of /tickets, kept under testdata/
 // as a third-party fixture beside the messages one.
 func gleapsTicketsDocument(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := openapi3.NewLoader().LoadFromFile("testdata/gleap-published-openapi-tickets-sessions.yaml")
+	doc, err := openapi3.NewLoader().LoadFromFile("testdata/gleap-published-openapi-tickets.yaml")
+	require.NoError(t, err)
+	return doc
+}
+
+// gleapsSessionsDocument loads Gleap's published document of /sessions (its contacts), kept under
+// testdata/ as a third-party fixture beside the others.
+func gleapsSessionsDocument(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile("testdata/gleap-published-openapi-sessions.yaml")
 	require.NoError(t, err)
 	return doc
 }
@@ -262,7 +271,7 @@ func typeOf(schema *openapi3.Schema) string {
 
 func TestEveryTicketFieldWeSendIsOneGleapsDocumentTakes(t *testing.T) {
 	t.Parallel()
-	assertSendsOnlyWhatGleapsDocumentTakes(t, map[string][]string{
+	assertSendsOnlyWhatGleapsDocumentTakes(t, gleapsTicketsDocument(t), map[string][]string{
 		"CreateTicketRequest":  {"CreateTicketDto"},
 		"UpdateTicketRequest":  {"UpdateTicketDto"},
 		"ComposeTicketRequest": {"CreateTicketWithMessageDto"},
@@ -274,14 +283,14 @@ func TestEveryTicketFieldWeSendIsOneGleapsDocumentTakes(t *testing.T) {
 func TestEveryContactFieldWeSendIsOneGleapsDocumentTakes(t *testing.T) {
 	t.Parallel()
 	// Gleap's document leaves the body of an update untyped: it is held to the DTO of a new contact.
-	assertSendsOnlyWhatGleapsDocumentTakes(t, map[string][]string{
+	assertSendsOnlyWhatGleapsDocumentTakes(t, gleapsSessionsDocument(t), map[string][]string{
 		"CreateContactRequest":       {"SessionDto"},
 		"UpdateContactRequest":       {"SessionDto"},
 		"UnsubscribeContactsRequest": {"/sessions/unsubscribe"},
 		"ResubscribeContactRequest":  {"/sessions/{sessionId}/resubscribe"},
 	})
 	ours := loadSpec(t).Components.Schemas
-	theirs := gleapsTicketsDocument(t).Paths.Value("/sessions/unsubscribe").Post.RequestBody.Value.Content.Get("application/json").Schema
+	theirs := gleapsSessionsDocument(t).Paths.Value("/sessions/unsubscribe").Post.RequestBody.Value.Content.Get("application/json").Schema
 	contact := theirs.Value.Properties["sessions"].Value.Items.Value.Properties
 	for field, property := range ours["ContactKey"].Value.Properties {
 		require.Contains(t, contact, field)
@@ -290,11 +299,12 @@ func TestEveryContactFieldWeSendIsOneGleapsDocumentTakes(t *testing.T) {
 }
 
 // assertSendsOnlyWhatGleapsDocumentTakes holds each request body of ours (a schema's name) to the bodies
-// Gleap's document gives the same requests (a schema's name, or the path of an operation whose body is
-// inline): every field we send is one of theirs, of their type, and we require what they require.
-func assertSendsOnlyWhatGleapsDocumentTakes(t *testing.T, bodies map[string][]string) {
+// theirDoc, a cut of Gleap's document, gives the same requests (a schema's name, or the path of an
+// operation whose body is inline): every field we send is one of theirs, of their type, and we require
+// what they require.
+func assertSendsOnlyWhatGleapsDocumentTakes(t *testing.T, theirDoc *openapi3.T, bodies map[string][]string) {
 	t.Helper()
-	ours, theirDoc := loadSpec(t).Components.Schemas, gleapsTicketsDocument(t)
+	ours := loadSpec(t).Components.Schemas
 	for ourName, theirNames := range bodies {
 		require.Contains(t, ours, ourName)
 		properties := allProperties(ours[ourName].Value)
@@ -333,22 +343,22 @@ func descriptionOf(property *openapi3.SchemaRef) string {
 
 func TestEveryTicketOperationIsOneOfGleapsDocument(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, 14, operationsOfGleapsDocument(t, "/tickets"),
+	assert.Equal(t, 14, operationsOfGleapsDocument(t, gleapsTicketsDocument(t), "/tickets"),
 		"create, list, compose, search, by contact, count, get, update, delete, archive, unarchive, snooze, link, unlink")
 }
 
 func TestEveryContactOperationIsOneOfGleapsDocument(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, 9, operationsOfGleapsDocument(t, "/sessions"),
+	assert.Equal(t, 9, operationsOfGleapsDocument(t, gleapsSessionsDocument(t), "/sessions"),
 		"create, list, search, unsubscribe, find by user id, get, update, delete, resubscribe")
 }
 
 // operationsOfGleapsDocument checks that each of our operations on a path that starts with prefix is one
-// of Gleap's document, with a body where Gleap's has one, and says where it comes from. It returns how
-// many there are.
-func operationsOfGleapsDocument(t *testing.T, prefix string) int {
+// of theirs, a cut of Gleap's document, with a body where Gleap's has one, and says where it comes from.
+// It returns how many there are.
+func operationsOfGleapsDocument(t *testing.T, theirs *openapi3.T, prefix string) int {
 	t.Helper()
-	ours, theirs := loadSpec(t), gleapsTicketsDocument(t)
+	ours := loadSpec(t)
 	covered := 0
 	for path, item := range ours.Paths.Map() {
 		if !strings.HasPrefix(path, prefix) {

@@ -102,8 +102,11 @@ func (s *Server) checkRequest(r *http.Request, body []byte) (*openapi3filter.Req
 
 // route answers a request to the API as Gleap would. Of Gleap's routes, gleaptest has the messages':
 // POST and GET /v3/messages, GET /v3/messages/search, PUT and DELETE /v3/messages/{messageId}; and the
-// contacts' and the admin routes of routeContacts.
+// tickets' (tickets.go); and the contacts' and the admin routes of routeContacts.
 func (s *Server) route(r *http.Request, body []byte) answer {
+	if a, ok := s.tickets.route(r, body); ok {
+		return a
+	}
 	path := r.URL.Path
 	switch {
 	case path == messagesPath && r.Method == http.MethodPost:

@@ -90,12 +90,12 @@ func (s *Server) Inbox() http.Handler {
 	return &inbox{server: s}
 }
 
-// Clear forgets every stored message, contact (with its events) and company, every request record and
-// the rate limit's counts, as if the
-// server had just started. Scripted faults stay. Ids go on from where they were, so that an id is never
+// Clear forgets every stored message, ticket, contact (with its events) and company, every request
+// record and the rate limit's counts, as if the server had just started. Scripted faults stay. Ids go on from where they were, so that an id is never
 // handed out twice.
 func (s *Server) Clear() {
 	s.store.clear()
+	s.tickets.clear()
 	s.contacts.clear()
 	s.companies.clear()
 	s.limiter.clear()

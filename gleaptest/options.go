@@ -25,10 +25,11 @@ type config struct {
 	requireKey       bool // WithRequiredKey was given, even with an empty key
 }
 
-// namedSpec is a document given to WithRequestsCheckedAgainst.
+// namedSpec is a document given to WithRequestsCheckedAgainst, with the further parts of it.
 type namedSpec struct {
 	name string
 	spec []byte
+	more [][]byte
 }
 
 // newConfig applies opts, in order, over the defaults and checks the result.
@@ -121,9 +122,19 @@ func WithoutContractChecks() Option {
 // name. As in openapi.yaml, only spec's path below its server URL counts (https://api.gleap.io/v3 is
 // /v3), any well-formed credentials are accepted, and a required project header parameter is checked as
 // a credential. Start fails when spec is not a valid document. The option may be given several times.
-func WithRequestsCheckedAgainst(name string, spec []byte) Option {
+//
+// more are further parts of the same document, cut from it apart, as the repository's testdata holds
+// Gleap's (one for /messages, one for /tickets and /sessions): their paths and components are joined to
+// spec's, so that a request to any of their routes is checked against its part.
+func WithRequestsCheckedAgainst(name string, spec []byte, more ...[]byte) Option {
 	spec = append([]byte(nil), spec...)
-	return func(c *config) { c.requestSpecs = append(c.requestSpecs, namedSpec{name: name, spec: spec}) }
+	parts := make([][]byte, len(more))
+	for i, part := range more {
+		parts[i] = append([]byte(nil), part...)
+	}
+	return func(c *config) {
+		c.requestSpecs = append(c.requestSpecs, namedSpec{name: name, spec: spec, more: parts})
+	}
 }
 
 // withTimeouts replaces the connection timeouts, so that tests of them need not wait half a minute.

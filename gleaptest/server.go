@@ -23,6 +23,7 @@ type Server struct {
 	limiter         *limiter   // nil without WithRateLimit
 	requestSpecs    []requestSpec
 	store           *store
+	tickets         *ticketStore
 	contacts        *contacts
 	companies       *companies
 	records         records
@@ -103,8 +104,10 @@ func configure(opts []Option) (*Server, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	messages := newStore(c.now, c.maxMessages)
 	s := &Server{
-		store:           newStore(c.now, c.maxMessages),
+		store:           messages,
+		tickets:         newTicketStore(c.now, messages),
 		contacts:        newContacts(c.now, c.maxMessages),
 		companies:       newCompanies(c.now, c.maxMessages),
 		limiter:         newLimiter(c.rateLimit, c.now),
@@ -128,7 +131,11 @@ func configure(opts []Option) (*Server, string, error) {
 		}
 	}
 	for _, named := range c.requestSpecs {
-		spec, err := newRequestSpec(named.name, named.spec)
+		joined, err := joinDocuments(named.spec, named.more)
+		if err != nil {
+			return nil, "", fmt.Errorf("gleaptest: WithRequestsCheckedAgainst(%q): %w", named.name, err)
+		}
+		spec, err := newRequestSpec(named.name, joined)
 		if err != nil {
 			return nil, "", fmt.Errorf("gleaptest: WithRequestsCheckedAgainst(%q): %w", named.name, err)
 		}

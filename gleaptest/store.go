@@ -153,9 +153,9 @@ func (s *store) update(id string, body []byte) answer {
 		return notFound(id)
 	}
 	old := s.messages[i]
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(old.answer, &fields); err != nil {
-		return errorAnswer(http.StatusInternalServerError, "reading the stored message: "+err.Error())
+	fields, failed := decodeStored(old.answer, "message")
+	if failed != nil {
+		return *failed
 	}
 	for name, value := range changes {
 		if !assignedFields[name] {
@@ -196,6 +196,17 @@ func (s *store) delete(id string) answer {
 	}
 	s.remove(i)
 	return answer{status: http.StatusNoContent, header: http.Header{}}
+}
+
+// deleteTicket removes the messages of ticket ticketID, deleted.
+func (s *store) deleteTicket(ticketID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.messages) - 1; i >= 0; i-- {
+		if ticket := s.messages[i].ticket; ticket != nil && *ticket == ticketID {
+			s.remove(i)
+		}
+	}
 }
 
 // acknowledge answers an action on message id that Gleap records without a change the API shows (a FAQ
@@ -332,6 +343,17 @@ func ticketOf(fields map[string]json.RawMessage) *string {
 		return nil
 	}
 	return &ticket
+}
+
+// decodeStored decodes stored, the answer of a stored message or ticket (kind), into its fields, which a
+// change edits; it fails only on a store's bug, answered 500.
+func decodeStored(stored []byte, kind string) (map[string]json.RawMessage, *answer) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(stored, &fields); err != nil {
+		failed := errorAnswer(http.StatusInternalServerError, "reading the stored "+kind+": "+err.Error())
+		return nil, &failed
+	}
+	return fields, nil
 }
 
 // jsonText encodes v, a value that always encodes: a string, an int or raw JSON.

@@ -26,6 +26,10 @@ type Client struct {
 	// Messages holds the calls of the messages of tickets: create (and the Reply, Note and BotMessage
 	// helpers), list, update, delete, search, and FAQ suggestions.
 	Messages *MessagesService
+	// Tickets holds the calls of tickets: create and compose, get, update, delete, list and watch,
+	// search, find by contact, archive, snooze, link, count, and the safe helpers (assign, set the
+	// status, add and remove tags, close).
+	Tickets *TicketsService
 
 	engine *engine
 }
@@ -72,7 +76,7 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
 	eng := &engine{authorize: authorize, authorizeAdmin: apiTokenAuth(apiKey), redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}
-	return &Client{Messages: &MessagesService{engine: eng}, engine: eng}, nil
+	return &Client{Messages: &MessagesService{engine: eng}, Tickets: &TicketsService{engine: eng}, engine: eng}, nil
 }
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP

@@ -31,3 +31,9 @@ const MaxEmptyPages = maxEmptyPages
 
 // RedactBody is what the client does to a body a server sent, for the key apiKey.
 func RedactBody(apiKey string, body []byte) []byte { return newRedactor(apiKey).body(body) }
+
+// SetWatchPageSize makes the pages of tickets.Watch hold n tickets, so that a test sees pages shift
+// under a watch without thousands of tickets.
+func SetWatchPageSize(tickets *TicketsService, n int) { tickets.watchPageSize = n }
+
+const WatchOverlap = watchOverlap

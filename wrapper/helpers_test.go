@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -95,7 +96,7 @@ func echoingAnswer(t *testing.T, status int, body func(*http.Request) string, he
 	}
 	return gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		answer := body(r)
-		assert.NoError(t, answerViolation(status, header, answer), "the test's answer breaks openapi.yaml")
+		assert.NoError(t, answerViolationTo(r, status, header, answer), "the test's answer breaks openapi.yaml")
 		writeAnswer(w, status, header, answer)
 	})}
 }
@@ -136,31 +137,37 @@ func rawAnswerHeldOpen(t *testing.T, answer func(authorization string) string) g
 	})}
 }
 
-// messagesRoute is POST /messages as openapi.yaml describes it, loaded once for the whole test binary.
-var messagesRoute = sync.OnceValues(func() (*routers.Route, error) {
+// specRouter finds routes in openapi.yaml, loaded once for the whole test binary.
+var specRouter = sync.OnceValues(func() (routers.Router, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(gleap.OpenAPISpec())
 	if err != nil {
 		return nil, err
 	}
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		return nil, err
-	}
-	route, _, err := router.FindRoute(httptest.NewRequest(http.MethodPost, wrapper.DefaultBaseURL+"/messages", nil))
-	return route, err
+	return legacy.NewRouter(doc)
 })
 
 // answerViolation says why an answer to POST /messages breaks openapi.yaml, or returns nil when it
 // conforms: the check gleaptest makes of its own answers, for the answers the tests write by hand.
 func answerViolation(status int, header http.Header, body string) error {
-	route, err := messagesRoute()
+	return answerViolationTo(httptest.NewRequest(http.MethodPost, wrapper.DefaultBaseURL+"/messages", nil), status, header, body)
+}
+
+// answerViolationTo is answerViolation for an answer to request, whose path starts at the API root
+// (/v3/...), on any host.
+func answerViolationTo(request *http.Request, status int, header http.Header, body string) error {
+	router, err := specRouter()
 	if err != nil {
 		return fmt.Errorf("loading openapi.yaml: %w", err)
+	}
+	onGleap := httptest.NewRequest(request.Method, wrapper.DefaultBaseURL+strings.TrimPrefix(request.URL.RequestURI(), "/v3"), nil)
+	route, _, err := router.FindRoute(onGleap)
+	if err != nil {
+		return fmt.Errorf("finding the route of %s %s: %w", request.Method, request.URL.Path, err)
 	}
 	options := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
 	return openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request: httptest.NewRequest(http.MethodPost, wrapper.DefaultBaseURL+"/messages", nil),
+			Request: onGleap,
 			Route:   route,
 			Options: options,
 		},

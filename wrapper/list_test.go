@@ -21,9 +21,13 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// gleapsOwnDocument is Gleap's published OpenAPI document, kept as a third-party fixture: every request
-// of these tests is checked against it as well as against openapi.yaml.
-const gleapsOwnDocument = "../testdata/gleap-published-openapi-messages.yaml"
+// gleapsOwnDocument and gleapsTicketsDocument are the parts of Gleap's published OpenAPI document kept as
+// third-party fixtures (its /messages and its /tickets): every request of these tests is
+// checked against it as well as against openapi.yaml.
+const (
+	gleapsOwnDocument     = "../testdata/gleap-published-openapi-messages.yaml"
+	gleapsTicketsDocument = "../testdata/gleap-published-openapi-tickets.yaml"
+)
 
 // resourceServer starts gleaptest checking requests against Gleap's own document too, and a client for it
 // that records its pauses instead of sleeping.
@@ -31,7 +35,9 @@ func resourceServer(t *testing.T, opts ...gleaptest.Option) (*gleaptest.Server, 
 	t.Helper()
 	spec, err := os.ReadFile(gleapsOwnDocument)
 	require.NoError(t, err)
-	server := gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec))...)
+	tickets, err := os.ReadFile(gleapsTicketsDocument)
+	require.NoError(t, err)
+	server := gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec, tickets))...)
 	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL),
 		wrapper.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }))
 	require.NoError(t, err)

@@ -64,11 +64,16 @@ func (m *MessagesService) Update(ctx context.Context, messageID string, req Upda
 //
 // Gleap's API reference ("Delete a comment"): https://docs.gleap.io/api-reference/messages/delete-a-comment
 func (m *MessagesService) Delete(ctx context.Context, messageID string, opts ...Option) error {
-	err := m.engine.do(ctx, opts, func() (endpoint, error) {
+	return goneAfterUnknownOutcome(m.engine.do(ctx, opts, func() (endpoint, error) {
 		return newEndpoint("delete message", http.MethodDelete, "/messages/{messageId}", func(server string) (*http.Request, error) {
 			return api.NewDeleteMessageRequest(server, messageID)
 		}), checkID("messageID", messageID)
-	}, nil)
+	}, nil))
+}
+
+// goneAfterUnknownOutcome is the error of a delete: nil for a 404 to a retry after an attempt whose
+// outcome was unknown, as that attempt most likely deleted what the call deletes; err otherwise.
+func goneAfterUnknownOutcome(err error) error {
 	var requestErr *RequestError
 	var apiErr *APIError
 	if errors.As(err, &requestErr) && requestErr.OutcomeUnknown && requestErr.Attempts > 1 &&

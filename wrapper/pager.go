@@ -10,48 +10,94 @@ import (
 // body never runs.
 const maxEmptyPages = 10
 
-// cursorPages walks a listing in cursor mode: fetch returns the items of the page at cursor ("" for the
-// first) and the cursor of the next ("" after the last). The next page is fetched only when the loop
-// reaches it; breaking out of the loop fetches no more. A failure is yielded once, as the last item, with
-// a nil item. A server that hands out a cursor it gave before, or maxEmptyPages empty pages in a row,
-// ends the walk with a *RequestError wrapping ErrInvalidResponse, whose text has the key taken out.
-func cursorPages[T any](op string, redact redactor, fetch func(cursor string) ([]T, string, error)) iter.Seq2[*T, error] {
+// page is one page of a listing as a pager sees it.
+type page[T any] struct {
+	items []T
+	// more: another page follows.
+	more bool
+	// broken, when not nil, says why the listing cannot be followed past this page (the server's paging
+	// is not to be trusted); it is reported after the page's items.
+	broken error
+}
+
+// walkPages is what the pagers share: next returns the next page, and is called only when the loop
+// reaches it; breaking out of the loop asks for no more. A failure is yielded once, as the last item,
+// with a nil item. A page whose paging is broken, or maxEmptyPages empty pages in a row that each say
+// more follow, end the walk with a *RequestError wrapping ErrInvalidResponse, whose text has the key
+// taken out and whose Attempts count the pages asked for.
+func walkPages[T any](op string, redact redactor, next func() (page[T], error)) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
-		cursor := ""
-		seen := make(map[string]bool)
-		emptyPages := 0
+		pages, emptyPages := 0, 0
 		for {
-			items, next, err := fetch(cursor)
+			p, err := next()
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			pages := len(seen) + 1
-			for i := range items {
-				if !yield(&items[i], nil) {
+			pages++
+			for i := range p.items {
+				if !yield(&p.items[i], nil) {
 					return
 				}
 			}
-			if next == "" {
+			if !p.more {
 				return
 			}
 			emptyPages++
-			if len(items) > 0 {
+			if len(p.items) > 0 {
 				emptyPages = 0
 			}
-			var endless error
-			switch {
-			case seen[next]:
-				endless = fmt.Errorf("%w: the server gave the cursor %s twice", ErrInvalidResponse, redact.quote(next))
-			case emptyPages == maxEmptyPages:
-				endless = fmt.Errorf("%w: the server gave %d empty pages in a row, each saying more follow", ErrInvalidResponse, emptyPages)
+			broken := p.broken
+			if broken == nil && emptyPages == maxEmptyPages {
+				broken = fmt.Errorf("%w: the server gave %d empty pages in a row, each saying more follow", ErrInvalidResponse, emptyPages)
 			}
-			if endless != nil {
-				yield(nil, &RequestError{Op: op, Attempts: pages, Err: redact.redactError(endless)})
+			if broken != nil {
+				yield(nil, &RequestError{Op: op, Attempts: pages, Err: redact.redactError(broken)})
 				return
 			}
-			seen[next] = true
-			cursor = next
 		}
 	}
+}
+
+// cursorPages walks a listing in cursor mode: fetch returns the items of the page at cursor ("" for the
+// first) and the cursor of the next ("" after the last). A server that hands out a cursor it gave
+// before ends the walk as walkPages ends it.
+func cursorPages[T any](op string, redact redactor, fetch func(cursor string) ([]T, string, error)) iter.Seq2[*T, error] {
+	cursor := ""
+	seen := make(map[string]bool)
+	return walkPages(op, redact, func() (page[T], error) {
+		items, next, err := fetch(cursor)
+		if err != nil {
+			return page[T]{}, err
+		}
+		p := page[T]{items: items, more: next != ""}
+		if seen[next] {
+			p.broken = fmt.Errorf("%w: the server gave the cursor %s twice", ErrInvalidResponse, redact.quote(next))
+		}
+		seen[next] = true
+		cursor = next
+		return p, nil
+	})
+}
+
+// skipPages walks a listing by skip and limit: fetch returns the items of the page that skips skip
+// items, at most pageSize of them, and how many items the listing holds in all (negative when the
+// server did not say). A page shorter than pageSize is the last, and so is the page that reaches the
+// total. A page longer than pageSize ends the walk as walkPages ends it: skipping by what it holds would
+// step over items. Skip paging over items that change while they are read can skip or repeat some.
+func skipPages[T any](op string, redact redactor, pageSize int, fetch func(skip int) ([]T, int, error)) iter.Seq2[*T, error] {
+	skip := 0
+	return walkPages(op, redact, func() (page[T], error) {
+		items, total, err := fetch(skip)
+		if err != nil {
+			return page[T]{}, err
+		}
+		skip += len(items)
+		p := page[T]{items: items, more: len(items) == pageSize && (total < 0 || skip < total)}
+		if len(items) > pageSize {
+			p.more = true
+			p.broken = fmt.Errorf("%w: the server answered %d items for a page of at most %d", ErrInvalidResponse, len(items), pageSize)
+		}
+		return p, nil
+	})
 }

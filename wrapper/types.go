@@ -41,6 +41,34 @@ type (
 	// SessionRef is Message.Session, the contact of the conversation, sent as a bare id or as the whole
 	// object: its ID is the id either way, its Object the *MessageSession when Gleap embedded it.
 	SessionRef = ref.IDOr[api.MessageSession]
+	// Ticket is a stored ticket, as gleap-go reads Gleap's untyped answers: ID, DocumentID, Number
+	// (bugId), Title, Type, Status, Priority, Tags, Archived, Snoozed, ShareToken, CreatedAt and UpdatedAt
+	// are values (zero when not sent), ProcessingUser, ProcessingTeam and Session references (an id or the
+	// object), the other fields nil when not sent. Fields: go doc ...api.Ticket.
+	Ticket = api.Ticket
+	// CreateTicketRequest is the body of Tickets.Create: the fields of a ticket a caller sets, every one
+	// optional; a field left nil is not sent.
+	CreateTicketRequest = api.CreateTicketRequest
+	// UpdateTicketRequest is the body of Tickets.Update: only the fields that are set are sent, and only
+	// they change. Tags, when set, replace every tag (an empty, non-nil list removes them all).
+	UpdateTicketRequest = api.UpdateTicketRequest
+	// ComposeTicketRequest is the body of Tickets.Compose: a new ticket (Type and Title required) with its
+	// first message, for a contact named by Session or Email.
+	ComposeTicketRequest = api.ComposeTicketRequest
+	// TicketPriority is how urgent a ticket is: PriorityLow, PriorityMedium or PriorityHigh.
+	TicketPriority = api.TicketPriority
+	// TicketUser is the team member a ticket is assigned to, when Gleap embeds the whole object.
+	TicketUser = api.TicketUser
+	// TicketTeam is the team a ticket is assigned to, when Gleap embeds the whole object.
+	TicketTeam = api.TicketTeam
+	// TicketSession is the contact a ticket is about, when Gleap embeds the whole object.
+	TicketSession = api.TicketSession
+	// TicketUserRef is Ticket.ProcessingUser, an id or the whole object: its ID is the id either way.
+	TicketUserRef = ref.IDOr[api.TicketUser]
+	// TicketTeamRef is Ticket.ProcessingTeam, an id or the whole object: its ID is the id either way.
+	TicketTeamRef = ref.IDOr[api.TicketTeam]
+	// TicketSessionRef is Ticket.Session, an id or the whole object: its ID is the id either way.
+	TicketSessionRef = ref.IDOr[api.TicketSession]
 	// RequestEditorFn changes a request of the generated client before it is sent; BearerAuth and
 	// ProjectHeader make the two that authenticate it.
 	RequestEditorFn = api.RequestEditorFn

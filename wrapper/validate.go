@@ -46,23 +46,14 @@ func encodeChecked(req CreateMessageRequest) ([]byte, error) {
 // every string is valid UTF-8 (encoding/json would otherwise send U+FFFD in place of the caller's bytes).
 // encoded is req as it will be sent.
 func checkMessageInput(req *api.MessageInput, encoded []byte) *ValidationError {
-	if len(encoded) > MaxRequestBytes {
-		return &ValidationError{Field: "request", Problem: fmt.Sprintf("encodes to %d bytes, more than the %d accepted", len(encoded), MaxRequestBytes)}
+	if invalid := checkBody(encoded); invalid != nil {
+		return invalid
 	}
-	if string(encoded) == "{}" {
-		return &ValidationError{Field: "request", Problem: "sets no field, so there is nothing to send"}
-	}
-	ids := [...]struct {
-		field string
-		value *string
-	}{
-		{"ticket", req.Ticket}, {"user", req.User}, {"session", req.Session}, {"emailId", req.EmailID},
-		{"outbound", req.Outbound}, {"outboundTemplate", req.OutboundTemplate},
-	}
-	for _, id := range ids {
-		if id.value != nil && isBlank(*id.value) {
-			return &ValidationError{Field: id.field, Problem: "must not be blank when it is set"}
-		}
+	if invalid := checkSetIDs(
+		namedID{"ticket", req.Ticket}, namedID{"user", req.User}, namedID{"session", req.Session}, namedID{"emailId", req.EmailID},
+		namedID{"outbound", req.Outbound}, namedID{"outboundTemplate", req.OutboundTemplate},
+	); invalid != nil {
+		return invalid
 	}
 	if req.Channel != nil && isBlank(req.Channel.ID) {
 		return &ValidationError{Field: "channel.id", Problem: "must be set when a channel is given"}
@@ -73,11 +64,44 @@ func checkMessageInput(req *api.MessageInput, encoded []byte) *ValidationError {
 			return err
 		}
 	}
-	// encoding/json writes invalid UTF-8 in a string as the escape \ufffd (and a real U+FFFD as its raw
-	// bytes), and copies a json.RawMessage as it is; only a body holding that escape or invalid UTF-8
-	// needs the field-by-field search.
+	return findInvalidUTF8(*req, encoded)
+}
+
+// checkBody checks what every request body is checked for once encoded: it is at most MaxRequestBytes
+// and sets a field.
+func checkBody(encoded []byte) *ValidationError {
+	if len(encoded) > MaxRequestBytes {
+		return &ValidationError{Field: "request", Problem: fmt.Sprintf("encodes to %d bytes, more than the %d accepted", len(encoded), MaxRequestBytes)}
+	}
+	if string(encoded) == "{}" {
+		return &ValidationError{Field: "request", Problem: "sets no field, so there is nothing to send"}
+	}
+	return nil
+}
+
+// namedID is an id a request may set, with the name of its field.
+type namedID struct {
+	field string
+	value *string
+}
+
+// checkSetIDs refuses the first id that is set but blank.
+func checkSetIDs(ids ...namedID) *ValidationError {
+	for _, id := range ids {
+		if id.value != nil && isBlank(*id.value) {
+			return &ValidationError{Field: id.field, Problem: "must not be blank when it is set"}
+		}
+	}
+	return nil
+}
+
+// findInvalidUTF8 names the string of req, a request, that is not valid UTF-8: encoding/json would send
+// U+FFFD in place of the caller's bytes. encoding/json writes invalid UTF-8 in a string as the escape
+// \ufffd (and a real U+FFFD as its raw bytes), and copies a json.RawMessage as it is; only a body
+// holding that escape or invalid UTF-8 needs the field-by-field search. encoded is req as it is sent.
+func findInvalidUTF8(req any, encoded []byte) *ValidationError {
 	if bytes.Contains(encoded, []byte(`\ufffd`)) || !utf8.Valid(encoded) {
-		return findField(reflect.ValueOf(*req), "", invalidUTF8)
+		return findField(reflect.ValueOf(req), "", invalidUTF8)
 	}
 	return nil
 }
