@@ -39,8 +39,14 @@ type storedContact struct {
 	id     string
 	seq    uint64 // the order of creation
 	fields map[string]json.RawMessage
-	events []api.TrackEvent // oldest first, at most maxEventsPerContact
-	size   int              // what the store counts for it: its fields and its events, encoded
+	events []storedEvent // oldest first, at most maxEventsPerContact
+	size   int           // what the store counts for it: its fields and its events, encoded
+}
+
+// storedEvent is one event of a contact, with the size of its encoding, which the store counts.
+type storedEvent struct {
+	event api.TrackEvent
+	size  int
 }
 
 func newContacts(now func() time.Time, maxContacts int) *contacts {
@@ -142,7 +148,7 @@ func (c *contacts) resized(contact *storedContact) {
 	c.bytes -= contact.size
 	contact.size = len(contact.answer())
 	for _, event := range contact.events {
-		contact.size += len(jsonText(event))
+		contact.size += event.size
 	}
 	c.bytes += contact.size
 	for len(c.byID) > c.max || c.bytes > c.maxBytes {
@@ -152,16 +158,39 @@ func (c *contacts) resized(contact *storedContact) {
 				oldest = other
 			}
 		}
-		if oldest == contact {
-			if len(contact.events) == 0 {
-				return // a contact alone is at most a body: within any budget
-			}
-			contact.events = slices.Delete(contact.events, 0, 1)
-			c.resized(contact)
-			return
+		if oldest != contact {
+			c.remove(oldest)
+			continue
 		}
-		c.remove(oldest)
+		if len(contact.events) == 0 {
+			return // a contact alone is at most a body: within any budget
+		}
+		c.dropOldestEvent(contact)
 	}
+}
+
+// addEvent keeps event as the newest of contact's, dropping its oldest past maxEventsPerContact, and
+// evicts what the store's bounds ask. The caller holds c.mu.
+func (c *contacts) addEvent(contact *storedContact, event api.TrackEvent) {
+	stored := storedEvent{event: event, size: len(jsonText(event))}
+	contact.events = append(contact.events, stored)
+	contact.size += stored.size
+	c.bytes += stored.size
+	if len(contact.events) > maxEventsPerContact {
+		c.dropOldestEvent(contact)
+	}
+	if c.bytes > c.maxBytes {
+		c.resized(contact) // evicts
+	}
+}
+
+// dropOldestEvent forgets the oldest event of contact, which has one. The caller holds c.mu.
+func (c *contacts) dropOldestEvent(contact *storedContact) {
+	gone := contact.events[0]
+	contact.events[0] = storedEvent{} // the array outlives the slice's start: let the event go
+	contact.events = contact.events[1:]
+	contact.size -= gone.size
+	c.bytes -= gone.size
 }
 
 // remove forgets contact and its events. The caller holds c.mu.
@@ -388,11 +417,7 @@ func (c *contacts) track(body []byte) answer {
 		if contact == nil {
 			contact = c.add(map[string]json.RawMessage{"userId": jsonText(event.UserID)})
 		}
-		contact.events = append(contact.events, event)
-		if len(contact.events) > maxEventsPerContact {
-			contact.events = slices.Delete(contact.events, 0, 1)
-		}
-		c.resized(contact)
+		c.addEvent(contact, event)
 	}
 	return encodedAnswer(map[string]bool{"success": true})
 }
@@ -432,5 +457,9 @@ func (s *Server) Events(userID string) []api.TrackEvent {
 	if contact == nil {
 		return nil
 	}
-	return slices.Clone(contact.events)
+	events := make([]api.TrackEvent, len(contact.events))
+	for i, stored := range contact.events {
+		events[i] = stored.event
+	}
+	return events
 }

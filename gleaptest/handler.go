@@ -93,6 +93,9 @@ func (s *Server) checkRequest(r *http.Request, body []byte) (*openapi3filter.Req
 		input = checked
 	}
 	for _, spec := range s.requestSpecs {
+		if !spec.covers(r.URL.Path) {
+			continue
+		}
 		if _, status, violation := spec.validator.checkRequest(withBody(r, body)); violation != nil {
 			return nil, status, &specViolation{spec: spec.name, err: violation}
 		}

@@ -120,7 +120,8 @@ func WithoutContractChecks() Option {
 // A request that breaks spec is refused (400, 401 for missing credentials, 404 for a route spec does
 // not have), recorded and reported like one that breaks openapi.yaml, with a violation that starts with
 // name. As in openapi.yaml, only spec's path below its server URL counts (https://api.gleap.io/v3 is
-// /v3), any well-formed credentials are accepted, and a required project header parameter is checked as
+// /v3), and a request outside that path (such as one to Gleap's admin routes, beside /v3) is not spec's
+// to check; any well-formed credentials are accepted, and a required project header parameter is checked as
 // a credential. Start fails when spec is not a valid document. The option may be given several times.
 //
 // more are further parts of the same document, cut from it apart, as the repository's testdata holds

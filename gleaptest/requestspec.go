@@ -12,6 +12,14 @@ import (
 type requestSpec struct {
 	name      string
 	validator *validator
+	// root is the path of the document's server URL, such as /v3: the requests outside it, such as those
+	// to Gleap's admin routes beside /v3, are not the document's to check.
+	root string
+}
+
+// covers reports whether a request to path is the document's to check: one below its server URL.
+func (r requestSpec) covers(path string) bool {
+	return path == r.root || strings.HasPrefix(path, r.root+"/")
 }
 
 // projectHeader is the header that names the Gleap project of a request.
@@ -31,7 +39,13 @@ func newRequestSpec(name string, spec []byte) (requestSpec, error) {
 		return requestSpec{}, errors.New("the document needs a name, to tell its violations from openapi.yaml's")
 	}
 	lenient := openapi3.DisableExamplesValidation()
-	doc, err := loadDocument(name, spec, declarePathParameters, lenient)
+	var root string
+	doc, err := loadDocument(name, spec, func(doc *openapi3.T) {
+		declarePathParameters(doc)
+		if len(doc.Servers) > 0 {
+			root, _ = serverPath(doc.Servers[0]) // loadDocument refuses a URL that does not parse
+		}
+	}, lenient)
 	if err != nil {
 		return requestSpec{}, err
 	}
@@ -40,7 +54,7 @@ func newRequestSpec(name string, spec []byte) (requestSpec, error) {
 	if err != nil {
 		return requestSpec{}, err
 	}
-	return requestSpec{name: name, validator: v}, nil
+	return requestSpec{name: name, validator: v, root: root}, nil
 }
 
 // credentialHeaders makes doc's required project header parameters security requirements, as

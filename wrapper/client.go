@@ -30,6 +30,12 @@ type Client struct {
 	// search, find by contact, archive, snooze, link, count, and the safe helpers (assign, set the
 	// status, add and remove tags, close).
 	Tickets *TicketsService
+	// Contacts holds the calls of contacts (Gleap's sessions): create, get, find by user id, update,
+	// delete, list, search, unsubscribe, resubscribe and upsert; identify, track and forget over Gleap's
+	// admin routes; and NewTracker, which sends events in batches.
+	Contacts *ContactsService
+	// Companies holds the calls of companies over Gleap's admin routes: put, get and delete.
+	Companies *CompaniesService
 
 	engine *engine
 }
@@ -76,7 +82,10 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
 	eng := &engine{authorize: authorize, authorizeAdmin: apiTokenAuth(apiKey), redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}
-	return &Client{Messages: &MessagesService{engine: eng}, Tickets: &TicketsService{engine: eng}, engine: eng}, nil
+	return &Client{
+		Messages: &MessagesService{engine: eng}, Tickets: &TicketsService{engine: eng},
+		Contacts: &ContactsService{engine: eng}, Companies: &CompaniesService{engine: eng}, engine: eng,
+	}, nil
 }
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
