@@ -3,7 +3,9 @@
 // documented Message objects, on the routes of Gleap's messages: it stores the messages POST
 // /v3/messages creates, lists them on GET /v3/messages (filtered, sorted, as a bare array or in pages
 // with a cursor), searches them on GET /v3/messages/search, and changes and deletes them on PUT and
-// DELETE /v3/messages/{messageId}. `gleap mock` runs on it too.
+// DELETE /v3/messages/{messageId}; and it keeps tickets on the routes of Gleap's tickets (create,
+// compose with a first message, get, update, delete, list, search, find by contact, archive, snooze,
+// link, count), Server.Tickets returning them. `gleap mock` runs on it too.
 //
 // It keeps tickets as Gleap does too, and contacts (Gleap's sessions, under /v3/sessions) and Gleap's
 // admin routes at the root of the host, beside /v3: identify creates or changes a contact by its user id,

@@ -25,6 +25,13 @@ func publishedParts(t *testing.T) ([]byte, []byte) {
 	return publishedSpec(t), tickets
 }
 
+// ticketServer starts a server for tb that checks every request against Gleap's published document too,
+// joined from its two cuts, as well as against openapi.yaml.
+func ticketServer(t *testing.T, tb testing.TB, opts ...gleaptest.Option) *gleaptest.Server {
+	messages, tickets := publishedParts(t)
+	return gleaptest.NewServer(tb, append(opts, gleaptest.WithRequestsCheckedAgainst(published, messages, tickets))...)
+}
+
 // listTitles returns the titles of the tickets GET /v3/tickets?query answers with, and its totalCount.
 func listTitles(t *testing.T, server *gleaptest.Server, query string) ([]string, float64) {
 	t.Helper()
@@ -42,7 +49,7 @@ func TestTicketsAreListedFilteredSortedAndPagedAsGleapDoes(t *testing.T) {
 	t.Parallel()
 	recorder := &recordingTB{TB: t}
 	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	server := gleaptest.NewServer(recorder, gleaptest.WithClock(ticking(start)))
+	server := ticketServer(t, recorder, gleaptest.WithClock(ticking(start)))
 	create := func(body string) string {
 		status, ticket := send(t, http.MethodPost, server.URL+"/tickets", credentials(), body)
 		require.Equal(t, http.StatusOK, status, "%v", ticket)
@@ -95,7 +102,7 @@ func TestTicketsAreListedFilteredSortedAndPagedAsGleapDoes(t *testing.T) {
 
 func TestComposedTicketsAndTheirMessagesHangTogether(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t)
+	server := ticketServer(t, t)
 	client := newClient(t, server)
 	ctx := context.Background()
 	ticket, err := client.Tickets.Compose(ctx, wrapper.ComposeTicketRequest{Type: "INQUIRY", Title: "Refund",
@@ -130,7 +137,7 @@ func TestComposedTicketsAndTheirMessagesHangTogether(t *testing.T) {
 
 func TestTicketChangesShowInLaterReads(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t)
+	server := ticketServer(t, t)
 	client := newClient(t, server)
 	ctx := context.Background()
 	first, err := client.Tickets.Create(ctx, wrapper.CreateTicketRequest{Title: wrapper.Ptr("first")})
@@ -164,7 +171,7 @@ func TestTicketChangesShowInLaterReads(t *testing.T) {
 
 func TestTicketRequestsGetFaultsAndTheRateLimitToo(t *testing.T) {
 	t.Parallel()
-	server := gleaptest.NewServer(t, gleaptest.WithRateLimit(2, time.Hour), gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusBadGateway}))
+	server := ticketServer(t, t, gleaptest.WithRateLimit(2, time.Hour), gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusBadGateway}))
 	for _, want := range []int{http.StatusBadGateway, http.StatusOK, http.StatusTooManyRequests} {
 		status, _, _ := exchange(t, http.MethodGet, server.URL+"/tickets/ticketscount", credentials(), "")
 		assert.Equal(t, want, status)

@@ -1,6 +1,7 @@
 // Package wrapper is the Go client for the Gleap customer-support REST API: post replies, internal notes
 // and bot messages into tickets with one call, list a ticket's conversation page by page, change, delete
-// and search messages. It is the only package a program needs to import.
+// and search messages; open, read, change, list and watch tickets. It is the only package a program
+// needs to import.
 //
 //	client, err := wrapper.New(os.Getenv("GLEAP_API_KEY"), os.Getenv("GLEAP_PROJECT"))
 //	if err != nil {
@@ -13,7 +14,8 @@
 //	}
 //
 // Each resource of the API is a service on the Client: client.Messages holds the calls of the messages
-// of tickets (MessagesService). Its Reply, Note and BotMessage turn plain text into the TipTap document
+// of tickets (MessagesService), client.Tickets those of tickets (TicketsService: compose, list, watch,
+// and helpers that assign, set the status and tag safely). Its Reply, Note and BotMessage turn plain text into the TipTap document
 // Gleap stores (see PlainTextDoc); MessageOption values (AsNote, AsBot, AsUser, Attach) shape the
 // message. For any other field of the API, Messages.Create takes the whole CreateMessageRequest, and Raw
 // gives the generated client itself.

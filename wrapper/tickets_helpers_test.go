@@ -63,7 +63,7 @@ func TestResolveFindsATicketByItsNumberOrShareToken(t *testing.T) {
 func TestResolveRefusesAnAmbiguousAnswer(t *testing.T) {
 	t.Parallel()
 	two := `{"tickets":[{"id":"a"},{"id":"b"}],"count":2,"totalCount":2}`
-	server := newServer(t, gleapAnswer(t, http.StatusOK, two), gleapAnswer(t, http.StatusOK, `{"tickets":[{"title":"no id"}]}`))
+	server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, two), gleapAnswer(t, http.StatusOK, `{"tickets":[{"title":"no id"}]}`)))
 	client := newClient(t, server)
 	_, err := client.Tickets.Resolve(context.Background(), wrapper.TicketShareToken("tok"))
 	assertIsRequestError(t, err, wrapper.ErrInvalidResponse)

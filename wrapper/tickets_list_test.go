@@ -110,7 +110,7 @@ func TestListTicketsFiltersAsGleapDoes(t *testing.T) {
 
 func TestListTicketsRefusesAPageLargerThanItAskedFor(t *testing.T) {
 	t.Parallel()
-	server := newServer(t, gleapAnswer(t, http.StatusOK, `{"tickets":[{"id":"a"},{"id":"b"},{"id":"c"}],"count":3,"totalCount":9}`))
+	server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, `{"tickets":[{"id":"a"},{"id":"b"},{"id":"c"}],"count":3,"totalCount":9}`)))
 	var got []string
 	var failure error
 	for ticket, err := range newClient(t, server).Tickets.List(context.Background(), wrapper.TicketFilter{PageSize: 2}) {
@@ -127,7 +127,7 @@ func TestListTicketsRefusesAPageLargerThanItAskedFor(t *testing.T) {
 
 func TestListTicketsReadsABareArrayAsTheWholeListing(t *testing.T) {
 	t.Parallel()
-	server := newServer(t, offContractAnswer(http.StatusOK, "application/json", `[{"id":"a"},{"id":"b"}]`))
+	server := checkedServer(t, gleaptest.WithFaults(offContractAnswer(http.StatusOK, "application/json", `[{"id":"a"},{"id":"b"}]`)))
 	count := 0
 	for _, err := range newClient(t, server).Tickets.List(context.Background(), wrapper.TicketFilter{PageSize: 2}) {
 		require.NoError(t, err)

@@ -147,6 +147,10 @@ func TestTicketCallsSendExactlyTheirRequest(t *testing.T) {
 	var apiErr *wrapper.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode, "deleted")
+
+	_, err = client.Tickets.Get(ctx, "../messages")
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "/v3/tickets/..%2Fmessages", lastRequest(t, server).Path, "an id stays one path segment")
 }
 
 func TestComposeOpensTheTicketWithItsFirstMessage(t *testing.T) {
@@ -210,6 +214,7 @@ func TestTicketCallsRejectBadInputBeforeSending(t *testing.T) {
 		{"form data not an object", create(wrapper.CreateTicketRequest{FormData: json.RawMessage(`[1]`)}), "formData"},
 		{"custom data not JSON", create(wrapper.CreateTicketRequest{CustomData: json.RawMessage(`{`)}), "customData"},
 		{"title not UTF-8", create(wrapper.CreateTicketRequest{Title: wrapper.Ptr("a\xff")}), "title"},
+		{"a body over 1 MiB", create(wrapper.CreateTicketRequest{CustomData: json.RawMessage(`{"log":"` + strings.Repeat("x", wrapper.MaxRequestBytes) + `"}`)}), "request"},
 		{"blank assignee", create(wrapper.CreateTicketRequest{ProcessingUser: wrapper.Ptr("")}), "processingUser"},
 		{"compose without a type", compose(func(r *wrapper.ComposeTicketRequest) { r.Type = "" }), "type"},
 		{"compose without a title", compose(func(r *wrapper.ComposeTicketRequest) { r.Title = "  " }), "title"},
@@ -301,7 +306,7 @@ func TestTicketAnswersAreReadLeniently(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			server := newServer(t, gleapAnswer(t, http.StatusOK, tc.answer))
+			server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, tc.answer)))
 			found, err := tc.call(newClient(t, server))
 			require.NoError(t, err)
 			require.Len(t, found, 1)
@@ -338,7 +343,7 @@ func TestTicketAnswersThatAreNoTicketsAreInvalid(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			server := newServer(t, offContractAnswer(http.StatusOK, "application/json", tc.answer))
+			server := checkedServer(t, gleaptest.WithFaults(offContractAnswer(http.StatusOK, "application/json", tc.answer)))
 			err := tc.call(newClient(t, server))
 			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
 		})
@@ -348,7 +353,7 @@ func TestTicketAnswersThatAreNoTicketsAreInvalid(t *testing.T) {
 func TestCountReadsANumberOrAnObject(t *testing.T) {
 	t.Parallel()
 	for answer, want := range map[string]int{`12`: 12, `{"count":3}`: 3} {
-		server := newServer(t, gleapAnswer(t, http.StatusOK, answer))
+		server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, answer)))
 		count, err := newClient(t, server).Tickets.Count(context.Background())
 		require.NoError(t, err)
 		assert.Equal(t, want, count, answer)
@@ -419,7 +424,7 @@ func forwardBody(t *testing.T, server *gleaptest.Server, r *http.Request, body [
 func TestTicketCallsStayWithinTheRateLimit(t *testing.T) {
 	t.Parallel()
 	clock := newFakeTime()
-	server := gleaptest.NewServer(t, gleaptest.WithRateLimit(5, time.Minute), gleaptest.WithClock(clock.clock))
+	server := checkedServer(t, gleaptest.WithRateLimit(5, time.Minute), gleaptest.WithClock(clock.clock))
 	client := pacedClient(t, server, clock, true, wrapper.WithRateLimit(5, time.Minute))
 	for range 12 {
 		_, err := client.Tickets.Count(context.Background())
@@ -434,7 +439,7 @@ func TestTicketCallsStayWithinTheRateLimit(t *testing.T) {
 
 func TestAnOverloadedServersTicketAnswerIsRetriedAfterItsPause(t *testing.T) {
 	t.Parallel()
-	server := newServer(t, gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second})
+	server := checkedServer(t, gleaptest.WithFaults(gleaptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second}))
 	client, run := newFaultClient(t, server.URL)
 	_, err := client.Tickets.Search(context.Background(), "refund")
 	require.NoError(t, err)

@@ -3,7 +3,10 @@ package wrapper_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -221,7 +224,7 @@ func TestWatchSinceLeavesOutTheChangesBefore(t *testing.T) {
 func TestWatchPollsAtItsIntervalUntilTheContextEnds(t *testing.T) {
 	t.Parallel()
 	clock := newManualClock()
-	server := gleaptest.NewServer(t, gleaptest.WithClock(clock.time))
+	server := checkedServer(t, gleaptest.WithClock(clock.time))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var polls []time.Duration
@@ -247,6 +250,7 @@ func TestWatchPollsAtItsIntervalUntilTheContextEnds(t *testing.T) {
 		yields.add(t, change)
 	}
 	assert.Equal(t, []time.Duration{time.Minute, time.Minute, time.Minute}, polls)
+	assert.Len(t, gets(server), 3, "one request a look: the first and the two after the pauses the context outlived")
 	assert.Equal(t, []string{"first", "created while asleep", "created while asleep"}, yields.order, "each poll yields what is new")
 	assertIsRequestError(t, failure, context.Canceled)
 }
@@ -265,7 +269,7 @@ func TestWatchRefusesAServerThatDoesNotPageByUpdatedAt(t *testing.T) {
 	for name, tickets := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			server := newServer(t, gleapAnswer(t, http.StatusOK, `{"tickets":[`+tickets+`],"count":2,"totalCount":2}`))
+			server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, `{"tickets":[`+tickets+`],"count":2,"totalCount":2}`)))
 			var failure error
 			for _, err := range newClient(t, server).Tickets.Watch(context.Background(), wrapper.WatchSince(since), 0) {
 				failure = err
@@ -273,6 +277,35 @@ func TestWatchRefusesAServerThatDoesNotPageByUpdatedAt(t *testing.T) {
 			assertIsRequestError(t, failure, wrapper.ErrInvalidResponse)
 		})
 	}
+}
+
+func TestWatchRefusesMoreTicketsInOneMillisecondThanItCanPageThrough(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
+	// 1001 tickets changed in the same millisecond, answered in pages of the size asked for.
+	server := checkedServer(t, gleaptest.WithFaultEvery(1, gleaptest.Fault{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+		require.NoError(t, err)
+		tickets := make([]string, min(limit, 1001))
+		for i := range tickets {
+			tickets[i] = fmt.Sprintf(`{"id":"t%04d","updatedAt":"%s"}`, i, at)
+		}
+		writeAnswer(w, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"tickets":[`+strings.Join(tickets, ",")+`]}`)
+	})}))
+	client := newClient(t, server, wrapper.WithRateLimit(0, 0))
+	wrapper.SetWatchPageSize(client.Tickets, 2)
+	yielded := 0
+	var failure error
+	for _, err := range client.Tickets.Watch(context.Background(), wrapper.WatchCursor{}, 0) {
+		if err != nil {
+			failure = err
+			continue
+		}
+		yielded++
+	}
+	assert.Equal(t, wrapper.MaxTicketPageSize, yielded, "each once, as far as the largest page reaches")
+	assertIsRequestError(t, failure, wrapper.ErrInvalidResponse)
+	assert.Contains(t, failure.Error(), "more than 1000 tickets have the updatedAt")
 }
 
 func TestWatchCursorsAreTextThatReadsBack(t *testing.T) {

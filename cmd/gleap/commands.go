@@ -30,8 +30,8 @@ type verb struct {
 	run func(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int
 }
 
-// nouns are the resources gleap has verbs for. A new one, such as tickets, is one more entry.
-var nouns = []*noun{&messagesNoun}
+// nouns are the resources gleap has verbs for. A new one is one more entry.
+var nouns = []*noun{&messagesNoun, &ticketsNoun}
 
 // helpWords ask for help in place of a command or a verb.
 var helpWords = map[string]bool{"help": true, "-h": true, "-help": true, "--help": true}

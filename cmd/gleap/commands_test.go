@@ -132,7 +132,7 @@ func TestUnknownNounsAndVerbsAreNamed(t *testing.T) {
 		wantFirst string // the first line of stderr
 		wantHelp  string // what follows it
 	}{
-		{"a noun to come", []string{"tickets", "list"}, `gleap: unknown command "tickets"`, "Usage:\n  gleap messages send"},
+		{"a noun to come", []string{"sessions", "list"}, `gleap: unknown command "sessions"`, "Usage:\n  gleap messages send"},
 		{"a verb without a shortcut", []string{"search", "refund"}, `gleap: unknown command "search"`, "Usage:\n  gleap messages send"},
 		{"an unknown verb", []string{"messages", "publish"}, `gleap messages: unknown verb "publish"`, "Usage:\n  gleap messages VERB"},
 		{"a command that is no verb", []string{"messages", "mock"}, `gleap messages: unknown verb "mock"`, "Usage:\n  gleap messages VERB"},

@@ -33,8 +33,7 @@ Flags:
 func list(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	ticket := flags.String("ticket", "", "only the messages of the ticket with this `ID`")
 	types := flags.String("type", "", "only messages of these `TYPES`, comma-separated, such as COMMENT or COMMENT,NOTE")
-	since := flags.String("since", "", "only messages created at or after `DATE` (2026-11-01 or 2026-11-01T09:00:00Z)")
-	limit := flags.Int("limit", 0, "print at most `N` messages (0: all)")
+	listing := addListingFlags(flags, "messages")
 	conn := addConnectionFlags(flags)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
@@ -43,76 +42,47 @@ func list(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, ge
 	if *types != "" {
 		filter.Types = strings.Split(*types, ",")
 	}
-	if *since != "" {
-		from, err := parseDate(*since)
-		if err != nil {
-			return std.fail(exitUsage, err)
-		}
-		filter.CreatedFrom = from
-	}
-	switch {
-	case *limit < 0:
-		return std.fail(exitUsage, fmt.Errorf("gleap list: --limit must not be negative, got %d", *limit))
-	case *limit > 0:
-		filter.PageSize = min(*limit, wrapper.DefaultPageSize)
+	var err error
+	if filter.CreatedFrom, filter.PageSize, err = listing.bounds(wrapper.DefaultPageSize); err != nil {
+		return std.fail(exitUsage, err)
 	}
 	client, _, err := conn.resolve(getenv)
 	if err != nil {
 		return std.fail(exitUsage, err)
 	}
-	// Each message is printed as the server sent it, from the answer's body that WithResponseInto hands
-	// over with the key taken out, as send and update print theirs: the typed messages hold whatever the
-	// server wrote, the key included.
 	var answer wrapper.Response
-	var page answeredPage
-	printed := 0
-	for _, err := range client.Messages.List(ctx, filter, wrapper.WithResponseInto(&answer)) {
-		if err != nil {
-			return std.fail(failureCode(err), listNames.inCLITerms(err))
-		}
-		message, err := page.next(answer.Body)
-		if err != nil {
-			return std.fail(exitFailure, err)
-		}
-		if _, err := std.out.Write(message); err != nil {
-			return std.fail(exitFailure, fmt.Errorf("gleap list: writing a message: %w", err))
-		}
-		if printed++; printed == *limit {
-			break
-		}
-	}
-	return exitOK
+	return printListing(std, listing, client.Messages.List(ctx, filter, wrapper.WithResponseInto(&answer)), &answer, "items", listNames)
 }
 
-// answeredPage hands out the messages of the page Messages.List is on as the server sent them, one JSON
-// line each. ListMessages reads a page, which WithResponseInto puts into the Response, and then yields
-// its messages in order, so the message yielded after the last one of a page is the first of the next.
+// answeredPage hands out the items of the page a listing (Messages.List, Tickets.List) is on as the
+// server sent them, one JSON line each. A listing reads a page, which WithResponseInto puts into the
+// Response, and then yields its items in order, so the item yielded after the last one of a page is the
+// first of the next.
 type answeredPage struct {
-	items []json.RawMessage
-	taken int
+	member string // the member of a page that holds its items: "items" for messages, "tickets"
+	items  []json.RawMessage
+	taken  int
 }
 
-// next returns the message Messages.List has just yielded, compacted onto one line; body is the answer
-// to the request for the page it is on.
+// next returns the item the listing has just yielded, compacted onto one line; body is the answer to
+// the request for the page it is on.
 func (p *answeredPage) next(body []byte) ([]byte, error) {
 	if p.taken == len(p.items) {
 		p.items, p.taken = nil, 0
-		var page struct {
-			Items []json.RawMessage `json:"items"`
-		}
-		// Either answer of GET /messages: a page with a cursor, or a bare array, which is the last page.
-		target := any(&page.Items)
+		var page map[string]json.RawMessage
+		// Either kind of answer: a page, or a bare array, which is the last page.
+		items, err := body, error(nil)
 		if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '[' {
-			target = &page
+			err = json.Unmarshal(body, &page)
+			items = page[p.member]
 		}
-		if err := json.Unmarshal(body, target); err != nil || len(page.Items) == 0 {
-			return nil, errors.New("gleap list: the answer does not hold the messages the client read from it")
+		if err != nil || json.Unmarshal(items, &p.items) != nil || len(p.items) == 0 {
+			return nil, errors.New("gleap: the answer does not hold the items the client read from it")
 		}
-		p.items = page.Items
 	}
 	var line bytes.Buffer
 	if err := json.Compact(&line, p.items[p.taken]); err != nil {
-		return nil, fmt.Errorf("gleap list: a message of the answer: %w", err)
+		return nil, fmt.Errorf("gleap: an item of the answer: %w", err)
 	}
 	p.taken++
 	line.WriteByte('\n')
@@ -127,5 +97,5 @@ func parseDate(text string) (time.Time, error) {
 	if day, err := time.Parse(time.DateOnly, text); err == nil {
 		return day, nil
 	}
-	return time.Time{}, fmt.Errorf("gleap list: --since %q is not a date such as 2026-11-01 or 2026-11-01T09:00:00Z", text)
+	return time.Time{}, fmt.Errorf("gleap: --since %q is not a date such as 2026-11-01 or 2026-11-01T09:00:00Z", text)
 }

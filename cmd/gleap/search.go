@@ -26,29 +26,19 @@ Flags:
 
 // search runs gleap messages search: client.Messages.Search.
 func search(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
-	conn := addConnectionFlags(flags)
-	term, code := parseFlagsWithArgument(flags, args, std, termArgument)
-	if code >= 0 {
-		return code
-	}
-	client, _, err := conn.resolve(getenv)
-	if err != nil {
-		return std.fail(exitUsage, err)
-	}
-	// The hits are printed from the answer's body, which WithResponseInto hands over with the key taken
-	// out, as list prints its messages.
-	var answer wrapper.Response
-	if _, err := client.Messages.Search(ctx, term, wrapper.WithResponseInto(&answer)); err != nil {
-		return std.fail(failureCode(err), searchNames.inCLITerms(err))
-	}
-	var result struct {
-		Hits json.RawMessage `json:"hits"`
-	}
-	if err := json.Unmarshal(answer.Body, &result); err != nil || result.Hits == nil {
-		return std.fail(exitFailure, errors.New("gleap messages search: the answer holds no hits"))
-	}
-	if err := printAnswer(std.out, result.Hits); err != nil {
-		return std.fail(exitFailure, err)
-	}
-	return exitOK
+	return withArgument(flags, args, std, getenv, termArgument, searchNames, func(client *wrapper.Client, term string) error {
+		// The hits are printed from the answer's body, which WithResponseInto hands over with the key taken
+		// out, as list prints its messages.
+		var answer wrapper.Response
+		if _, err := client.Messages.Search(ctx, term, wrapper.WithResponseInto(&answer)); err != nil {
+			return err
+		}
+		var result struct {
+			Hits json.RawMessage `json:"hits"`
+		}
+		if err := json.Unmarshal(answer.Body, &result); err != nil || result.Hits == nil {
+			return errors.New("gleap messages search: the answer holds no hits")
+		}
+		return printAnswer(std.out, result.Hits)
+	})
 }

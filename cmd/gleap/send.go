@@ -121,8 +121,18 @@ func send(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, ge
 		}
 		return exitOK
 	}
+	return printAnswered(std, names, func(into wrapper.Option) error {
+		_, err := client.Messages.Create(ctx, req, into)
+		return err
+	})
+}
+
+// printAnswered makes a call whose answer is one object, giving it into (WithResponseInto), and prints
+// the answer as the server sent it, with the key taken out; names name the inputs of the call's errors.
+// It returns the exit code.
+func printAnswered(std stdio, names inputNames, call func(into wrapper.Option) error) int {
 	var answer wrapper.Response
-	if _, err := client.Messages.Create(ctx, req, wrapper.WithResponseInto(&answer)); err != nil {
+	if err := call(wrapper.WithResponseInto(&answer)); err != nil {
 		return std.fail(failureCode(err), names.inCLITerms(err))
 	}
 	if err := printAnswer(std.out, answer.Body); err != nil {

@@ -1,0 +1,34 @@
+package gleaptest
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTheTicketStoreKeepsTheNewestWithinItsBounds(t *testing.T) {
+	t.Parallel()
+	tickets := newTicketStore(time.Now, newStore(time.Now, DefaultMaxMessages))
+	tickets.maxTickets = 3
+	for i := range 5 {
+		require.Equal(t, http.StatusOK, tickets.create([]byte(fmt.Sprintf(`{"title":"t%d"}`, i))).status)
+	}
+	var titles []string
+	for _, ticket := range tickets.snapshot() {
+		titles = append(titles, ticket.ticket.Title)
+	}
+	assert.Equal(t, []string{"t2", "t3", "t4"}, titles, "past the count, the oldest go")
+
+	tickets.maxBytes = 2 * len(tickets.snapshot()[2].answer)
+	require.Equal(t, http.StatusOK, tickets.create([]byte(`{"title":"t5"}`)).status)
+	assert.Len(t, tickets.snapshot(), 2, "past the bytes, the oldest go too")
+	total := 0
+	for _, ticket := range tickets.snapshot() {
+		total += len(ticket.answer)
+	}
+	assert.Equal(t, total, tickets.bytes, "the store counts what it holds")
+}
