@@ -16,15 +16,17 @@ import (
 	"github.com/gleap-community/gleap-go/gleaptest"
 )
 
-// ticketServer starts gleaptest checking every request against Gleap's published document too (its two
-// cuts, /messages and /tickets), as well as against openapi.yaml.
-func ticketServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
+// publishedServer starts gleaptest checking every request to the API root against Gleap's published
+// document too (its cuts: /messages, /tickets and /sessions), as well as against openapi.yaml.
+func publishedServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	t.Helper()
-	messages, err := os.ReadFile("../../testdata/gleap-published-openapi-messages.yaml")
-	require.NoError(t, err)
-	tickets, err := os.ReadFile("../../testdata/gleap-published-openapi-tickets.yaml")
-	require.NoError(t, err)
-	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", messages, tickets))...)
+	var parts [][]byte
+	for _, cut := range []string{"messages", "tickets", "sessions"} {
+		part, err := os.ReadFile("../../testdata/gleap-published-openapi-" + cut + ".yaml")
+		require.NoError(t, err)
+		parts = append(parts, part)
+	}
+	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", parts[0], parts[1:]...))...)
 }
 
 // composed opens a ticket through the CLI and returns it as printed.
@@ -60,7 +62,7 @@ func titles(tickets []map[string]any) []string {
 
 func TestTicketCommandsComposeGetUpdateArchiveAndDelete(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	ticket := composed(t, server, "Refund for order 4711")
 	id := ticket["id"].(string)
 	assert.Equal(t, "OPEN", ticket["status"])
@@ -95,7 +97,7 @@ func TestTicketCommandsComposeGetUpdateArchiveAndDelete(t *testing.T) {
 
 func TestTicketListAndSearchPrintJSONLines(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	for _, title := range []string{"Refund for order 4711", "Login fails", "Refund for order 4712"} {
 		composed(t, server, title)
 	}
@@ -120,7 +122,7 @@ func TestTicketListAndSearchPrintJSONLines(t *testing.T) {
 
 func TestTicketCommandsRefuseBadInputAndSendNothing(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	cases := []struct {
 		args  []string
 		stdin string
@@ -151,7 +153,7 @@ func TestTicketCommandsRefuseBadInputAndSendNothing(t *testing.T) {
 
 func TestTicketCommandsRetryReadsAndReportFailures(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	id := composed(t, server, "retried")["id"].(string)
 
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable}, gleaptest.Fault{Status: http.StatusTooManyRequests})
@@ -168,7 +170,7 @@ func TestTicketCommandsRetryReadsAndReportFailures(t *testing.T) {
 
 func TestTicketCommandsStayWithinTheMocksRateLimit(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t, gleaptest.WithRateLimit(1, time.Hour))
+	server := publishedServer(t, gleaptest.WithRateLimit(1, time.Hour))
 	composed(t, server, "one")
 	r := gleap(t, server.URL, "", nil, "tickets", "list", "--max-retries", "0")
 	assert.Equal(t, exitFailure, r.code, "past the mock's limit")
@@ -177,7 +179,7 @@ func TestTicketCommandsStayWithinTheMocksRateLimit(t *testing.T) {
 
 func TestWatchPrintsEachChangeOnceAndResumesFromItsState(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	first := composed(t, server, "first")
 	composed(t, server, "second")
 	state := filepath.Join(t.TempDir(), "tickets.state")
@@ -208,7 +210,7 @@ func TestWatchPrintsEachChangeOnceAndResumesFromItsState(t *testing.T) {
 
 func TestWatchEndsWithCtrlC(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	composed(t, server, "seen")
 	ctx, cancel := context.WithCancel(context.Background())
 	// Ctrl-C once the watch has caught up and waits for its next look.
