@@ -91,7 +91,9 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
 // client, credentials and User-Agent, for endpoints and options the wrapper does not cover. Calls made
 // through it are not retried, not paced (neither the rate limit nor a 429's pause holds them back, and
-// they do not count towards the client's pace), and their answers are not size-checked.
+// they do not count towards the client's pace), and their answers are not size-checked. It covers the
+// routes under the API root: Gleap's admin routes (identify, track, forget, companies), which sit beside
+// it and take the key in an Api-Token header, are the Contacts and Companies services' only.
 func (c *Client) Raw() *api.ClientWithResponses {
 	return c.engine.raw
 }

@@ -285,12 +285,15 @@ func TestATrackerChecksWhatGleapRefusesBeforeTakingIt(t *testing.T) {
 		require.ErrorAs(t, tracker.Track(context.Background(), event), &invalid, field)
 		assert.Equal(t, field, invalid.Field)
 	}
-	//nolint:staticcheck // a nil context is what is tested
-	assert.Error(t, tracker.Track(nil, wrapper.Event{UserID: "u1", Name: "a"}))
-	//nolint:staticcheck // a nil context is what is tested
-	assert.Error(t, tracker.Flush(nil))
-	//nolint:staticcheck // a nil context is what is tested
-	assert.Error(t, tracker.Close(nil))
+	var nilCtx context.Context // nil, as a caller's bug might leave it
+	for _, call := range []func() error{
+		func() error { return tracker.Track(nilCtx, wrapper.Event{UserID: "u1", Name: "a"}) },
+		func() error { return tracker.Flush(nilCtx) }, func() error { return tracker.Close(nilCtx) },
+	} {
+		var invalid *wrapper.ValidationError
+		require.ErrorAs(t, call(), &invalid)
+		assert.Equal(t, "ctx", invalid.Field)
+	}
 	require.NoError(t, tracker.Flush(context.Background()))
 	assert.Empty(t, server.Requests(), "nothing was taken, so nothing was sent")
 
