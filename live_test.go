@@ -11,44 +11,33 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	gleap "github.com/gleap-community/gleap-go"
+	"github.com/gleap-community/gleap-go/internal/contract"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// contractCheck is a transport that validates every request it sends and every answer it gets against
-// openapi.yaml, failing the test on a mismatch.
+// contractCheck is a transport that checks every request it sends and every answer it gets against
+// openapi.yaml, as gleaptest does, failing the test on a mismatch.
 type contractCheck struct {
-	t      *testing.T
-	router routers.Router
+	t   *testing.T
+	doc *contract.Document
 }
 
 func newContractCheck(t *testing.T) *contractCheck {
 	t.Helper()
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(gleap.OpenAPISpec())
+	doc, err := contract.Ours()
 	require.NoError(t, err)
-	// Matched on the path alone, so that GLEAP_BASE_URL may name another region.
-	serverURL, err := url.Parse(doc.Servers[0].URL)
-	require.NoError(t, err)
-	doc.Servers = openapi3.Servers{{URL: serverURL.Path}}
-	router, err := legacy.NewRouter(doc)
-	require.NoError(t, err)
-	return &contractCheck{t: t, router: router}
+	return &contractCheck{t: t, doc: doc}
 }
 
-// RoundTrip sends req, checking it and its answer against openapi.yaml.
+// RoundTrip sends req, checking it and its answer against openapi.yaml. Requests are matched on their
+// path alone, so that GLEAP_BASE_URL may name another region.
 func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
@@ -58,18 +47,9 @@ func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	checked := req.Clone(req.Context())
-	checked.Body = io.NopCloser(bytes.NewReader(body))
-	checked.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
-	route, pathParams, err := c.router.FindRoute(checked)
+	exchange, _, err := c.doc.CheckRequest(req, body)
 	if err != nil {
-		c.t.Errorf("%s %s is not in openapi.yaml: %v", req.Method, req.URL.Path, err)
-		return http.DefaultTransport.RoundTrip(req)
-	}
-	input := &openapi3filter.RequestValidationInput{Request: checked, PathParams: pathParams, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}}
-	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
-		c.t.Errorf("request %s %s breaks openapi.yaml: %v", req.Method, req.URL.Path, err)
+		c.t.Errorf("the request breaks openapi.yaml: %v", err)
 	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
@@ -81,11 +61,10 @@ func (c *contractCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(answer))
-	if err := openapi3filter.ValidateResponse(req.Context(), &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: input, Status: resp.StatusCode, Header: resp.Header,
-		Body: io.NopCloser(bytes.NewReader(answer)), Options: input.Options,
-	}); err != nil {
-		c.t.Errorf("answer %d to %s %s breaks openapi.yaml: %v\n%.2000s", resp.StatusCode, req.Method, req.URL.Path, err, answer)
+	if exchange != nil {
+		if err := exchange.CheckResponse(resp.StatusCode, resp.Header, answer); err != nil {
+			c.t.Errorf("the answer breaks openapi.yaml: %v\n%.2000s", err, answer)
+		}
 	}
 	return resp, nil
 }

@@ -1188,6 +1188,10 @@ type ListMessagesParams struct {
 	// Bot Only bot messages (`true`) or only messages of people (`false`).
 	Bot *bool `form:"bot,omitempty" json:"bot,omitempty"`
 
+	// MessageRef Only the messages with this `messageRef`. Gleap's list filters by any message property given as
+	// a query key; a client that relies on the filter should still check what it gets.
+	MessageRef *string `form:"messageRef,omitempty" json:"messageRef,omitempty"`
+
 	// CreatedFrom Only messages created at or after this time. Gleap documents the range as `createdAt>=<date>`,
 	// which a query string reads as the key `createdAt>` with the date as its value.
 	CreatedFrom *time.Time `form:"createdAt>,omitempty" json:"createdAt>,omitempty"`
@@ -3622,6 +3626,18 @@ func NewListMessagesRequest(server string, params *ListMessagesParams) (*http.Re
 		if params.Bot != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bot", *params.Bot, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MessageRef != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "messageRef", *params.MessageRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

@@ -32,9 +32,15 @@
 // next requests (WithFaults) or every nth one (WithFaultEvery), and WithRequiredKey answers 401 to any
 // other API key.
 //
-// WithInbox serves a web page at the server's root that shows what was posted, as Gleap would, and
-// the requests the contract rejected; Server.Inbox is the same page for a server of your own, and
-// Server.Clear empties the server. `gleap mock` serves it at http://127.0.0.1:4010/.
+// Snapshot copies what the server holds, its messages as it answers with them and its request records,
+// and Changed tells when that changes (Done, when the server is closed): a view of the server of your
+// own follows it so, and WithHandler serves such a page beside the API, as `gleap mock` serves its
+// inbox at http://127.0.0.1:4010/. Clear empties the server.
+//
+// Webhook sends a webhook to a receiver under test as Gleap posts it (SampleEvent makes realistic
+// ones): with the secret, a wrong one or none, once or several times at once. WithWebhook makes the
+// server itself post webhooks to a URL when its API creates or changes a ticket or stores a message,
+// with bounded retries that never hold up an answer; WebhookDeliveries records each delivery.
 //
 // The server answers only requests that name it by an IP address, localhost or the host it was bound
 // to, so that a web page cannot read it through DNS rebinding (see Start).

@@ -74,9 +74,7 @@ func (s *Server) hold(w http.ResponseWriter, r *http.Request, delay time.Duratio
 	defer timer.Stop()
 	select {
 	case <-timer.C:
-	case <-s.closing:
-		return false
-	case <-r.Context().Done():
+	case <-r.Context().Done(): // the client gave up, or Close started
 		return false
 	}
 	if s.timeouts.write > 0 {

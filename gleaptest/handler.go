@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/gleap-community/gleap-go/internal/contract"
 )
 
 // apiRoot is the path of the API root, as in openapi.yaml's server URL.
@@ -48,22 +48,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // one with another key than WithRequiredKey's gets a 401, one past the rate limit a 429, else the
 // scripted fault, or else the store's answer. The answer is checked too.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, record *Request) {
-	input, status, violation := s.checkRequest(r, body)
+	exchange, status, violation := s.checkRequest(r, body)
 	if violation != nil {
 		s.finish(w, record, errorAnswer(status, violation.Error()), violation)
 		return
 	}
 	if !s.acceptsKey(r) {
-		s.respond(w, record, input, errorAnswer(http.StatusUnauthorized, wrongKeyMessage))
+		s.respond(w, record, exchange, errorAnswer(http.StatusUnauthorized, wrongKeyMessage))
 		return
 	}
 	if wait := s.limiter.admit(projectOf(r)); wait > 0 {
-		s.respond(w, record, input, tooManyRequests(wait))
+		s.respond(w, record, exchange, tooManyRequests(wait))
 		return
 	}
 	fault := s.nextFault()
 	if fault == nil {
-		s.respond(w, record, input, s.route(r, body))
+		s.respond(w, record, exchange, s.routeAndNotify(r, body))
 		return
 	}
 	if fault.Delay > 0 && !s.hold(w, r, fault.Delay) {
@@ -76,31 +76,26 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, r
 		s.log(record)
 		return
 	}
-	s.respond(w, record, input, fault.answer(func() answer { return s.route(r, body) }))
+	s.respond(w, record, exchange, fault.answer(func() answer { return s.routeAndNotify(r, body) }))
 }
 
-// checkRequest validates r, whose body is body, against openapi.yaml (unless the traffic is not
-// checked), then against each document of WithRequestsCheckedAgainst. It returns the first violation,
-// with the status to refuse r with, or else what respond needs to check the answer (nil when the
-// traffic is not checked).
-func (s *Server) checkRequest(r *http.Request, body []byte) (*openapi3filter.RequestValidationInput, int, error) {
-	var input *openapi3filter.RequestValidationInput
-	if s.validator != nil {
-		checked, status, violation := s.validator.checkRequest(withBody(r, body))
+// checkRequest checks r, whose body is body, against openapi.yaml (unless the traffic is not checked),
+// then against the documents of WithRequestsCheckedAgainst. It returns the first violation, with the
+// status to refuse r with, or else what respond needs to check the answer (nil when the traffic is not
+// checked).
+func (s *Server) checkRequest(r *http.Request, body []byte) (*contract.Exchange, int, error) {
+	var exchange *contract.Exchange
+	if s.contract != nil {
+		checked, status, violation := s.contract.CheckRequest(r, body)
 		if violation != nil {
 			return nil, status, violation
 		}
-		input = checked
+		exchange = checked
 	}
-	for _, spec := range s.requestSpecs {
-		if !spec.covers(r.URL.Path) {
-			continue
-		}
-		if _, status, violation := spec.validator.checkRequest(withBody(r, body)); violation != nil {
-			return nil, status, &specViolation{spec: spec.name, err: violation}
-		}
+	if status, violation := s.published.CheckRequest(r, body); violation != nil {
+		return nil, status, violation
 	}
-	return input, 0, nil
+	return exchange, 0, nil
 }
 
 // route answers a request to the API as Gleap would. Of Gleap's routes, gleaptest has the messages':
@@ -137,12 +132,12 @@ func (s *Server) route(r *http.Request, body []byte) answer {
 	return errorAnswer(http.StatusNotFound, fmt.Sprintf("gleaptest does not serve %s %s", r.Method, r.URL.EscapedPath()))
 }
 
-// respond checks a, the answer to the request input describes (nil when the traffic is not checked),
-// and sends it.
-func (s *Server) respond(w http.ResponseWriter, record *Request, input *openapi3filter.RequestValidationInput, a answer) {
+// respond checks a, the answer to the request exchange was checked for (nil when the traffic is not
+// checked), and sends it.
+func (s *Server) respond(w http.ResponseWriter, record *Request, exchange *contract.Exchange, a answer) {
 	var violation error
-	if input != nil {
-		violation = s.validator.checkResponse(input, a)
+	if exchange != nil {
+		violation = exchange.CheckResponse(a.status, a.header, a.body)
 	}
 	s.finish(w, record, a, violation)
 }

@@ -55,6 +55,9 @@ func presentedKey(header http.Header) (string, bool) {
 // apiTokenHeader is the header of the key on Gleap's admin routes.
 const apiTokenHeader = "Api-Token"
 
+// projectHeader is the header that names the Gleap project of a request.
+const projectHeader = "Project"
+
 // projectOf names the project r acts on, as the rate limit counts it: its project header, or, on
 // Gleap's admin routes, which take none (the key names the project), a digest of its key. So the admin
 // calls of a key are counted apart from its calls with a project header.

@@ -19,6 +19,7 @@ const defaultPageSize = 50
 type listQuery struct {
 	ticket      *string         // only this ticket's messages
 	kinds       map[string]bool // only messages of these types; nil for any type
+	ref         *string         // only messages with this messageRef
 	bot         *bool           // only bot messages (true) or only people's (false)
 	createdFrom *time.Time      // only messages created at or after this time
 	createdTo   *time.Time      // only messages created at or before this time
@@ -77,10 +78,7 @@ func parseOrder(sort string) (order, error) {
 func parseListQuery(query url.Values) (listQuery, error) {
 	var q listQuery
 	var err error
-	if query.Has("ticket") {
-		ticket := query.Get("ticket")
-		q.ticket = &ticket
-	}
+	q.ticket, q.ref = optionalString(query, "ticket"), optionalString(query, "messageRef")
 	if query.Has("type") {
 		q.kinds = make(map[string]bool)
 		for kind := range strings.SplitSeq(query.Get("type"), ",") {
@@ -117,6 +115,15 @@ func parseListQuery(query url.Values) (listQuery, error) {
 		return q, err
 	}
 	return q, nil
+}
+
+// optionalString reads the parameter name, nil when it is absent.
+func optionalString(query url.Values, name string) *string {
+	if !query.Has(name) {
+		return nil
+	}
+	value := query.Get(name)
+	return &value
 }
 
 // optionalBool reads the boolean parameter name, nil when it is absent.
@@ -161,6 +168,8 @@ func (q *listQuery) matches(m storedMessage) bool {
 	case q.ticket != nil && (m.ticket == nil || *m.ticket != *q.ticket):
 		return false
 	case q.kinds != nil && (m.kind == nil || !q.kinds[*m.kind]):
+		return false
+	case q.ref != nil && (m.ref == nil || *m.ref != *q.ref):
 		return false
 	case q.bot != nil && m.bot != *q.bot:
 		return false

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/apitest"
 )
 
 // start is when the ticking clocks of these tests start.
@@ -22,23 +22,11 @@ func at(n int) string {
 	return start.Add(time.Duration(n) * time.Second).Format(time.RFC3339)
 }
 
-// post stores the message body describes and returns its id.
-func post(t *testing.T, server *gleaptest.Server, body string) string {
-	t.Helper()
-	status, answer := send(t, http.MethodPost, server.URL+"/messages", credentials(), body)
-	require.Equal(t, http.StatusOK, status, "%v", answer)
-	return answer["id"].(string)
-}
-
-// postMany stores n messages in ticket and returns their ids, oldest first.
-func postMany(t *testing.T, server *gleaptest.Server, ticket string, n int) []string {
-	t.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = post(t, server, `{"ticket":"`+ticket+`","type":"COMMENT","messageRef":"m`+strconv.Itoa(i)+`"}`)
-	}
-	return ids
-}
+// The messages of these tests, stored as the inbox's tests store theirs.
+var (
+	post     = apitest.Post
+	postMany = apitest.PostMany
+)
 
 // listArray asks for GET /v3/messages?query, which must answer with a bare array, and returns the ids
 // of the messages in it.
@@ -216,11 +204,11 @@ func TestListFilters(t *testing.T) {
 	server := gleaptest.NewServer(recorder, gleaptest.WithClock(ticking(start)))
 	const ticketA, ticketB = "6752e9a8b7c6d5e4f3a2aaaa", "6752e9a8b7c6d5e4f3a2bbbb"
 	m := []string{ // created at(0) to at(4)
-		post(t, server, `{"ticket":"`+ticketA+`","type":"COMMENT"}`),
+		post(t, server, `{"ticket":"`+ticketA+`","type":"COMMENT","messageRef":"r-1"}`),
 		post(t, server, `{"ticket":"`+ticketB+`","type":"NOTE","bot":true}`),
-		post(t, server, `{"ticket":"`+ticketA+`","type":"COMMENT","bot":false}`),
-		post(t, server, `{"ticket":"`+ticketA+`","type":"SYSTEM","bot":true}`),
-		post(t, server, `{"ticket":"`+ticketB+`","type":"COMMENT"}`),
+		post(t, server, `{"ticket":"`+ticketA+`","type":"COMMENT","bot":false,"messageRef":"r-10"}`),
+		post(t, server, `{"ticket":"`+ticketA+`","type":"SYSTEM","bot":true,"messageRef":"r-1"}`),
+		post(t, server, `{"ticket":"`+ticketB+`","type":"COMMENT","messageRef":"r-1"}`),
 	}
 	cases := []struct {
 		name  string
@@ -233,6 +221,9 @@ func TestListFilters(t *testing.T) {
 		{"type", "type=COMMENT", []string{m[0], m[2], m[4]}},
 		{"type, any of a list", "type=COMMENT,NOTE", []string{m[0], m[1], m[2], m[4]}},
 		{"bot", "bot=true", []string{m[1], m[3]}},
+		{"messageRef", "messageRef=r-1", []string{m[0], m[3], m[4]}},
+		{"messageRef, exactly", "messageRef=r-", []string{}},
+		{"messageRef in a ticket", "ticket=" + ticketA + "&messageRef=r-10", []string{m[2]}},
 		{"not bot, sent as false or not sent", "bot=false", []string{m[0], m[2], m[4]}},
 		{"created from, raw", "createdAt>=" + at(2), []string{m[2], m[3], m[4]}},
 		{"created from, encoded", "createdAt%3E=" + at(2), []string{m[2], m[3], m[4]}},

@@ -19,17 +19,17 @@ type config struct {
 	reportViolation  func(error)
 	requestSpecs     []namedSpec
 	rateLimit        rateLimit
-	inbox            bool
+	mounts           []mount
 	recurringFaults  []recurringFault
 	requiredKey      string
 	requireKey       bool // WithRequiredKey was given, even with an empty key
+	webhook          webhookConfig
 }
 
-// namedSpec is a document given to WithRequestsCheckedAgainst, with the further parts of it.
+// namedSpec is a document given to WithRequestsCheckedAgainst.
 type namedSpec struct {
 	name string
 	spec []byte
-	more [][]byte
 }
 
 // newConfig applies opts, in order, over the defaults and checks the result.
@@ -121,21 +121,17 @@ func WithoutContractChecks() Option {
 // not have), recorded and reported like one that breaks openapi.yaml, with a violation that starts with
 // name. As in openapi.yaml, only spec's path below its server URL counts (https://api.gleap.io/v3 is
 // /v3), and a request outside that path (such as one to Gleap's admin routes, beside /v3) is not spec's
-// to check; any well-formed credentials are accepted, and a required project header parameter is checked as
-// a credential. Start fails when spec is not a valid document. The option may be given several times.
+// to check; any well-formed credentials are accepted, a required project header parameter is checked as
+// a credential, and a path parameter spec leaves undeclared is taken as a string. Start fails when spec
+// is not a valid document.
 //
-// more are further parts of the same document, cut from it apart, as the repository's testdata holds
-// Gleap's (one for /messages, one for /tickets and /sessions): their paths and components are joined to
-// spec's, so that a request to any of their routes is checked against its part.
-func WithRequestsCheckedAgainst(name string, spec []byte, more ...[]byte) Option {
+// The option may be given several times, for documents that each describe some of the routes, such as
+// Gleap's published documents of messages, of tickets and of sessions: each request is then checked
+// against every one of them that has its route, in the order given, and refused with 404 only when none
+// has it (of those whose server URL's path it is under).
+func WithRequestsCheckedAgainst(name string, spec []byte) Option {
 	spec = append([]byte(nil), spec...)
-	parts := make([][]byte, len(more))
-	for i, part := range more {
-		parts[i] = append([]byte(nil), part...)
-	}
-	return func(c *config) {
-		c.requestSpecs = append(c.requestSpecs, namedSpec{name: name, spec: spec, more: parts})
-	}
+	return func(c *config) { c.requestSpecs = append(c.requestSpecs, namedSpec{name: name, spec: spec}) }
 }
 
 // withTimeouts replaces the connection timeouts, so that tests of them need not wait half a minute.

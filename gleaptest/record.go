@@ -35,11 +35,15 @@ type Request struct {
 	// longer one ends with how many bytes were cut): it wraps none of the validator's errors, which hold
 	// the whole decoded request.
 	Violation error
+	// Number is the request's number: the server counts the requests to the API from 1, and never
+	// starts over, not even at Clear, so that it tells a request from every other.
+	Number uint64
+	// Received is when the request arrived, by the wall clock: WithClock is for the messages' times and
+	// the rate limit.
+	Received time.Time
 
-	seq      uint64    // the request's number, counted from 1 by the server: the inbox tells records apart by it
-	received time.Time // when the request arrived, by the wall clock: WithClock stamps messages and paces the rate limit
-	counted  int       // the bytes the records count for it while it is kept
-	kept     bool      // whether the records still keep it: a record evicted before it is answered counts no more
+	counted int  // the bytes the records count for it while it is kept
+	kept    bool // whether the records still keep it: a record evicted before it is answered counts no more
 }
 
 // clone returns a copy of r that shares nothing with it. The caller holds the lock of the records r is
@@ -68,7 +72,7 @@ const entryOverhead = 64
 type records struct {
 	max      int
 	maxBytes int     // maxRecordedBytes, smaller in tests
-	changes  changes // bumped at every change to the records, and so to the store: the inbox follows it
+	changes  changes // bumped at every change to the records, and so to the store: Version and Changed follow it
 
 	mu    sync.Mutex
 	kept  []*Request // oldest first
@@ -79,12 +83,12 @@ type records struct {
 // add records a request as it arrives, before it is answered, and returns its record.
 func (l *records) add(r *http.Request, body []byte) *Request {
 	record := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: r.Header.Clone(), Body: body,
-		received: time.Now(), kept: true}
+		Received: time.Now(), kept: true}
 	record.counted = record.size()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.added++
-	record.seq = l.added
+	record.Number = l.added
 	l.changes.bump()
 	l.kept = append(l.kept, record)
 	l.bytes += record.counted

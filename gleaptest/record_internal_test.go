@@ -74,7 +74,7 @@ func TestRecordsCountEverythingTheyHold(t *testing.T) {
 			l.mu.Unlock()
 			assert.Greater(t, held, maxRecordedBytes-2*mib, "and keep as much as fits")
 			require.NotEmpty(t, kept)
-			assert.Equal(t, uint64(100), kept[len(kept)-1].seq, "the newest are kept")
+			assert.Equal(t, uint64(100), kept[len(kept)-1].Number, "the newest are kept")
 		})
 	}
 }

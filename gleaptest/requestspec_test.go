@@ -173,6 +173,55 @@ func TestWithRequestsCheckedAgainstRefusesARouteTheDocumentLacks(t *testing.T) {
 	assert.Contains(t, failures[1], "gleaptest: the request breaks small: request GET /v3/messages/search")
 }
 
+// smallTicketsSpec declares only GET /tickets and GET /tickets/t1/console-logs, as a second document beside
+// Gleap's of messages would.
+const smallTicketsSpec = `
+openapi: 3.0.0
+info: {title: tickets, version: '1'}
+servers: [{url: 'https://api.gleap.io/v3'}]
+security: [{jwt: []}]
+paths:
+  /tickets:
+    get:
+      parameters:
+        - {in: header, name: project, required: true, schema: {type: string}}
+        - {in: query, name: limit, schema: {type: integer}}
+      responses: {'200': {description: Ok}}
+  /tickets/t1/console-logs:
+    get:
+      parameters:
+        - {in: header, name: project, required: true, schema: {type: string}}
+      responses: {'200': {description: Ok}}
+components:
+  securitySchemes:
+    jwt: {type: http, scheme: bearer}
+`
+
+func TestWithRequestsCheckedAgainstTwiceChecksEachRouteByItsDocument(t *testing.T) {
+	t.Parallel()
+	// Without openapi.yaml's checks, which has no tickets: only the two documents check the requests.
+	server := gleaptest.NewServer(&recordingTB{TB: t}, gleaptest.WithoutContractChecks(),
+		gleaptest.WithRequestsCheckedAgainst(published, publishedSpec(t)), gleaptest.WithRequestsCheckedAgainst("tickets", []byte(smallTicketsSpec)))
+
+	status, _ := send(t, http.MethodPost, server.URL+"/messages", credentials(), `{"ticket":"t"}`)
+	assert.Equal(t, http.StatusOK, status, "the messages document has the route, the tickets document need not")
+	status, body := send(t, http.MethodPost, server.URL+"/messages", credentials(), `{"ticket":"t","colour":"red"}`)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Contains(t, body["message"], published+": request POST /v3/messages: ")
+	status, body = send(t, http.MethodGet, server.URL+"/tickets?limit=many", credentials(), "")
+	assert.Equal(t, http.StatusBadRequest, status, "checked by the tickets document")
+	assert.Contains(t, body["message"], "tickets: request GET /v3/tickets: ")
+	status, body = send(t, http.MethodGet, server.URL+"/tickets?limit=10", credentials(), "")
+	assert.Equal(t, http.StatusOK, status, "a valid request, answered by gleaptest's tickets")
+	assert.Contains(t, body, "tickets")
+	status, body = send(t, http.MethodGet, server.URL+"/tickets/t1/console-logs", credentials(), "")
+	assert.Equal(t, http.StatusNotFound, status, "a valid request, to a route gleaptest does not serve")
+	assert.Contains(t, body["message"], "gleaptest does not serve GET /v3/tickets/t1/console-logs")
+	status, body = send(t, http.MethodGet, server.URL+"/sessions", credentials(), "")
+	assert.Equal(t, http.StatusNotFound, status, "neither document has the route")
+	assert.Contains(t, body["message"], published+": request GET /v3/sessions: ")
+}
+
 func TestWithRequestsCheckedAgainstNeedsAValidNamedDocument(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -10,6 +10,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gleap-community/gleap-go/internal/contract"
+	"github.com/gleap-community/gleap-go/internal/hostcheck"
 )
 
 // Server is a running stand-in for the Gleap API. It is safe for concurrent use.
@@ -19,9 +22,9 @@ type Server struct {
 	// lists the stored messages.
 	URL string
 
-	validator       *validator // nil with WithoutContractChecks
-	limiter         *limiter   // nil without WithRateLimit
-	requestSpecs    []requestSpec
+	contract        *contract.Document // openapi.yaml; nil with WithoutContractChecks
+	limiter         *limiter           // nil without WithRateLimit
+	published       contract.Documents // the documents of WithRequestsCheckedAgainst
 	store           *store
 	tickets         *ticketStore
 	contacts        *contacts
@@ -30,17 +33,21 @@ type Server struct {
 	timeouts        timeouts
 	requestLog      func(Request)
 	reportViolation func(error)
-	withInbox       bool          // WithInbox: the inbox is served at the root
-	boundHost       string        // the host of WithAddr, as canonicalHost gives it: requests may name it
-	eventStreams    chan struct{} // one token per live-update stream of the inbox open now
+	mounts          []mount // WithHandler's, in the order given
+	boundHost       string  // the host of WithAddr, as hostcheck.Canonical gives it: requests may name it
 
-	http      *http.Server
-	fresh     freshConns
-	served    chan struct{} // closed once the server accepts no more connections
-	closing   chan struct{} // closed when Close starts: delayed requests are hung up on
-	closeOnce sync.Once
+	http   *http.Server
+	fresh  freshConns
+	served chan struct{} // closed once the server accepts no more connections
+	done   chan struct{} // closed once Close has stopped the server (Done)
+	// requests is the context every request's derives from: Close ends it as it starts, so that what
+	// waits on a request's context (a Fault's Delay, a WithHandler page's stream) stops waiting.
+	requests    context.Context
+	endRequests context.CancelFunc
+	closeOnce   sync.Once
 
-	requiredKey     *keyDigest // nil without WithRequiredKey
+	requiredKey     *keyDigest     // nil without WithRequiredKey
+	webhooks        *webhookPoster // nil without WithWebhook
 	recurringFaults []recurringFault
 
 	mu        sync.Mutex
@@ -83,8 +90,8 @@ func Start(opts ...Option) (*Server, error) {
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	report := withViolationReport(func(err error) {
-		var other *specViolation
-		if errors.As(err, &other) {
+		var broken *contract.Violation
+		if errors.As(err, &broken) && broken.Published {
 			t.Errorf("gleaptest: the request breaks %v", err)
 			return
 		}
@@ -116,8 +123,7 @@ func configure(opts []Option) (*Server, string, error) {
 		requestLog:      c.requestLog,
 		reportViolation: c.reportViolation,
 		served:          make(chan struct{}),
-		closing:         make(chan struct{}),
-		eventStreams:    make(chan struct{}, maxInboxEventStreams),
+		done:            make(chan struct{}),
 		faults:          c.faults,
 		recurringFaults: c.recurringFaults,
 	}
@@ -126,46 +132,50 @@ func configure(opts []Option) (*Server, string, error) {
 		s.requiredKey = &digest
 	}
 	if !c.uncheckedTraffic {
-		if s.validator, err = loadValidator(); err != nil {
+		if s.contract, err = contract.Ours(); err != nil {
 			return nil, "", fmt.Errorf("gleaptest: %w", err)
 		}
 	}
 	for _, named := range c.requestSpecs {
-		joined, err := joinDocuments(named.spec, named.more)
+		doc, err := contract.Published(named.name, named.spec)
 		if err != nil {
 			return nil, "", fmt.Errorf("gleaptest: WithRequestsCheckedAgainst(%q): %w", named.name, err)
 		}
-		spec, err := newRequestSpec(named.name, joined)
-		if err != nil {
-			return nil, "", fmt.Errorf("gleaptest: WithRequestsCheckedAgainst(%q): %w", named.name, err)
-		}
-		s.requestSpecs = append(s.requestSpecs, spec)
+		s.published = append(s.published, doc)
 	}
-	s.withInbox = c.inbox
-	s.boundHost = canonicalHost(c.addr)
+	if s.webhooks, err = newWebhookPoster(c.webhook, &s.records.changes); err != nil {
+		return nil, "", err
+	}
+	s.mounts = c.mounts
+	s.requests, s.endRequests = context.WithCancel(context.Background())
+	s.boundHost = hostcheck.Canonical(c.addr)
 	return s, c.addr, nil
 }
 
 // start serves on listener.
 func (s *Server) start(listener net.Listener) {
 	s.URL = "http://" + listener.Addr().String() + apiRoot
-	s.http = &http.Server{Handler: s.rootHandler(s.withInbox), ConnState: s.fresh.track,
-		MaxHeaderBytes: maxRequestHeaderBytes - netHTTPHeaderSlack}
+	s.http = &http.Server{Handler: s.rootHandler(), ConnState: s.fresh.track,
+		MaxHeaderBytes: maxRequestHeaderBytes - netHTTPHeaderSlack,
+		BaseContext:    func(net.Listener) context.Context { return s.requests }}
 	s.timeouts.apply(s.http)
 	s.http.RegisterOnShutdown(s.fresh.closeAll)
+	s.webhooks.start()
 	go func() {
 		defer close(s.served)
 		_ = s.http.Serve(listener) // http.ErrServerClosed, once Close has begun
 	}()
 }
 
-// Close stops the server. It stops accepting connections, hangs up on the requests held back by a
-// Fault's Delay, and waits up to 5 seconds for the other requests in flight to be answered before it
-// closes every connection; then it waits for the Fault handlers still running. Calling it again does
-// nothing.
+// Close stops the server. It stops accepting connections, ends the context of every request in flight
+// (a Fault's Handler or a page of WithHandler sees it), hangs up on the requests held back by a Fault's
+// Delay, and waits up to 5 seconds for the other requests in flight to be answered before it closes
+// every connection; then it waits for the Fault handlers still running, and up to 5 seconds for a
+// webhook being posted (WithWebhook); then it closes the channels of Changed and Done, so that a view
+// that follows the server ends. Calling it again does nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
-		close(s.closing)
+		s.endRequests()
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		if err := s.http.Shutdown(ctx); err != nil {
@@ -176,6 +186,9 @@ func (s *Server) Close() {
 		s.closed = true
 		s.mu.Unlock()
 		s.handlers.Wait()
+		s.webhooks.close() // after the requests: none of them queues a webhook any more
+		s.records.changes.close()
+		close(s.done)
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/apitest"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
@@ -30,37 +31,12 @@ func newClient(t *testing.T, server *gleaptest.Server, opts ...wrapper.Option) *
 	return client
 }
 
-// credentials returns the headers of a JSON request with well-formed credentials.
-func credentials() http.Header {
-	return http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer k"}, "Project": {"p"}}
-}
-
-// send makes a request to url with header and body, on a connection of its own, and returns the status
-// and the decoded JSON answer.
-func send(t *testing.T, method, url string, header http.Header, body string) (int, map[string]any) {
-	t.Helper()
-	status, _, answer := exchange(t, method, url, header, body)
-	var decoded map[string]any
-	require.NoError(t, json.Unmarshal(answer, &decoded), "answer: %s", answer)
-	return status, decoded
-}
-
-// exchange makes a request to url with header and body, on a connection of its own, and returns the
-// status, the headers and the body of the answer.
-func exchange(t *testing.T, method, url string, header http.Header, body string) (int, http.Header, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header = header
-	transport := &http.Transport{}
-	defer transport.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: transport}).Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, resp.Header, answer
-}
+// The raw requests of these tests, shared with the inbox's.
+var (
+	credentials = apitest.Credentials
+	send        = apitest.Send
+	exchange    = apitest.Exchange
+)
 
 // ticking returns a clock that starts at start and moves on a second each time it is read, so that
 // each message the server stores or changes gets a time of its own.

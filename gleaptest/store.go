@@ -51,14 +51,18 @@ type storedMessage struct {
 	updatedAt time.Time
 	ticket    *string // nil when the message has no ticket; once stored, the ticket's count's id
 	kind      *string // the message's type; nil when it has none
+	ref       *string // the message's messageRef; nil when it has none
 	bot       bool    // a message without "bot" is a person's
 }
 
-// size returns what the store counts for m besides its ticket's id: its answer and its decoded type.
+// size returns what the store counts for m besides its ticket's id: its answer, and its type and
+// messageRef decoded.
 func (m storedMessage) size() int {
 	n := len(m.answer)
-	if m.kind != nil {
-		n += len(*m.kind)
+	for _, decoded := range []*string{m.kind, m.ref} {
+		if decoded != nil {
+			n += len(*decoded)
+		}
 	}
 	return n
 }
@@ -327,9 +331,12 @@ func newStoredMessage(fields map[string]json.RawMessage, id string, seq uint64, 
 	}
 	// A field of another type than openapi.yaml's matches no filter: inputFields decoded each of them
 	// into its type, so none is.
-	var kind string
+	var kind, ref string
 	if json.Unmarshal(fields["type"], &kind) == nil {
 		message.kind = &kind
+	}
+	if json.Unmarshal(fields["messageRef"], &ref) == nil {
+		message.ref = &ref
 	}
 	_ = json.Unmarshal(fields["bot"], &message.bot)
 	return message, nil

@@ -25,11 +25,20 @@ func publishedParts(t *testing.T) ([]byte, []byte) {
 	return publishedSpec(t), tickets
 }
 
+// publishedTickets is the name these tests give the tickets cut of Gleap's published document.
+const publishedTickets = "Gleap's published tickets document"
+
 // ticketServer starts a server for tb that checks every request against Gleap's published document too,
-// joined from its two cuts, as well as against openapi.yaml.
+// both its cuts, as well as against openapi.yaml.
 func ticketServer(t *testing.T, tb testing.TB, opts ...gleaptest.Option) *gleaptest.Server {
+	return gleaptest.NewServer(tb, append(opts, publishedCuts(t)...)...)
+}
+
+// publishedCuts are the options that check requests against both cuts of Gleap's published document.
+func publishedCuts(t *testing.T) []gleaptest.Option {
 	messages, tickets := publishedParts(t)
-	return gleaptest.NewServer(tb, append(opts, gleaptest.WithRequestsCheckedAgainst(published, messages, tickets))...)
+	return []gleaptest.Option{gleaptest.WithRequestsCheckedAgainst(published, messages),
+		gleaptest.WithRequestsCheckedAgainst(publishedTickets, tickets)}
 }
 
 // listTitles returns the titles of the tickets GET /v3/tickets?query answers with, and its totalCount.
@@ -178,11 +187,10 @@ func TestTicketRequestsGetFaultsAndTheRateLimitToo(t *testing.T) {
 	}
 }
 
-func TestRequestsAreCheckedAgainstTheJoinedPartsOfADocument(t *testing.T) {
+func TestTicketRequestsAreCheckedAgainstGleapsTicketsDocument(t *testing.T) {
 	t.Parallel()
-	messages, tickets := publishedParts(t)
 	recorder := &recordingTB{TB: t}
-	server := gleaptest.NewServer(recorder, gleaptest.WithRequestsCheckedAgainst(published, messages, tickets))
+	server := gleaptest.NewServer(recorder, publishedCuts(t)...)
 
 	_, err := newClient(t, server).Messages.Reply(context.Background(), ticketID, "Hello")
 	require.NoError(t, err, "a route of the first part")
@@ -194,10 +202,12 @@ func TestRequestsAreCheckedAgainstTheJoinedPartsOfADocument(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status, "Gleap's DTO takes no other field: %v", answer)
 	failures := recorder.failures()
 	require.Len(t, failures, 1)
-	assert.True(t, strings.Contains(failures[0], published), failures[0])
+	assert.True(t, strings.Contains(failures[0], publishedTickets), failures[0])
 
-	_, err = gleaptest.Start(gleaptest.WithRequestsCheckedAgainst(published, messages, []byte("{not yaml")))
-	assert.ErrorContains(t, err, "part 2")
+	messages, _ := publishedParts(t)
+	_, err = gleaptest.Start(gleaptest.WithRequestsCheckedAgainst(published, messages),
+		gleaptest.WithRequestsCheckedAgainst("a broken cut", []byte("{not yaml")))
+	assert.ErrorContains(t, err, `WithRequestsCheckedAgainst("a broken cut")`)
 }
 
 func ExampleServer_Tickets() {

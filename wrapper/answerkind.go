@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 )
 
@@ -14,7 +15,8 @@ type jsonKinds interface {
 }
 
 // checkKind returns an error wrapping ErrInvalidResponse when the JSON value body holds is not of a kind
-// into accepts. It names the kind, never quoting the body, which the server wrote.
+// into accepts, or, starting as no accepted kind does, is not JSON at all. It names the kind, never
+// quoting the body, which the server wrote.
 func checkKind(body []byte, into any) error {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
@@ -25,10 +27,14 @@ func checkKind(body []byte, into any) error {
 	if kinds, ok := into.(jsonKinds); ok {
 		accepted = kinds.acceptsJSON(first)
 	}
-	if !accepted {
-		return fmt.Errorf("%w: the answer is %s where an object was expected", ErrInvalidResponse, kindOf(first))
+	switch {
+	case accepted:
+		return nil // decoding says whether it is whole
+	case !json.Valid(trimmed):
+		// Its first byte only looks like one kind of value: "not json" starts as null would.
+		return fmt.Errorf("%w: the answer is not JSON", ErrInvalidResponse)
 	}
-	return nil
+	return fmt.Errorf("%w: the answer is %s where an object was expected", ErrInvalidResponse, kindOf(first))
 }
 
 // kindOf names the kind of the JSON value that starts with first.

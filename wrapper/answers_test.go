@@ -115,6 +115,25 @@ func TestASuccessAnswerThatIsNoMessageIsAnError(t *testing.T) {
 	}
 }
 
+func TestASuccessAnswerThatIsNotJSONSaysSo(t *testing.T) {
+	t.Parallel()
+	// Each starts as a JSON value of some kind would: the error must not take it for one.
+	for _, body := range []string{`not json`, `nul`, `trueish`, `-`, `<html>stored</html>`, `"unterminated`} {
+		t.Run(body, func(t *testing.T) {
+			t.Parallel()
+			server := newServer(t, everyAttempt(offContractAnswer(http.StatusOK, "application/json", body))...)
+			client, _ := newFaultClient(t, server.URL)
+
+			_, err := client.Messages.Reply(context.Background(), ticketID, "hello")
+
+			requireRequestError(t, err, 1, false)
+			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
+			assert.Contains(t, err.Error(), "the answer is not JSON")
+			assert.NotContains(t, err.Error(), "where an object was expected")
+		})
+	}
+}
+
 func TestAListAnsweredWithSomethingElseThanAPageIsAnError(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{`null`, `"page"`, `7`} {

@@ -62,6 +62,7 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if s.responseInto != nil {
 		return nil, &ValidationError{Field: "responseInto", Problem: "is an option of one call; give WithResponseInto to the call"}
 	}
+	s.project = projectID
 	bearer, project := BearerAuth(apiKey), ProjectHeader(projectID)
 	authorize := func(ctx context.Context, req *http.Request) error {
 		if err := bearer(ctx, req); err != nil {

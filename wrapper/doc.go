@@ -31,7 +31,9 @@
 // Listing, searching, changing and deleting are idempotent and retried after 5xx answers and network
 // failures too. Creating a message is retried only when it provably was not created (a 429 answer, or a
 // request that never reached the server); any other failure is returned at once as a *RequestError,
-// wrapping ErrOutcomeUnknown when the message may exist anyway. See RetryPolicy. The client paces itself
+// wrapping ErrOutcomeUnknown when the message may exist anyway; Messages.CreateOnce settles such an
+// outcome by looking for the message's messageRef in its ticket (before it posts, and again after such a
+// failure), and package bulk does it for many messages, across crashes. See RetryPolicy. The client paces itself
 // to Gleap's rate limit (WithRateLimit). Each attempt has a timeout (30
 // seconds unless the context sets one) and success answers are read up to a size cap.
 //

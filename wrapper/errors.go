@@ -17,10 +17,13 @@ var ErrInvalidResponse = errors.New("invalid response")
 
 // ErrOutcomeUnknown is wrapped by the error returned when a call that changes something failed after its
 // request may have reached Gleap: a 5xx answer, a timeout or a connection broken after the request was
-// sent. For Messages.Create, the message may or may not exist: check the ticket before posting it again
-// (Messages.List, by its messageRef), or opt in to retrying such failures with
-// RetryPolicy.RetryUnknownOutcome if a duplicate is harmless to you. Messages.Update and Messages.Delete are
-// retried after such failures; when they still fail, the change may or may not have been made.
+// sent. For Messages.Create, the message may or may not exist. Give the request a messageRef and post it
+// with Messages.CreateOnce instead, which looks for the message in its ticket before it posts and after
+// such a failure, and posts only when it is not there: calling it with a request that Create failed to
+// post so settles the outcome. The bulk package does the same for many messages, across crashes, with a
+// journal. Opt in to retrying such failures with RetryPolicy.RetryUnknownOutcome only if
+// a duplicate is harmless to you. Messages.Update and Messages.Delete are retried after such failures;
+// when they still fail, the change may or may not have been made.
 var ErrOutcomeUnknown = errors.New("outcome unknown: the call may have taken effect")
 
 // ValidationError reports input that was rejected before anything was sent. It names the field and the

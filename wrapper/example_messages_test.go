@@ -212,3 +212,86 @@ func ExampleMessagesService_SuggestFAQ() {
 	// accepted as a FAQ source
 	// true
 }
+
+func ExampleMessagesService_CreateOnce() {
+	// CreateOnce looks in the ticket first; then Gleap answers its post 500, an unknown outcome, which
+	// Create would return as an error.
+	gleap, err := gleaptest.Start(gleaptest.WithFaults(gleaptest.Fault{}, gleaptest.Fault{Status: http.StatusInternalServerError}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	note, err := wrapper.TextMessage(exampleTicket, "Incident 42: the fix is deployed.", wrapper.AsNote())
+	if err != nil {
+		log.Fatal(err)
+	}
+	note.MessageRef = wrapper.Ptr("incident-42-fixed")
+
+	// The 500 stored nothing here: after a pause CreateOnce finds no message with the messageRef, and posts
+	// again.
+	message, err := client.Messages.CreateOnce(context.Background(), note)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(*message.MessageRef, len(gleap.Messages()))
+	for _, request := range gleap.Requests() {
+		fmt.Println(request.Method, request.Status)
+	}
+	// Output:
+	// incident-42-fixed 1
+	// GET 200
+	// POST 500
+	// GET 200
+	// POST 200
+}
+
+func ExampleMessagesService_FindByRef() {
+	gleap, err := gleaptest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, ref := range []string{"incident-41", "incident-42"} {
+		note, err := wrapper.TextMessage(exampleTicket, "Incident update.", wrapper.AsNote())
+		if err != nil {
+			log.Fatal(err)
+		}
+		note.MessageRef = wrapper.Ptr(ref)
+		if _, err := client.Messages.Create(ctx, note); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	for message, err := range client.Messages.FindByRef(ctx, exampleTicket, func(ref string) bool { return ref == "incident-42" }) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("found", *message.MessageRef)
+	}
+	// Output:
+	// found incident-42
+}
+
+func ExampleClient_Redact() {
+	client, err := wrapper.New("gl_sk_0123456789abcdef", "64f1c2d3e4a5b6c7d8e9f999", wrapper.WithBaseURL("https://api.gleap.io/v3"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// An id a confused server echoed the key into, about to be written to a log.
+	fmt.Println(client.Redact("6752-gl_sk_0123456789abcdef"))
+	fmt.Println(client.Project(), client.BaseURL())
+	fmt.Println(client.RetryPolicy().MaxRetries, client.RetryPolicy().RetryUnknownOutcome)
+	// Output:
+	// 6752-[REDACTED]
+	// 64f1c2d3e4a5b6c7d8e9f999 https://api.gleap.io/v3
+	// 2 false
+}

@@ -323,7 +323,7 @@ func ExampleWatchSince() {
 }
 
 func ExampleParseWatchCursor() {
-	cursor, err := wrapper.ParseWatchCursor("v1 2026-11-25T09:00:00.123Z - 6752e9a8b7c6d5e4f3a21098@2026-11-25T09:00:00.123Z=0123456789abcdef")
+	cursor, err := wrapper.ParseWatchCursor("v1 2026-11-25T09:00:00.123Z - 5b1c0e9d3a7f2468@2026-11-25T09:00:00.123Z=0123456789abcdef")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -28,6 +28,9 @@ type MessageFilter struct {
 	Types []string
 	// Bot, when set, keeps only bot messages (true) or only people's messages (false).
 	Bot *bool
+	// MessageRef, when set, keeps the messages with this messageRef. Gleap filters by any property of a
+	// message; FindByRef and CreateOnce still check each message they get.
+	MessageRef string
 	// CreatedFrom, when not zero, keeps messages created at or after it.
 	CreatedFrom time.Time
 	// CreatedTo, when not zero, keeps messages created at or before it.
@@ -66,7 +69,7 @@ func (f MessageFilter) params(cursor string) (*api.ListMessagesParams, error) {
 		value string
 		param **string
 	}{
-		{"Ticket", f.Ticket, &params.Ticket}, {"Sort", f.Sort, &params.Sort},
+		{"Ticket", f.Ticket, &params.Ticket}, {"MessageRef", f.MessageRef, &params.MessageRef}, {"Sort", f.Sort, &params.Sort},
 		{"Language", f.Language, &params.Language}, {"cursor", cursor, &params.Before},
 	} {
 		if text.value == "" {

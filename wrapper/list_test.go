@@ -39,7 +39,9 @@ func checkedServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	require.NoError(t, err)
 	sessions, err := os.ReadFile(gleapsSessionsDocument)
 	require.NoError(t, err)
-	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec, tickets, sessions))...)
+	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec),
+		gleaptest.WithRequestsCheckedAgainst("Gleap's own tickets document", tickets),
+		gleaptest.WithRequestsCheckedAgainst("Gleap's own sessions document", sessions))...)
 }
 
 // resourceServer starts gleaptest checking requests against Gleap's own document too, and a client for it
@@ -103,7 +105,7 @@ func TestListMessagesSendsOnlyTheFiltersThatAreSet(t *testing.T) {
 	server, client := resourceServer(t)
 	from := time.Date(2026, 11, 1, 8, 0, 0, 0, time.FixedZone("CET", 3600))
 	filter := wrapper.MessageFilter{
-		Ticket: ticketID, Types: []string{"COMMENT", "NOTE"}, Bot: wrapper.Ptr(false), CreatedFrom: from,
+		Ticket: ticketID, Types: []string{"COMMENT", "NOTE"}, Bot: wrapper.Ptr(false), MessageRef: "incident-42", CreatedFrom: from,
 		CreatedTo: from.Add(24 * time.Hour), Sort: "-createdAt", Language: "es", ShowHistory: true, PageSize: 50,
 	}
 	for _, err := range client.Messages.List(context.Background(), filter) {
@@ -113,6 +115,7 @@ func TestListMessagesSendsOnlyTheFiltersThatAreSet(t *testing.T) {
 	query := gets(server)[0].Query
 	assert.Equal(t, "COMMENT,NOTE", query.Get("type"))
 	assert.Equal(t, "false", query.Get("bot"))
+	assert.Equal(t, "incident-42", query.Get("messageRef"))
 	assert.Equal(t, "2026-11-01T07:00:00Z", query.Get("createdAt>"), "Gleap's createdAt>=<date>, in UTC")
 	assert.Equal(t, "2026-11-02T07:00:00Z", query.Get("createdAt<"))
 	assert.Equal(t, "-createdAt", query.Get("sort"))
@@ -235,9 +238,10 @@ func TestBadFiltersAreRefusedBeforeSending(t *testing.T) {
 	t.Parallel()
 	server, client := resourceServer(t)
 	for field, filter := range map[string]wrapper.MessageFilter{
-		"PageSize": {PageSize: wrapper.MaxPageSize + 1},
-		"Ticket":   {Ticket: "  "},
-		"Types[1]": {Types: []string{"COMMENT", "NOTE,BOT"}},
+		"PageSize":   {PageSize: wrapper.MaxPageSize + 1},
+		"Ticket":     {Ticket: "  "},
+		"MessageRef": {MessageRef: "\t"},
+		"Types[1]":   {Types: []string{"COMMENT", "NOTE,BOT"}},
 	} {
 		_, err := client.Messages.ListPage(context.Background(), filter, "")
 		var invalid *wrapper.ValidationError

@@ -23,7 +23,9 @@ type Option func(*settings) error
 // settings is what the options configure, for a client or for one call. It never holds the API key.
 type settings struct {
 	// server is the API root with a trailing slash, as the generated request builders want it.
-	server       string
+	server string
+	// project is the id of the project the client acts on, as given to New; no option changes it.
+	project      string
 	insecureHTTP bool
 	// httpClient is the caller's (or the default) client, already made to follow no redirect.
 	httpClient *http.Client

@@ -30,7 +30,8 @@ type RetryPolicy struct {
 	// RetryUnknownOutcome also retries the failures of Messages.Create (and its Reply, Note and BotMessage helpers) after which
 	// the message may exist already: 5xx answers, and timeouts or broken connections after the request
 	// was sent. It trades lost messages for possible duplicates; leave it off unless a duplicate is
-	// harmless to you.
+	// harmless to you. Messages.CreateOnce and package bulk ignore it: they settle such a failure by
+	// looking for the message, and decide themselves whether to post again.
 	RetryUnknownOutcome bool
 }
 
@@ -75,8 +76,15 @@ func (p RetryPolicy) backoff(next int, f *failure, idempotent bool) (time.Durati
 	if next-1 > p.MaxRetries || !(f.safeToRetry || f.mayExist && (idempotent || p.RetryUnknownOutcome)) {
 		return 0, false
 	}
+	return p.pause(next, f.err)
+}
+
+// pause returns how long to wait before attempt number next after an attempt that failed with err, and
+// whether the wait is one the policy accepts: the server's Retry-After, accepted up to MaxRetryAfter, or
+// else MinBackoff doubled for each attempt after the second, up to MaxBackoff, less a random jitter.
+func (p RetryPolicy) pause(next int, err error) (time.Duration, bool) {
 	var apiErr *APIError
-	if errors.As(f.err, &apiErr) && apiErr.RetryAfter > 0 {
+	if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
 		return apiErr.RetryAfter, apiErr.RetryAfter <= p.MaxRetryAfter
 	}
 	backoff := p.MinBackoff

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"iter"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -32,14 +31,17 @@ type TicketChange struct {
 }
 
 // WatchCursor is where a watch stands: the updatedAt of the last change it yielded, and the changes it
-// yielded from shortly before it (see watchOverlap), each as a ticket id and a digest of the ticket as it
-// was yielded. Its zero value starts from the first ticket. It is text (String, ParseWatchCursor,
-// MarshalText, UnmarshalText) so that it can be stored.
+// yielded from shortly before it (see watchOverlap), each as a digest of the ticket's id and one of the
+// ticket as it was yielded. Its zero value starts from the first ticket. It is text (String,
+// ParseWatchCursor, MarshalText, UnmarshalText) so that it can be stored; it holds no text the server
+// sent, only digests and times, so that whatever a server puts in a ticket (the API key, say) stays
+// out of where the cursor is stored.
 type WatchCursor struct {
 	updatedAt time.Time
 	// floor is the time WatchSince was given: no change before it is yielded.
 	floor time.Time
-	// seen maps the id of each ticket yielded at updatedAt-watchOverlap or later to its change.
+	// seen maps the digest of the id of each ticket yielded at updatedAt-watchOverlap or later to its
+	// change.
 	seen map[string]seenChange
 }
 
@@ -65,13 +67,13 @@ func (c WatchCursor) UpdatedAt() time.Time {
 const cursorVersion = "v1"
 
 // String is the cursor as text to store: "v1 <updatedAt> <since>" followed by
-// " <id>@<updatedAt>=<digest>" for each change it remembers, ids path-escaped.
+// " <id digest>@<updatedAt>=<digest>" for each change it remembers.
 func (c WatchCursor) String() string {
 	var text strings.Builder
 	text.WriteString(cursorVersion + " " + formatCursorTime(c.updatedAt) + " " + formatCursorTime(c.floor))
 	for _, id := range slices.Sorted(maps.Keys(c.seen)) {
 		change := c.seen[id]
-		fmt.Fprintf(&text, " %s@%s=%s", url.PathEscape(id), formatCursorTime(change.updatedAt), change.digest)
+		fmt.Fprintf(&text, " %s@%s=%s", id, formatCursorTime(change.updatedAt), change.digest)
 	}
 	return text.String()
 }
@@ -105,14 +107,16 @@ func ParseWatchCursor(text string) (WatchCursor, error) {
 	}
 	c := WatchCursor{updatedAt: updatedAt, floor: floor}
 	for _, field := range fields[3:] {
-		escapedID, rest, ok1 := strings.Cut(field, "@")
+		id, rest, ok1 := strings.Cut(field, "@")
 		at, digest, ok2 := strings.Cut(rest, "=")
-		id, err1 := url.PathUnescape(escapedID)
-		changed, err2 := parseCursorTime(at)
-		if !ok1 || !ok2 || err1 != nil || err2 != nil || id == "" || digest == "" {
+		changed, err := parseCursorTime(at)
+		if !ok1 || !ok2 || err != nil || !isDigest(id) || !isDigest(digest) {
 			return WatchCursor{}, invalid
 		}
-		c.remember(id, seenChange{updatedAt: changed, digest: digest})
+		if c.seen == nil {
+			c.seen = make(map[string]seenChange)
+		}
+		c.seen[id] = seenChange{updatedAt: changed, digest: digest}
 	}
 	return c, nil
 }
@@ -133,17 +137,18 @@ func parseCursorTime(text string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, text)
 }
 
-// remember notes a change the watch yielded. The caller moves updatedAt first.
-func (c *WatchCursor) remember(id string, change seenChange) {
+// remember notes a change of the ticket ticketID that the watch yielded. The caller moves updatedAt
+// first.
+func (c *WatchCursor) remember(ticketID string, change seenChange) {
 	if c.seen == nil {
 		c.seen = make(map[string]seenChange)
 	}
-	c.seen[id] = change
+	c.seen[digestOf([]byte(ticketID))] = change
 }
 
-// yielded reports whether the cursor remembers yielding this very change.
-func (c *WatchCursor) yielded(id string, change seenChange) bool {
-	seen, ok := c.seen[id]
+// yielded reports whether the cursor remembers yielding this very change of the ticket ticketID.
+func (c *WatchCursor) yielded(ticketID string, change seenChange) bool {
+	seen, ok := c.seen[digestOf([]byte(ticketID))]
 	return ok && !change.updatedAt.After(seen.updatedAt) && (change.updatedAt.Before(seen.updatedAt) || seen.digest == change.digest)
 }
 
@@ -304,9 +309,9 @@ func (w *watch) fresh(page *TicketPage, from time.Time) ([]*TicketChange, error)
 	return changes, nil
 }
 
-// digestOf returns a short digest of raw, a ticket, compacted: the same ticket sent with other
-// whitespace has the same digest.
-func digestOf(raw json.RawMessage) string {
+// digestOf returns a short digest of raw (a ticket's id, or the ticket compacted: the same ticket sent
+// with other whitespace has the same digest), 16 hexadecimal digits.
+func digestOf(raw []byte) string {
 	var compact bytes.Buffer
 	if json.Compact(&compact, raw) != nil {
 		compact.Reset()
@@ -314,4 +319,10 @@ func digestOf(raw json.RawMessage) string {
 	}
 	sum := sha256.Sum256(compact.Bytes())
 	return hex.EncodeToString(sum[:8])
+}
+
+// isDigest reports whether text is a digest as digestOf writes it.
+func isDigest(text string) bool {
+	decoded, err := hex.DecodeString(text)
+	return err == nil && len(decoded) == 8
 }

@@ -308,6 +308,25 @@ func TestWatchRefusesMoreTicketsInOneMillisecondThanItCanPageThrough(t *testing.
 	assert.Contains(t, failure.Error(), "more than 1000 tickets have the updatedAt")
 }
 
+func TestWatchCursorsHoldNothingTheServerWrote(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
+	// A hostile server puts the key into a ticket's id and fields.
+	server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK,
+		`{"tickets":[{"id":"`+testKey+`","title":"`+testKey+`","updatedAt":"`+at+`"}],"count":1,"totalCount":1}`)))
+	var changes []*wrapper.TicketChange
+	for change, err := range newClient(t, server).Tickets.Watch(context.Background(), wrapper.WatchCursor{}, 0) {
+		require.NoError(t, err)
+		changes = append(changes, change)
+	}
+	require.Len(t, changes, 1)
+	assert.NotContains(t, changes[0].Cursor.String(), testKey, "the cursor is digests and times")
+	assert.NotContains(t, string(changes[0].Raw), testKey, "the raw ticket has the key taken out")
+	parsed, err := wrapper.ParseWatchCursor(changes[0].Cursor.String())
+	require.NoError(t, err)
+	assert.Equal(t, changes[0].Cursor.String(), parsed.String())
+}
+
 func TestWatchCursorsAreTextThatReadsBack(t *testing.T) {
 	t.Parallel()
 	clock := newManualClock()
@@ -326,7 +345,8 @@ func TestWatchCursorsAreTextThatReadsBack(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, jsonString(cursor.String()), string(encoded))
 
-	for _, text := range []string{"", "v1", "v2 - -", "v1 yesterday -", "v1 - - id", "v1 - - %zz@-=ab", "v1 - - @-=ab"} {
+	for _, text := range []string{"", "v1", "v2 - -", "v1 yesterday -", "v1 - - id", "v1 - - 0123456789abcdef@-=ab",
+		"v1 - - ticket-id@-=0123456789abcdef", "v1 - - 0123456789abcdef@soon=0123456789abcdef"} {
 		_, err := wrapper.ParseWatchCursor(text)
 		var invalid *wrapper.ValidationError
 		assert.ErrorAs(t, err, &invalid, "%q", text)

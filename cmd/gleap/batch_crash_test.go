@@ -248,7 +248,7 @@ func TestBatchReportsALineOnlyOnceItsOutcomeIsInTheJournal(t *testing.T) {
 	for number, outcome := range outcomes(t, stdout.String()) {
 		assert.Equal(t, outcome.Status, journaled[number], "line %d is reported before its outcome is in the journal", number)
 	}
-	assert.Contains(t, stderr.String(), "gleap send: --journal cannot be written, so no more lines are sent: write "+journalPath+": file too large\n")
+	assert.Contains(t, stderr.String(), "gleap send: --journal: the journal cannot be written, so no more requests are sent: write "+journalPath+": file too large\n")
 	assert.Contains(t, stderr.String(), "gleap send: sent 0, failed 0, unknown 0, skipped 0, not journaled 1, not sent 4")
 	assert.Len(t, server.Messages(), 1, "no line is sent after the journal failed")
 
@@ -266,7 +266,7 @@ func lastRecords(t *testing.T, journal []byte) map[int]string {
 	t.Helper()
 	last := map[int]string{}
 	for i, line := range strings.Split(strings.TrimSuffix(string(journal), "\n"), "\n") {
-		var record journalRecord
+		var record lineOutcome
 		if i > 0 && assert.NoError(t, json.Unmarshal([]byte(line), &record)) {
 			last[record.Line] = record.Status
 		}

@@ -18,28 +18,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
-	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// What a batch run survives besides crashes: a second run on its journal, an input that changes or
-// cannot be read twice, a ticket of long messages, Ctrl-C while lines wait for their turn, a broken
-// stdout.
-
-func TestBatchJournalIsRefusedWhileAnotherRunUsesIt(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	header := testJournalHeader(1)
-	first, _, err := openJournal(path, header, func(int, string) {})
-	require.NoError(t, err)
-
-	_, _, err = openJournal(path, header, func(int, string) {})
-	require.ErrorIs(t, err, errJournalInUse, "two runs on one journal would both send every line")
-
-	require.NoError(t, first.close())
-	again, _, err := openJournal(path, header, func(int, string) {})
-	require.NoError(t, err, "the journal is free once the run that held it ends")
-	require.NoError(t, again.close())
-}
+// What a batch run survives besides crashes: an input that changes or cannot be read twice, Ctrl-C while
+// lines wait for their turn, a broken stdout. What bulk guarantees (a journal in use, a ticket of long
+// messages, the key sent back as an id) is tested in package bulk.
 
 func TestBatchStopsWhenTheInputGrowsDuringTheRun(t *testing.T) {
 	t.Parallel()
@@ -89,29 +72,6 @@ func TestBatchReadsAPipeOnceAndLeavesNoCopy(t *testing.T) {
 	entries, err := os.ReadDir(tmp)
 	require.NoError(t, err)
 	assert.Empty(t, entries, "the copy of the input is gone")
-}
-
-func TestBatchResumesInATicketOfLongMessages(t *testing.T) {
-	t.Parallel()
-	server := gleaptest.NewServer(t)
-	client, err := wrapper.New(testKey, testProject, wrapper.WithBaseURL(server.URL), wrapper.WithRateLimit(0, 0))
-	require.NoError(t, err)
-	// 120 messages of 50 KB: a page of 100 is about 5 MB, over the client's default cap of 4 MiB.
-	long := strings.Repeat("long ", 10_000)
-	for range 120 {
-		_, err := client.Messages.Note(context.Background(), batchTickets[1], long)
-		require.NoError(t, err)
-	}
-	dir := t.TempDir()
-	text := batchInputOf(1, nil, nil) // line 1 goes into batchTickets[1]
-	journalPath := filepath.Join(dir, "journal.jsonl")
-	writeJournal(t, journalPath, text, server, `{"line":1,"status":"started"}`)
-
-	r := gleap(t, server.URL, "", nil, "send", "--batch", writeInput(t, dir, text), "--rate-limit", "0", "--journal", journalPath)
-
-	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, map[int]string{1: statusSent}, statuses(outcomes(t, r.stdout)), "looked for in every page, not found, sent")
-	assert.Len(t, storedByRef(t, server), 1)
 }
 
 func TestBatchCtrlCDropsTheLinesWaitingForTheirTurn(t *testing.T) {
@@ -186,28 +146,6 @@ func TestBatchResumeStopsWhenStdoutFailsOnTheSkippedLines(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
-
-func TestBatchNeverWritesTheKeyAServerSendsAsAnID(t *testing.T) {
-	t.Parallel()
-	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = fmt.Fprintf(w, `{"id":%q}`, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
-	})
-	server := gleaptest.NewServer(t, gleaptest.WithFaults(gleaptest.Fault{Handler: echo}))
-	dir := t.TempDir()
-	journalPath := filepath.Join(dir, "journal.jsonl")
-	args := []string{"send", "--batch", writeInput(t, dir, batchInputOf(2, nil, nil)), "--rate-limit", "0", "--concurrency", "1", "--journal", journalPath}
-
-	r := gleap(t, server.URL, "", nil, args...) // gleap fails t if the key is on stdout or stderr
-	require.Equal(t, exitOK, r.code, r.stderr)
-	again := gleap(t, server.URL, "", nil, args...) // the lines sent are reported again, as skipped
-
-	assert.Contains(t, r.stdout, `"id":"[REDACTED]"`)
-	assert.Contains(t, again.stdout, `"status":"skipped","id":"[REDACTED]"`)
-	journal, err := os.ReadFile(journalPath)
-	require.NoError(t, err)
-	assert.NotContains(t, string(journal), testKey)
-}
 
 func TestBatchAcceptsAByteOrderMarkOnTheFirstLine(t *testing.T) {
 	t.Parallel()

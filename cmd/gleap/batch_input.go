@@ -5,19 +5,19 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
+	"iter"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/gleap-community/gleap-go/bulk"
+	"github.com/gleap-community/gleap-go/internal/strictjson"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
@@ -132,10 +132,6 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	}()
 
 	digest := sha256.New()
-	// refs holds a 64-bit hash of each (ticket, messageRef): 8 bytes a line, where the lines themselves
-	// may be KiB. Equal hashes are checked against the text in a second pass. (32 bits would collide
-	// some hundred times in a million lines, and so read the input once more.)
-	var refs []uint64
 	refuse := func(number int, problem error) {
 		badCount++
 		if len(bad) < maxBadLinesShown {
@@ -152,13 +148,8 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 			return nil
 		}
 		input.messages++
-		req, err := parseBatchLine(line)
-		if err != nil {
+		if _, err := parseBatchLine(line); err != nil {
 			refuse(number, err)
-			return nil
-		}
-		if uniqueRefs && hasRef(req) {
-			refs = append(refs, refHash(req))
 		}
 		return nil
 	})
@@ -166,51 +157,25 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 		return nil, nil, 0, fmt.Errorf("gleap send: --batch: reading the input: %w", err)
 	}
 	input.digest = "sha256:" + hex.EncodeToString(digest.Sum(nil))
+	if uniqueRefs && input.lines > bulk.MaxNumber {
+		return nil, nil, 0, fmt.Errorf("gleap send: --batch: the input has %d lines, more than the %d a --journal keeps: split it; nothing was sent", input.lines, bulk.MaxNumber)
+	}
 	if uniqueRefs && badCount == 0 {
-		if err := input.refuseRepeatedRefs(refs, refuse); err != nil {
-			return nil, nil, 0, err
+		var readErr error
+		// bulk.Send refuses the first; the check names them all.
+		bulk.RepeatedRefs(input.requests(&readErr), func(number, first int, req wrapper.CreateMessageRequest) bool {
+			refuse(number, fmt.Errorf("messageRef %s repeats line %d in ticket %s: with --journal a messageRef must name one message of its ticket",
+				quotedStart(*req.MessageRef), first, abridged(*req.Ticket, maxValueQuoted)))
+			return true
+		})
+		if readErr != nil {
+			return nil, nil, 0, readErr
 		}
 	}
 	if badCount > 0 {
 		return nil, bad, badCount, nil
 	}
 	return input, nil, 0, nil
-}
-
-// refuseRepeatedRefs refuses each line whose ticket and messageRef an earlier line has, given the hashes
-// of every line's pair (which it sorts). Only the lines whose hash repeats are looked at again, and told
-// apart by a digest of their pair: what it holds is a fixed size for each pair that repeats, however
-// long the values, and refuse keeps only the lines it names.
-func (in *batchInput) refuseRepeatedRefs(refs []uint64, refuse func(number int, problem error)) error {
-	slices.Sort(refs)
-	repeated := refs[:0] // in place: each step writes at most one, behind the one it reads
-	for i := 1; i < len(refs); i++ {
-		if refs[i] == refs[i-1] {
-			repeated = append(repeated, refs[i])
-		}
-	}
-	suspects := slices.Compact(repeated)
-	if len(suspects) == 0 {
-		return nil
-	}
-	firstLine := make(map[digest]int)
-	return in.each(func(number int, line []byte) error {
-		req, err := parseBatchLine(line)
-		if err != nil || !hasRef(req) {
-			return nil
-		}
-		if _, suspect := slices.BinarySearch(suspects, refHash(req)); !suspect {
-			return nil
-		}
-		pair := digestOf(*req.Ticket, *req.MessageRef)
-		if first, seen := firstLine[pair]; seen {
-			refuse(number, fmt.Errorf("messageRef %s repeats line %d in ticket %s: with --journal a messageRef must name one message of its ticket",
-				quotedStart(*req.MessageRef), first, abridged(*req.Ticket, maxValueQuoted)))
-		} else {
-			firstLine[pair] = number
-		}
-		return nil
-	})
 }
 
 // each calls fn with every line that is not blank, from the start of the input, with its number
@@ -374,9 +339,9 @@ func isBlankLine(line []byte) bool {
 // is sent as it was checked.
 func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
 	var req wrapper.CreateMessageRequest
-	err := decodeOne(line, &req)
+	err := strictjson.Decode(line, &req)
 	switch {
-	case errors.Is(err, errDataAfterObject):
+	case errors.Is(err, strictjson.ErrDataAfterValue):
 		return req, errors.New("there is data after the message: give exactly one JSON object per line")
 	case err != nil:
 		return req, fmt.Errorf("not a message: %w", err)
@@ -386,30 +351,25 @@ func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
 	return req, wrapper.CheckMessage(req)
 }
 
-// hasRef reports whether req has a messageRef to find it by on the server.
-func hasRef(req wrapper.CreateMessageRequest) bool {
-	return req.MessageRef != nil && strings.TrimSpace(*req.MessageRef) != ""
-}
+// errStopped ends a reading of the input that its reader broke off.
+var errStopped = errors.New("stopped")
 
-// digest stands for strings of any length in a fixed 16 bytes: the start of their SHA-256. Two different
-// ones share a digest with a chance of 2^-128 a pair: for a billion lines, 10^-21.
-type digest [16]byte
-
-// digestOf digests parts, each with its length, so that ("ab", "c") and ("a", "bc") differ.
-func digestOf(parts ...string) digest {
-	hash := sha256.New()
-	for _, part := range parts {
-		_, _ = hash.Write(binary.BigEndian.AppendUint64(nil, uint64(len(part))))
-		_, _ = io.WriteString(hash, part)
+// requests reads the input again as the messages bulk.Send sends, numbered by line, each parsed as it
+// was checked. A change to the input since it was checked ends the reading, with the error in *failed.
+func (in *batchInput) requests(failed *error) iter.Seq2[int, wrapper.CreateMessageRequest] {
+	return func(yield func(int, wrapper.CreateMessageRequest) bool) {
+		err := in.each(func(number int, line []byte) error {
+			req, err := parseBatchLine(line)
+			switch {
+			case err != nil:
+				return changedLine(number, err)
+			case !yield(number, req):
+				return errStopped
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopped) {
+			*failed = err
+		}
 	}
-	return digest(hash.Sum(nil))
-}
-
-// refHash is a 64-bit hash of req's ticket and messageRef.
-func refHash(req wrapper.CreateMessageRequest) uint64 {
-	h := fnv.New64a()
-	_, _ = io.WriteString(h, *req.Ticket)
-	_, _ = h.Write([]byte{0})
-	_, _ = io.WriteString(h, *req.MessageRef)
-	return h.Sum64()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +12,29 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/gleap-community/gleap-go/bulk"
 )
+
+// lineOutcome is what happened to one line, as a line of the output.
+type lineOutcome struct {
+	Line   int    `json:"line"`
+	Status string `json:"status"`
+	ID     string `json:"id,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// outcome reports one outcome of bulk.Send, in the words of the CLI.
+func (r *batchReport) outcome(outcome bulk.Outcome) error {
+	line := lineOutcome{Line: outcome.Number, Status: string(outcome.Status), ID: outcome.ID}
+	switch {
+	case errors.Is(outcome.Err, bulk.ErrUnknownWithoutRef):
+		line.Error = "an earlier run sent it without learning the outcome, and it has no messageRef to look for: --resend-unknown sends it again"
+	case outcome.Err != nil:
+		line.Error = outcome.Err.Error()
+	}
+	return r.line(line)
+}
 
 // batchReport writes one JSON line per input line on stdout, as the outcomes arrive, counts them, and
 // shows the progress on stderr: a progress bar on a terminal, else a line now and then. Workers share it.
@@ -146,7 +169,7 @@ func (r *batchReport) summary() string {
 
 func (r *batchReport) countsLocked() string {
 	return fmt.Sprintf("sent %d, failed %d, unknown %d, skipped %d",
-		r.counts[statusSent], r.counts[statusFailed], r.counts[statusUnknown], r.counts[statusSkipped])
+		r.counts[string(bulk.Sent)], r.counts[string(bulk.Failed)], r.counts[string(bulk.Unknown)], r.counts[string(bulk.Skipped)])
 }
 
 // pace returns the time since the report began and the rate of messages sent in it, as in
@@ -161,7 +184,7 @@ func (r *batchReport) paceLocked() string {
 	elapsed := r.now().Sub(r.started)
 	rate := 0.0
 	if elapsed > 0 {
-		rate = float64(r.counts[statusSent]) / elapsed.Seconds()
+		rate = float64(r.counts[string(bulk.Sent)]) / elapsed.Seconds()
 	}
 	decimals := 1
 	if rate < 1 {

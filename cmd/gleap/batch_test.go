@@ -21,11 +21,21 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gleap-community/gleap-go/bulk"
 	"github.com/gleap-community/gleap-go/gleaptest"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
 const testProject = "64f1c2d3e4a5b6c7d8e9f999"
+
+// The statuses of a line on stdout and in the journal, which alone has "started".
+const (
+	statusSent    = string(bulk.Sent)
+	statusFailed  = string(bulk.Failed)
+	statusUnknown = string(bulk.Unknown)
+	statusSkipped = string(bulk.Skipped)
+	statusStarted = "started"
+)
 
 // batchTickets are the tickets the batch inputs of the tests post into.
 var batchTickets = []string{"6752e9a8b7c6d5e4f3a21098", "6752e9a8b7c6d5e4f3a21099", "6752e9a8b7c6d5e4f3a2109a"}
@@ -263,12 +273,13 @@ func TestBatchJournalSkipsConfirmedLinesOnTheNextRun(t *testing.T) {
 	}
 }
 
-// writeJournal writes a journal for input, sending to server, with the given records after its header.
+// writeJournal writes a journal for input, sending to server, with the given records after its header:
+// the journal's format is bulk's contract, written out here as a user's tool would.
 func writeJournal(t *testing.T, path, input string, server *gleaptest.Server, records ...string) {
 	t.Helper()
 	digest := sha256.Sum256([]byte(input))
-	header, err := json.Marshal(journalHeader{Journal: journalName, Version: journalVersion, Input: "sha256:" + hex.EncodeToString(digest[:]),
-		Lines: strings.Count(input, "\n"), Project: testProject, BaseURL: server.URL})
+	header, err := json.Marshal(map[string]any{"journal": "gleap send --batch", "version": 1, "input": "sha256:" + hex.EncodeToString(digest[:]),
+		"lines": strings.Count(input, "\n"), "project": testProject, "baseURL": server.URL})
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, []byte(string(header)+"\n"+strings.Join(records, "\n")+"\n"), 0o600))
 }
@@ -368,7 +379,7 @@ func assertJournalSettled(t *testing.T, path string) {
 		if i == 0 {
 			continue
 		}
-		var record journalRecord
+		var record lineOutcome
 		require.NoError(t, json.Unmarshal([]byte(line), &record))
 		last[record.Line] = record.Status
 	}
@@ -438,7 +449,7 @@ func TestBatchJournalIsRefusedForAnotherRun(t *testing.T) {
 	}{
 		{"another input", server.URL, otherInput, journalPath, "the journal belongs to another run: it records an input of 2 lines"},
 		{"another server", otherServer.URL, writeInput(t, dir, batchInputOf(2, nil, nil)), journalPath, "the journal belongs to another run: it records sending to project"},
-		{"not a journal: the input itself", server.URL, otherInput, otherInput, "it is not a journal of gleap send --batch"},
+		{"not a journal: the input itself", server.URL, otherInput, otherInput, "the file is not a journal that can be trusted: its first line is not a journal header"},
 		{"a damaged record before others", server.URL, writeInput(t, dir, batchInputOf(2, nil, nil)), damaged, "line 5 is damaged"},
 	}
 	for _, tc := range cases {
@@ -480,6 +491,20 @@ func TestBatchWithAJournalRefusesARepeatedMessageRefInATicket(t *testing.T) {
 	withoutJournal := gleap(t, server.URL, "", nil, "send", "--batch", input, "--rate-limit", "0")
 	require.Equal(t, exitOK, withoutJournal.code, withoutJournal.stderr)
 	assert.Len(t, server.Messages(), 4)
+}
+
+func TestBatchWithAJournalRefusesMoreLinesThanAJournalKeeps(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	dir := t.TempDir()
+	// Blank lines count: a line's number is its key in the journal. Line 1 and MaxNumber blank ones.
+	input := writeInput(t, dir, batchLine(1, "incident-42")+strings.Repeat("\n", bulk.MaxNumber+1))
+
+	r := gleap(t, server.URL, "", nil, "send", "--batch", input, "--journal", filepath.Join(dir, "journal.jsonl"))
+
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, fmt.Sprintf("gleap send: --batch: the input has %d lines, more than the %d a --journal keeps", bulk.MaxNumber+1, bulk.MaxNumber))
+	assert.Empty(t, server.Requests())
 }
 
 func TestBatchFromStandardInputResumesWithTheSameInput(t *testing.T) {

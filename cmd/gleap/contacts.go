@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/gleap-community/gleap-go/internal/strictjson"
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
@@ -40,14 +41,14 @@ var contactsNoun = noun{
 }
 
 var (
-	contactIDArgument = argument{name: "CONTACT_ID", missing: "name the contact"}
-	eventArgument     = argument{name: "EVENT", missing: "name the event"}
+	contactIDArgument    = argument{name: "CONTACT_ID", missing: "name the contact"}
+	trackedEventArgument = argument{name: "EVENT", missing: "name the event"}
 	// contactIDNames are the names of the inputs of get, update and delete.
 	contactIDNames = inputNames{"contactID": contactIDArgument.name}
 	// userIDNames are the names of the inputs of find and forget.
 	userIDNames = inputNames{"userID": "--user-id"}
 	// trackNames are the names of the inputs of track.
-	trackNames = inputNames{"events[].name": eventArgument.name, "events[].userId": "--user", "events[].data": "--data"}
+	trackNames = inputNames{"events[].name": trackedEventArgument.name, "events[].userId": "--user", "events[].data": "--data"}
 )
 
 // The help of the contacts' verbs.
@@ -252,10 +253,10 @@ func identify(ctx context.Context, flags *flag.FlagSet, args []string, std stdio
 func track(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	user := flags.String("user", "", "the `USER_ID` of the contact the event is about (required)")
 	data := flags.String("data", "", "the event's metadata, a `JSON` object of at most 10 keys")
-	return withArgument(flags, args, std, getenv, eventArgument, trackNames, func(client *wrapper.Client, name string) error {
+	return withArgument(flags, args, std, getenv, trackedEventArgument, trackNames, func(client *wrapper.Client, name string) error {
 		event := wrapper.Event{UserID: *user, Name: name}
 		if *data != "" {
-			if err := decodeOne([]byte(*data), &event.Data); err != nil {
+			if err := strictjson.Decode([]byte(*data), &event.Data); err != nil {
 				return usageError{fmt.Errorf("gleap track: --data is not a JSON object: %w", err)}
 			}
 		}

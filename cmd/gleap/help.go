@@ -15,13 +15,13 @@ stand-in.
 Usage:
 `
 	usageTools = `  gleap mock [--addr 127.0.0.1:4010] [--rate-limit N/DURATION] [--require-key-env NAME]
-             [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
+             [--fault STATUS[:RETRY_AFTER][xN|@N] ...] [--webhook URL --webhook-secret-env NAME]
   gleap version                  the module version and commit of this build (also gleap --version)
 `
 	usageEnvironment = `
 Environment:
-  GLEAP_API_KEY    the project's secret API key (required by every command but mock and version)
-  GLEAP_PROJECT    the project id (required by every command but mock and version)
+  GLEAP_API_KEY    the project's secret API key (required by every command but mock, webhooks and version)
+  GLEAP_PROJECT    the project id (required by every command but mock, webhooks and version)
   GLEAP_BASE_URL   the API root, default https://api.gleap.io/v3
 
 Run "gleap NOUN --help" for the verbs of a noun, such as "gleap messages --help", and

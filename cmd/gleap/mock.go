@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,11 +9,13 @@ import (
 	"sync"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/inbox"
 )
 
 const mockHelp = `Usage:
   gleap mock [--addr HOST:PORT] [--max-messages N] [--rate-limit N/DURATION]
              [--require-key-env NAME | --require-key KEY] [--fault STATUS[:RETRY_AFTER][xN|@N] ...]
+             [--webhook URL (--webhook-secret-env NAME | --webhook-secret SECRET)]
 
 Runs a stand-in for the Gleap API until interrupted. Every request and answer is validated against
 gleap-go's openapi.yaml; violations are reported on standard error and the request is refused as Gleap
@@ -44,6 +45,16 @@ With --require-key-env NAME it answers 401, with Gleap's error body, to every re
 other users of the machine can read it (ps, /proc/PID/cmdline). The key is compared in constant time
 and never printed.
 
+With --webhook URL it posts webhooks to URL as Gleap posts them to the URL set in its dashboard,
+{"event", "projectId", "data"}, with the secret of --webhook-secret-env NAME (or --webhook-secret) in
+the header X-Webhook-Secret: ticket.created when the API creates or composes a ticket, ticket.updated
+when it changes, archives, unarchives, snoozes, links or unlinks one, and message.created when it
+stores a message. message.created is the mock's own: Gleap documents no event for messages. The data
+is the ticket or the message as the API answered. The webhooks are posted one at a time, in order,
+without holding up the API's answers; a try that gets no answer, 408, 429 or 5xx is tried again, at
+most 5 times, 1 s, 2 s, 4 s, 8 s apart; no redirect is followed. Each delivery gets a line on standard
+error and is listed in the inbox. "gleap webhooks listen" receives them.
+
 --fault scripts how it fails, to see how a client copes with Gleap failing; give it once per fault:
   --fault 503         the next request is answered 503
   --fault 429:2s      the next request is answered 429 with Retry-After: 2 (in whole seconds, rounded up)
@@ -67,11 +78,15 @@ Example:
   curl -s -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
   # then open http://127.0.0.1:4010/ in a browser: the inbox
 
+  export GLEAP_WEBHOOK_SECRET=$(openssl rand -hex 16)
+  gleap webhooks listen --addr 127.0.0.1:4020 --secret-env GLEAP_WEBHOOK_SECRET &
+  gleap mock --webhook http://127.0.0.1:4020/ --webhook-secret-env GLEAP_WEBHOOK_SECRET
+
 Flags:
 `
 
 // mock runs `gleap mock`: a gleaptest server, until ctx is done. getenv reads the environment, for
-// --require-key-env.
+// --require-key-env and --webhook-secret-env.
 func mock(ctx context.Context, args []string, std stdio, getenv func(string) string) int {
 	flags := flag.NewFlagSet("mock", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:4010", "the address to listen on; port 0 picks a free one")
@@ -85,6 +100,7 @@ func mock(ctx context.Context, args []string, std stdio, getenv func(string) str
 		"answer 401 to every request whose Bearer key is not the value of the environment variable `NAME`, such as GLEAP_API_KEY")
 	var faults faultFlag
 	flags.Var(&faults, "fault", "script a fault: `STATUS[:RETRY_AFTER][xN|@N]`, such as 503, 429:2s, 503x2 or 503@3; repeatable")
+	webhooks := addMockWebhookFlags(flags)
 	flags.Usage = helpFor(flags, mockHelp)
 	if code := parseFlags(flags, args, std); code >= 0 {
 		return code
@@ -93,9 +109,9 @@ func mock(ctx context.Context, args []string, std stdio, getenv func(string) str
 		fmt.Fprintf(std.err, "gleap mock: --max-messages must be at least 1, got %d\n", *maxMessages)
 		return exitUsage
 	}
-	options := []gleaptest.Option{gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithInbox(),
+	options := []gleaptest.Option{gleaptest.WithAddr(*addr), gleaptest.WithMaxMessages(*maxMessages), gleaptest.WithHandler(inbox.AtRoot(*addr)),
 		gleaptest.WithRateLimit(rate.requests, rate.period)}
-	key, required, err := mockKey(flags, *requiredKey, *requiredKeyEnv, getenv)
+	key, required, err := secretFlag(flags, "require-key", *requiredKey, *requiredKeyEnv, getenv)
 	if err != nil {
 		fmt.Fprintln(std.err, "gleap mock:", err)
 		return exitUsage
@@ -104,6 +120,12 @@ func mock(ctx context.Context, args []string, std stdio, getenv func(string) str
 		options = append(options, gleaptest.WithRequiredKey(key))
 	}
 	log := &lockedWriter{w: std.err}
+	webhookOptions, err := webhooks.options(flags, getenv, log)
+	if err != nil {
+		fmt.Fprintln(std.err, "gleap mock:", err)
+		return exitUsage
+	}
+	options = append(options, webhookOptions...)
 	options = append(options, faults.options()...)
 	options = append(options, gleaptest.WithRequestLog(func(req gleaptest.Request) { logRequest(log, req) }))
 	server, err := gleaptest.Start(options...)
@@ -118,36 +140,8 @@ func mock(ctx context.Context, args []string, std stdio, getenv func(string) str
 	return exitOK
 }
 
-// mockKey returns the key the mock is to require, and whether it is to require one: the value of the
-// environment variable named by --require-key-env, or --require-key's. An empty one is an error, most
-// likely an unset variable: requiring no key would be a surprise. The errors never show a key.
-func mockKey(flags *flag.FlagSet, key, keyEnv string, getenv func(string) string) (string, bool, error) {
-	fromEnv, fromFlag := isSet(flags, "require-key-env"), isSet(flags, "require-key")
-	switch {
-	case fromEnv && fromFlag:
-		return "", false, errors.New("give --require-key-env or --require-key, not both")
-	case fromEnv && keyEnv == "":
-		return "", false, errors.New("--require-key-env is empty")
-	case fromEnv:
-		if key = getenv(keyEnv); key == "" {
-			return "", false, fmt.Errorf("--require-key-env: the environment variable %s is empty or not set", keyEnv)
-		}
-		return key, true, nil
-	case fromFlag && key == "":
-		return "", false, errors.New("--require-key is empty")
-	}
-	return key, fromFlag, nil
-}
-
-// isSet reports whether the flag name was given on the command line.
-func isSet(flags *flag.FlagSet, name string) bool {
-	set := false
-	flags.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}
-
 // inboxURL returns the address of the inbox of the mock whose API root is apiURL: the root of its
-// address, where WithInbox serves it.
+// address, where inbox.AtRoot serves it.
 func inboxURL(apiURL string) string {
 	return strings.TrimSuffix(apiURL, "/v3") + "/"
 }

@@ -226,6 +226,14 @@ func TestMockRefusesBadFlags(t *testing.T) {
 			"gleap mock: --require-key-env: the environment variable GLEAP_MOCK_TEST_EMPTY is empty or not set"},
 		{"two keys", []string{"--require-key", "gl_sk_one", "--require-key-env", "GLEAP_MOCK_TEST_KEY"},
 			"gleap mock: give --require-key-env or --require-key, not both"},
+		{"a webhook without a secret", []string{"--webhook", "http://127.0.0.1:4020/"},
+			"gleap mock: --webhook needs a secret: --webhook-secret-env NAME (or --webhook-secret)"},
+		{"a webhook secret without a webhook", []string{"--webhook-secret-env", "GLEAP_MOCK_TEST_KEY"},
+			"gleap mock: --webhook-secret needs --webhook, the URL to post to"},
+		{"a webhook secret from an unset variable", []string{"--webhook", "http://127.0.0.1:4020/", "--webhook-secret-env", "GLEAP_MOCK_TEST_UNSET"},
+			"gleap mock: --webhook-secret-env: the environment variable GLEAP_MOCK_TEST_UNSET is empty or not set"},
+		{"two webhook secrets", []string{"--webhook", "http://127.0.0.1:4020/", "--webhook-secret", "s", "--webhook-secret-env", "GLEAP_MOCK_TEST_KEY"},
+			"gleap mock: give --webhook-secret-env or --webhook-secret, not both"},
 	}
 	env := map[string]string{"GLEAP_MOCK_TEST_EMPTY": "", "GLEAP_MOCK_TEST_KEY": "gl_sk_two"}
 	for _, tc := range cases {

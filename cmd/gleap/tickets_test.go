@@ -20,13 +20,15 @@ import (
 // document too (its cuts: /messages, /tickets and /sessions), as well as against openapi.yaml.
 func publishedServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	t.Helper()
-	var parts [][]byte
-	for _, cut := range []string{"messages", "tickets", "sessions"} {
-		part, err := os.ReadFile("../../testdata/gleap-published-openapi-" + cut + ".yaml")
-		require.NoError(t, err)
-		parts = append(parts, part)
-	}
-	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", parts[0], parts[1:]...))...)
+	messages, err := os.ReadFile("../../testdata/gleap-published-openapi-messages.yaml")
+	require.NoError(t, err)
+	tickets, err := os.ReadFile("../../testdata/gleap-published-openapi-tickets.yaml")
+	require.NoError(t, err)
+	sessions, err := os.ReadFile("../../testdata/gleap-published-openapi-sessions.yaml")
+	require.NoError(t, err)
+	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", messages),
+		gleaptest.WithRequestsCheckedAgainst("Gleap's published tickets document", tickets),
+		gleaptest.WithRequestsCheckedAgainst("Gleap's published sessions document", sessions))...)
 }
 
 // composed opens a ticket through the CLI and returns it as printed.

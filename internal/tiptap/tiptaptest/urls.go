@@ -1,5 +1,5 @@
 // Package tiptaptest holds the hostile link targets that the tests of package tiptap, of the builder
-// in package wrapper and of the inbox renderer in package gleaptest all check against, so that the
+// in package wrapper and of the inbox renderer in package internal/inbox all check against, so that the
 // three agree on one list.
 package tiptaptest
 
