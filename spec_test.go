@@ -30,7 +30,7 @@ func TestSpecIsValidOpenAPIWithValidExamples(t *testing.T) {
 	assert.Equal(t, "https://api.gleap.io/v3", doc.Servers[0].URL)
 }
 
-func TestSpecRequiresBothCredentialsOnEveryOperation(t *testing.T) {
+func TestEachOperationTakesTheCredentialsOfItsRoutes(t *testing.T) {
 	t.Parallel()
 	doc := loadSpec(t)
 	bearer := doc.Components.SecuritySchemes["bearerAuth"].Value
@@ -40,17 +40,56 @@ func TestSpecRequiresBothCredentialsOnEveryOperation(t *testing.T) {
 	assert.Equal(t, "apiKey", project.Type)
 	assert.Equal(t, "header", project.In)
 	assert.Equal(t, "project", project.Name)
+	apiToken := doc.Components.SecuritySchemes["apiToken"].Value
+	assert.Equal(t, "apiKey", apiToken.Type)
+	assert.Equal(t, "header", apiToken.In)
+	assert.Equal(t, "Api-Token", apiToken.Name)
 
-	both := openapi3.SecurityRequirement{"bearerAuth": {}, "projectHeader": {}}
+	// One requirement naming both schemes: both are needed, neither alone is enough.
+	both := openapi3.SecurityRequirements{{"bearerAuth": {}, "projectHeader": {}}}
+	admin := openapi3.SecurityRequirements{{"apiToken": {}}}
+	admins := 0
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			security := doc.Security
 			if op.Security != nil {
 				security = *op.Security
 			}
-			// One requirement naming both schemes: both are needed, neither alone is enough.
-			assert.Equal(t, openapi3.SecurityRequirements{both}, security, "%s %s", method, path)
+			if strings.HasPrefix(path, "/admin/") {
+				admins++
+				assert.Equal(t, admin, security, "%s %s takes the key in Api-Token, and nothing else", method, path)
+				continue
+			}
+			assert.Equal(t, both, security, "%s %s", method, path)
 		}
+	}
+	assert.Equal(t, 6, admins, "identify, track, forget, and put, get and delete a company")
+}
+
+func TestAdminRoutesAreMarkedAsKnownFromGleapsSDKsNotFromItsDocument(t *testing.T) {
+	t.Parallel()
+	ours := loadSpec(t)
+	published := []*openapi3.T{gleapsOwnSpec(t), gleapsTicketsDocument(t), gleapsSessionsDocument(t)}
+	for path, item := range ours.Paths.Map() {
+		admin := strings.HasPrefix(path, "/admin/")
+		for method, op := range item.Operations() {
+			sources, marked := op.Extensions["x-known-from"].([]any)
+			if !admin {
+				assert.False(t, marked, "%s %s is Gleap's documented API: no x-known-from", method, path)
+				continue
+			}
+			assert.NotEmpty(t, sources, "%s %s names where it is known from", method, path)
+			assert.Contains(t, op.Description, "Not in Gleap's document", "%s %s", method, path)
+		}
+		if !admin {
+			continue
+		}
+		for _, theirs := range published {
+			assert.Nil(t, theirs.Paths.Value(path), "%s is in a document of Gleap's after all: read it from there", path)
+		}
+		// Gleap serves them at the root of its host, beside /v3.
+		require.Len(t, item.Servers, 1, path)
+		assert.Equal(t, "https://api.gleap.io", item.Servers[0].URL, path)
 	}
 }
 
@@ -202,6 +241,15 @@ func gleapsTicketsDocument(t *testing.T) *openapi3.T {
 	return doc
 }
 
+// gleapsSessionsDocument loads Gleap's published document of /sessions (its contacts), kept under
+// testdata/ as a third-party fixture beside the others.
+func gleapsSessionsDocument(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile("testdata/gleap-published-openapi-sessions.yaml")
+	require.NoError(t, err)
+	return doc
+}
+
 // typeOf names the JSON type a schema gives a value, as the two documents spell it: "string", "array of
 // string", "" for any value.
 func typeOf(schema *openapi3.Schema) string {
@@ -223,20 +271,51 @@ func typeOf(schema *openapi3.Schema) string {
 
 func TestEveryTicketFieldWeSendIsOneGleapsDocumentTakes(t *testing.T) {
 	t.Parallel()
-	ours, theirs := loadSpec(t).Components.Schemas, gleapsTicketsDocument(t).Components.Schemas
-	for ourName, theirNames := range map[string][]string{
+	assertSendsOnlyWhatGleapsDocumentTakes(t, gleapsTicketsDocument(t), map[string][]string{
 		"CreateTicketRequest":  {"CreateTicketDto"},
 		"UpdateTicketRequest":  {"UpdateTicketDto"},
 		"ComposeTicketRequest": {"CreateTicketWithMessageDto"},
 		"SnoozeTicketRequest":  {"/tickets/{ticketId}/snooze"},
 		"LinkTicketRequest":    {"/tickets/{ticketId}/link", "/tickets/{ticketId}/unlink"},
-	} {
+	})
+}
+
+func TestEveryContactFieldWeSendIsOneGleapsDocumentTakes(t *testing.T) {
+	t.Parallel()
+	// Gleap's document leaves the body of an update untyped: it is held to the DTO of a new contact.
+	assertSendsOnlyWhatGleapsDocumentTakes(t, gleapsSessionsDocument(t), map[string][]string{
+		"CreateContactRequest":       {"SessionDto"},
+		"UpdateContactRequest":       {"SessionDto"},
+		"UnsubscribeContactsRequest": {"/sessions/unsubscribe"},
+		"ResubscribeContactRequest":  {"/sessions/{sessionId}/resubscribe"},
+	})
+	ours := loadSpec(t).Components.Schemas
+	theirs := gleapsSessionsDocument(t).Paths.Value("/sessions/unsubscribe").Post.RequestBody.Value.Content.Get("application/json").Schema
+	contact := theirs.Value.Properties["sessions"].Value.Items.Value.Properties
+	for field, property := range ours["ContactKey"].Value.Properties {
+		require.Contains(t, contact, field)
+		assert.Equal(t, typeOf(contact[field].Value), typeOf(property.Value), field)
+	}
+}
+
+// assertSendsOnlyWhatGleapsDocumentTakes holds each request body of ours (a schema's name) to the bodies
+// theirDoc, a cut of Gleap's document, gives the same requests (a schema's name, or the path of an
+// operation whose body is inline): every field we send is one of theirs, of their type, and we require
+// what they require.
+func assertSendsOnlyWhatGleapsDocumentTakes(t *testing.T, theirDoc *openapi3.T, bodies map[string][]string) {
+	t.Helper()
+	ours := loadSpec(t).Components.Schemas
+	for ourName, theirNames := range bodies {
+		require.Contains(t, ours, ourName)
 		properties := allProperties(ours[ourName].Value)
-		require.NotEmpty(t, properties, ourName)
 		for _, theirName := range theirNames {
-			their := theirs[theirName]
+			their := theirDoc.Components.Schemas[theirName]
 			if their == nil { // an inline body of an operation
-				their = gleapsTicketsDocument(t).Paths.Value(theirName).Put.RequestBody.Value.Content.Get("application/json").Schema
+				item := theirDoc.Paths.Value(theirName)
+				require.NotNil(t, item, theirName)
+				for _, op := range item.Operations() {
+					their = op.RequestBody.Value.Content.Get("application/json").Schema
+				}
 			}
 			for field, property := range properties {
 				theirField, ok := their.Value.Properties[field]
@@ -264,10 +343,25 @@ func descriptionOf(property *openapi3.SchemaRef) string {
 
 func TestEveryTicketOperationIsOneOfGleapsDocument(t *testing.T) {
 	t.Parallel()
-	ours, theirs := loadSpec(t), gleapsTicketsDocument(t)
+	assert.Equal(t, 14, operationsOfGleapsDocument(t, gleapsTicketsDocument(t), "/tickets"),
+		"create, list, compose, search, by contact, count, get, update, delete, archive, unarchive, snooze, link, unlink")
+}
+
+func TestEveryContactOperationIsOneOfGleapsDocument(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, 9, operationsOfGleapsDocument(t, gleapsSessionsDocument(t), "/sessions"),
+		"create, list, search, unsubscribe, find by user id, get, update, delete, resubscribe")
+}
+
+// operationsOfGleapsDocument checks that each of our operations on a path that starts with prefix is one
+// of theirs, a cut of Gleap's document, with a body where Gleap's has one, and says where it comes from.
+// It returns how many there are.
+func operationsOfGleapsDocument(t *testing.T, theirs *openapi3.T, prefix string) int {
+	t.Helper()
+	ours := loadSpec(t)
 	covered := 0
 	for path, item := range ours.Paths.Map() {
-		if !strings.HasPrefix(path, "/tickets") {
+		if !strings.HasPrefix(path, prefix) {
 			continue
 		}
 		their := theirs.Paths.Value(path)
@@ -282,7 +376,7 @@ func TestEveryTicketOperationIsOneOfGleapsDocument(t *testing.T) {
 			assert.NotEmpty(t, op.Description, "%s %s says where it comes from", method, path)
 		}
 	}
-	assert.Equal(t, 14, covered, "create, list, compose, search, by contact, count, get, update, delete, archive, unarchive, snooze, link, unlink")
+	return covered
 }
 
 func TestTicketFieldsAreDeclaredOnceAndReadLeniently(t *testing.T) {
@@ -323,4 +417,33 @@ func TestTicketFieldsAreDeclaredOnceAndReadLeniently(t *testing.T) {
 	assert.NoError(t, count.VisitJSON(7.0))
 	assert.NoError(t, count.VisitJSON(map[string]any{"count": 7.0}))
 	assert.Error(t, count.VisitJSON("seven"))
+}
+
+func TestContactsAreReadLenientlyAndEventsCheckedAsGleapKeepsThem(t *testing.T) {
+	t.Parallel()
+	schemas := loadSpec(t).Components.Schemas
+	stored := map[string]any{
+		"_id": "6752e9a8b7c6d5e4f3a2c0de", "userId": "u1", "email": "ada@example.com", "value": 49.9, "tags": []any{"beta"},
+		"customData": map[string]any{"seats": 12.0}, "lastActivity": nil, "unsubscribedAt": nil,
+		"identityHistory": []any{map[string]any{"at": "2026-11-25T09:30:00.123Z"}}, "sessions": 3.0,
+	}
+	assert.NoError(t, schemas["Contact"].Value.VisitJSON(stored), "a contact with fields we do not model")
+	assert.NoError(t, schemas["ContactList"].Value.VisitJSON([]any{stored, map[string]any{}}))
+
+	event := func(name string, keys int) map[string]any {
+		data := map[string]any{}
+		for i := range keys {
+			data[string(rune('a'+i))] = i
+		}
+		return map[string]any{"userId": "u1", "name": name, "date": "2026-11-25T09:30:00.123Z", "data": data}
+	}
+	trackEvent := schemas["TrackEvent"].Value
+	assert.NoError(t, trackEvent.VisitJSON(event("invoice-paid", 10)))
+	assert.Error(t, trackEvent.VisitJSON(event("invoice-paid", 11)), "Gleap ignores keys past the tenth")
+	for _, name := range []string{"invoice.paid", "$invoice", ""} {
+		assert.Error(t, trackEvent.VisitJSON(event(name, 0)), "%q is not a name as Gleap keeps it", name)
+	}
+	identify := schemas["IdentifyRequest"].Value
+	assert.NoError(t, identify.VisitJSON(map[string]any{"userId": "u1", "seats": 12.0}), "the caller's own attributes beside the known fields")
+	assert.Error(t, identify.VisitJSON(map[string]any{"email": "ada@example.com"}), "identify needs the user id")
 }

@@ -77,6 +77,88 @@ type Channel struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// Company A stored company, as Gleap's admin SDK types it. Unknown fields are allowed.
+type Company struct {
+	// Address A company's postal address.
+	Address *CompanyAddress `json:"address,omitempty"`
+
+	// CompanyID The company's id, the caller's own.
+	CompanyID string `json:"companyId,omitempty"`
+
+	// CreatedAt When the company was created.
+	CreatedAt time.Time `json:"createdAt,omitempty"`
+
+	// CustomData The caller's own attributes of the company; a JSON object, passed through untouched.
+	CustomData JSONObject `json:"customData,omitempty"`
+
+	// Domain The company's web domain, such as `acme.example.com`.
+	Domain *string `json:"domain,omitempty"`
+
+	// Name The company's name.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The company's plan.
+	Plan *string `json:"plan,omitempty"`
+
+	// SLA The response time the company is promised, in seconds.
+	SLA *float64 `json:"sla,omitempty"`
+
+	// UpdatedAt When the company was last changed.
+	UpdatedAt time.Time `json:"updatedAt,omitempty"`
+
+	// Value What the company is worth, as monthly recurring revenue in major units.
+	Value *float64 `json:"value,omitempty"`
+}
+
+// CompanyAddress A company's postal address.
+type CompanyAddress struct {
+	// City The city.
+	City *string `json:"city,omitempty"`
+
+	// Country The country, such as `US`.
+	Country *string `json:"country,omitempty"`
+
+	// Line1 The first line.
+	Line1 *string `json:"line1,omitempty"`
+
+	// Line2 The second line.
+	Line2 *string `json:"line2,omitempty"`
+
+	// PostalCode The postal code.
+	PostalCode *string `json:"postalCode,omitempty"`
+
+	// State The state or region.
+	State *string `json:"state,omitempty"`
+}
+
+// CompanyFields The fields of a company that a caller sets, as Gleap's admin SDK types them, declared once here and
+// composed into `CompanyRequest` and `Company`.
+type CompanyFields struct {
+	// Address A company's postal address.
+	Address *CompanyAddress `json:"address,omitempty"`
+
+	// CustomData The caller's own attributes of the company; a JSON object, passed through untouched.
+	CustomData JSONObject `json:"customData,omitempty"`
+
+	// Domain The company's web domain, such as `acme.example.com`.
+	Domain *string `json:"domain,omitempty"`
+
+	// Name The company's name.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The company's plan.
+	Plan *string `json:"plan,omitempty"`
+
+	// SLA The response time the company is promised, in seconds.
+	SLA *float64 `json:"sla,omitempty"`
+
+	// Value What the company is worth, as monthly recurring revenue in major units.
+	Value *float64 `json:"value,omitempty"`
+}
+
+// CompanyRequest A company's fields to set; only the fields that are set are sent, and only they change.
+type CompanyRequest = CompanyFields
+
 // ComposeTicketRequest A new ticket with its first message, for a contact named by session id (`session`) or by e-mail
 // (`email`). Gleap's `CreateTicketWithMessageDto`, which requires `type` and `title`; it types
 // `priority` as any string, gleap-go sends one of Gleap's three priorities.
@@ -123,6 +205,188 @@ type ComposeTicketRequest struct {
 	Type TicketType `json:"type"`
 }
 
+// Contact A stored contact, as gleap-go reads it: the fields of Gleap's `SessionDto` and the ones its answer
+// to `FindSessionByUserId` types. Unknown fields are allowed and kept in the raw answer.
+type Contact struct {
+	// ID The contact's id, Gleap's session id (the `sessionId` of the contact's routes).
+	ID string `json:"_id,omitempty"`
+
+	// Avatar URL of the contact's picture.
+	Avatar *string `json:"avatar,omitempty"`
+
+	// Blocked The contact may not write to the team.
+	Blocked *bool `json:"blocked,omitempty"`
+
+	// CompanyID The caller's id of the contact's company (see `PUT /admin/companies/{companyId}`).
+	CompanyID *string `json:"companyId,omitempty"`
+
+	// CompanyName The name of the contact's company.
+	CompanyName *string `json:"companyName,omitempty"`
+
+	// CreatedAt When the contact was created.
+	CreatedAt time.Time `json:"createdAt,omitempty"`
+
+	// CustomData The caller's own attributes of the contact; a JSON object, passed through untouched.
+	CustomData JSONObject   `json:"customData,omitempty"`
+	Email      ContactEmail `json:"email,omitempty"`
+
+	// EmailOnly The contact is known by e-mail only (it wrote an e-mail, it never used an app).
+	EmailOnly *bool `json:"emailOnly,omitempty"`
+
+	// GleapID Gleap's own id of the contact for its client SDKs.
+	GleapID *string `json:"gleapId,omitempty"`
+
+	// Lang The contact's language, such as `en`.
+	Lang *string `json:"lang,omitempty"`
+
+	// LastActivity When the contact was last active.
+	LastActivity *time.Time  `json:"lastActivity,omitempty"`
+	Name         ContactName `json:"name,omitempty"`
+
+	// Phone The contact's phone number.
+	Phone *string `json:"phone,omitempty"`
+
+	// Plan The contact's plan, such as `Pro`.
+	Plan *string `json:"plan,omitempty"`
+
+	// SLA The response time the contact is promised, in seconds.
+	SLA *float64 `json:"sla,omitempty"`
+
+	// Tags The contact's tags.
+	Tags []string `json:"tags,omitempty"`
+
+	// UnsubscribeReason Why the contact unsubscribed.
+	UnsubscribeReason *string `json:"unsubscribeReason,omitempty"`
+
+	// Unsubscribed The contact gets none of the project's e-mails.
+	Unsubscribed *bool `json:"unsubscribed,omitempty"`
+
+	// UnsubscribedAt When the contact unsubscribed.
+	UnsubscribedAt *time.Time `json:"unsubscribedAt,omitempty"`
+
+	// UpdatedAt When the contact was last changed.
+	UpdatedAt time.Time     `json:"updatedAt,omitempty"`
+	UserID    ContactUserID `json:"userId,omitempty"`
+
+	// Value What the contact is worth, as monthly recurring revenue in major units (`49.9`, not cents).
+	Value *float64 `json:"value,omitempty"`
+}
+
+// ContactEmail The contact's e-mail address.
+type ContactEmail = string
+
+// ContactFields The fields a contact (Gleap's session) has both when a caller writes it and when it is stored,
+// declared once here and composed into `ContactInput` and `Contact`. Each is a field of Gleap's
+// `SessionDto`, typed as there.
+type ContactFields struct {
+	// Blocked The contact may not write to the team.
+	Blocked *bool `json:"blocked,omitempty"`
+
+	// CompanyID The caller's id of the contact's company (see `PUT /admin/companies/{companyId}`).
+	CompanyID *string `json:"companyId,omitempty"`
+
+	// CompanyName The name of the contact's company.
+	CompanyName *string `json:"companyName,omitempty"`
+
+	// CustomData The caller's own attributes of the contact; a JSON object, passed through untouched.
+	CustomData JSONObject `json:"customData,omitempty"`
+
+	// Email The contact's e-mail address.
+	Email *ContactEmail `json:"email,omitempty"`
+
+	// Lang The contact's language, such as `en`.
+	Lang *string `json:"lang,omitempty"`
+
+	// Name The contact's name.
+	Name *ContactName `json:"name,omitempty"`
+
+	// Phone The contact's phone number.
+	Phone *string `json:"phone,omitempty"`
+
+	// Plan The contact's plan, such as `Pro`.
+	Plan *string `json:"plan,omitempty"`
+
+	// SLA The response time the contact is promised, in seconds.
+	SLA *float64 `json:"sla,omitempty"`
+
+	// Unsubscribed The contact gets none of the project's e-mails.
+	Unsubscribed *bool `json:"unsubscribed,omitempty"`
+
+	// UserID The contact's id in the caller's own system, the one identify and track name it by.
+	UserID *ContactUserID `json:"userId,omitempty"`
+
+	// Value What the contact is worth, as monthly recurring revenue in major units (`49.9`, not cents).
+	Value *float64 `json:"value,omitempty"`
+}
+
+// ContactInput The fields a caller writes when creating or changing a contact, all of them `SessionDto`'s. Fields
+// left unset are not sent.
+type ContactInput struct {
+	// Blocked The contact may not write to the team.
+	Blocked *bool `json:"blocked,omitempty"`
+
+	// CompanyID The caller's id of the contact's company (see `PUT /admin/companies/{companyId}`).
+	CompanyID *string `json:"companyId,omitempty"`
+
+	// CompanyName The name of the contact's company.
+	CompanyName *string `json:"companyName,omitempty"`
+
+	// CustomData The caller's own attributes of the contact; a JSON object, passed through untouched.
+	CustomData JSONObject `json:"customData,omitempty"`
+
+	// Email The contact's e-mail address.
+	Email *ContactEmail `json:"email,omitempty"`
+
+	// Lang The contact's language, such as `en`.
+	Lang *string `json:"lang,omitempty"`
+
+	// Name The contact's name.
+	Name *ContactName `json:"name,omitempty"`
+
+	// Phone The contact's phone number.
+	Phone *string `json:"phone,omitempty"`
+
+	// Plan The contact's plan, such as `Pro`.
+	Plan *string `json:"plan,omitempty"`
+
+	// SLA The response time the contact is promised, in seconds.
+	SLA *float64 `json:"sla,omitempty"`
+
+	// Tags The contact's tags. Sent in an update, the list replaces every tag the contact had; an empty
+	// list (not nil) is sent, and removes them all.
+	Tags *[]string `json:"tags,omitempty"`
+
+	// Unsubscribed The contact gets none of the project's e-mails.
+	Unsubscribed *bool `json:"unsubscribed,omitempty"`
+
+	// UserID The contact's id in the caller's own system, the one identify and track name it by.
+	UserID *ContactUserID `json:"userId,omitempty"`
+
+	// Value What the contact is worth, as monthly recurring revenue in major units (`49.9`, not cents).
+	Value *float64 `json:"value,omitempty"`
+}
+
+// ContactKey A contact named by user id or e-mail, one of which is set (Gleap's document types both as strings).
+type ContactKey struct {
+	// Email The contact's e-mail address.
+	Email *string `json:"email,omitempty"`
+
+	// UserID The contact's user id.
+	UserID *string `json:"userId,omitempty"`
+}
+
+// ContactList Contacts, as Gleap's document types the answers to listing and searching them.
+type ContactList = []Contact
+
+// ContactName The contact's name.
+type ContactName = string
+
+// ContactUserID The contact's id in the caller's own system, the one identify and track name it by.
+type ContactUserID = string
+
+// CreateContactRequest A new contact. Every field is optional; fields left unset are not sent.
+type CreateContactRequest = ContactInput
+
 // CreateMessageRequest A new message. Every field is optional in Gleap's reference; a useful message names the `ticket`,
 // carries its text in `comment` and sets `type: COMMENT`. Fields left unset are not sent.
 type CreateMessageRequest = MessageInput
@@ -153,6 +417,39 @@ type FallbackUser struct {
 
 	// Username Display name.
 	Username *string `json:"username,omitempty"`
+}
+
+// IdentifyRequest Who a contact is: its user id and the fields to set, as Gleap's admin SDK and Segment destination
+// send them. The caller's own attributes travel beside the known fields, as members of the body
+// (in Go, `AdditionalProperties`); fields left unset are not sent.
+type IdentifyRequest struct {
+	// CompanyID The caller's id of the contact's company.
+	CompanyID *string `json:"companyId,omitempty"`
+
+	// CompanyName The name of the contact's company; it never replaces a name set with `PUT /admin/companies/{companyId}`.
+	CompanyName *string `json:"companyName,omitempty"`
+
+	// Email The contact's e-mail address.
+	Email *string `json:"email,omitempty"`
+
+	// Lang The contact's language, such as `en`.
+	Lang *string `json:"lang,omitempty"`
+
+	// Name The contact's name.
+	Name *string `json:"name,omitempty"`
+
+	// Phone The contact's phone number.
+	Phone *string `json:"phone,omitempty"`
+
+	// Plan The contact's plan.
+	Plan *string `json:"plan,omitempty"`
+
+	// UserID The contact's id in the caller's own system.
+	UserID string `json:"userId"`
+
+	// Value What the contact is worth, as monthly recurring revenue in major units.
+	Value                *float64               `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // JSONObject A JSON object of the caller's, passed through as a json.RawMessage.
@@ -516,6 +813,9 @@ type MessageUser struct {
 // Example: 6752f0c1a4b3c2d1e0f98765
 type ObjectID = string
 
+// ResubscribeContactRequest The body of a resubscription, an empty object (Gleap's document requires an object and lists no field).
+type ResubscribeContactRequest = struct{}
+
 // SnoozeTicketRequest How long to snooze a ticket (Gleap's document requires `duration`, a number).
 type SnoozeTicketRequest struct {
 	// Duration How long the ticket is snoozed. Gleap's document does not give the unit; gleap-go sends
@@ -783,18 +1083,75 @@ type TicketType = string
 // TicketUser A team member as embedded in a ticket, as in a message.
 type TicketUser = MessageUser
 
+// TrackEvent One event of a contact, as Gleap's admin SDK and Segment destination send it.
+type TrackEvent struct {
+	// Data The event's metadata; Gleap keeps at most ten keys of it.
+	Data map[string]interface{} `json:"data,omitempty"`
+
+	// Date When it happened.
+	Date time.Time `json:"date"`
+
+	// Name What happened, such as `invoice-paid`. Gleap treats names case-insensitively and replaces periods
+	// and dollar signs with hyphens (its Segment destination says so); gleap-go sends them replaced.
+	Name string `json:"name"`
+
+	// UserID The user id of the contact the event is about.
+	UserID string `json:"userId"`
+}
+
+// TrackEventsRequest A batch of events (gleap-go sends at most 1000 a request; Gleap documents no limit).
+type TrackEventsRequest struct {
+	// Events The events, in the order they happened.
+	Events []TrackEvent `json:"events"`
+}
+
+// UnsubscribeContactsAnswer The answer to unsubscribing, as Gleap's document types it.
+type UnsubscribeContactsAnswer struct {
+	// Success The contacts were unsubscribed.
+	Success bool `json:"success"`
+}
+
+// UnsubscribeContactsRequest The contacts to unsubscribe and why (Gleap's document requires `sessions`).
+type UnsubscribeContactsRequest struct {
+	// Reason Why they unsubscribe, as the team will see it.
+	Reason *string `json:"reason,omitempty"`
+
+	// Sessions The contacts.
+	Sessions []ContactKey `json:"sessions"`
+}
+
+// UpdateContactRequest The changes to a contact; only the fields that are set are sent, and only they change.
+type UpdateContactRequest = ContactInput
+
 // UpdateMessageRequest The changes to a message: only the fields that are set are sent, and only they change.
 type UpdateMessageRequest = MessageInput
 
 // UpdateTicketRequest The changes to a ticket; only the fields that are set are sent, and only they change.
 type UpdateTicketRequest = TicketInput
 
+// CompanyID defines model for CompanyID.
+type CompanyID = string
+
+// ContactID defines model for ContactID.
+type ContactID = string
+
 // TicketID defines model for TicketID.
 type TicketID = string
+
+// UserID defines model for UserID.
+type UserID = string
+
+// AdminDone Any JSON value (an object, an array, a string, a number, a boolean or null). gleap-go passes it
+// through as a json.RawMessage: the same JSON value, compacted.
+type AdminDone = AnyValue
 
 // BadRequest An error answer. Gleap does not document its shape; it usually is an object with a `message`,
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
 type BadRequest = Error
+
+// Conflict An error answer. Gleap does not document its shape; it usually is an object with a `message`,
+// but any JSON value is accepted so that an unexpected error body never hides the status code.
+type Conflict = Error
 
 // Forbidden An error answer. Gleap does not document its shape; it usually is an object with a `message`,
 // but any JSON value is accepted so that an unexpected error body never hides the status code.
@@ -867,6 +1224,24 @@ type ListMessagesParams struct {
 // SearchMessagesParams defines parameters for SearchMessages.
 type SearchMessagesParams struct {
 	// SearchTerm What to look for.
+	SearchTerm string `form:"searchTerm" json:"searchTerm"`
+}
+
+// ListContactsParams defines parameters for ListContacts.
+type ListContactsParams struct {
+	// Sort The order, such as `createdAt` (oldest first, the default) or `-createdAt`.
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Skip How many contacts to skip first.
+	Skip *int `form:"skip,omitempty" json:"skip,omitempty"`
+
+	// Limit How many contacts at most (at most 1000, as for tickets).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SearchContactsParams defines parameters for SearchContacts.
+type SearchContactsParams struct {
+	// SearchTerm What to look for, in a contact's name, e-mail, user id or phone number.
 	SearchTerm string `form:"searchTerm" json:"searchTerm"`
 }
 
@@ -944,6 +1319,15 @@ type SearchTicketsParams struct {
 	SearchTerm string `form:"searchTerm" json:"searchTerm"`
 }
 
+// PutCompanyJSONRequestBody defines body for PutCompany for application/json ContentType.
+type PutCompanyJSONRequestBody = CompanyRequest
+
+// IdentifyContactJSONRequestBody defines body for IdentifyContact for application/json ContentType.
+type IdentifyContactJSONRequestBody = IdentifyRequest
+
+// TrackEventsJSONRequestBody defines body for TrackEvents for application/json ContentType.
+type TrackEventsJSONRequestBody = TrackEventsRequest
+
 // CreateMessageJSONRequestBody defines body for CreateMessage for application/json ContentType.
 type CreateMessageJSONRequestBody = CreateMessageRequest
 
@@ -952,6 +1336,18 @@ type UpdateMessageJSONRequestBody = UpdateMessageRequest
 
 // SuggestFAQJSONRequestBody defines body for SuggestFAQ for application/json ContentType.
 type SuggestFAQJSONRequestBody = SuggestFAQRequest
+
+// CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
+type CreateContactJSONRequestBody = CreateContactRequest
+
+// UnsubscribeContactsJSONRequestBody defines body for UnsubscribeContacts for application/json ContentType.
+type UnsubscribeContactsJSONRequestBody = UnsubscribeContactsRequest
+
+// UpdateContactJSONRequestBody defines body for UpdateContact for application/json ContentType.
+type UpdateContactJSONRequestBody = UpdateContactRequest
+
+// ResubscribeContactJSONRequestBody defines body for ResubscribeContact for application/json ContentType.
+type ResubscribeContactJSONRequestBody = ResubscribeContactRequest
 
 // CreateTicketJSONRequestBody defines body for CreateTicket for application/json ContentType.
 type CreateTicketJSONRequestBody = CreateTicketRequest
@@ -970,6 +1366,192 @@ type SnoozeTicketJSONRequestBody = SnoozeTicketRequest
 
 // UnlinkTicketJSONRequestBody defines body for UnlinkTicket for application/json ContentType.
 type UnlinkTicketJSONRequestBody = LinkTicketRequest
+
+// Getter for additional properties for IdentifyRequest. Returns the specified
+// element and whether it was found
+func (a IdentifyRequest) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for IdentifyRequest
+func (a *IdentifyRequest) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for IdentifyRequest to handle AdditionalProperties
+func (a *IdentifyRequest) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["companyId"]; found {
+		err = json.Unmarshal(raw, &a.CompanyID)
+		if err != nil {
+			return fmt.Errorf("error reading 'companyId': %w", err)
+		}
+		delete(object, "companyId")
+	}
+
+	if raw, found := object["companyName"]; found {
+		err = json.Unmarshal(raw, &a.CompanyName)
+		if err != nil {
+			return fmt.Errorf("error reading 'companyName': %w", err)
+		}
+		delete(object, "companyName")
+	}
+
+	if raw, found := object["email"]; found {
+		err = json.Unmarshal(raw, &a.Email)
+		if err != nil {
+			return fmt.Errorf("error reading 'email': %w", err)
+		}
+		delete(object, "email")
+	}
+
+	if raw, found := object["lang"]; found {
+		err = json.Unmarshal(raw, &a.Lang)
+		if err != nil {
+			return fmt.Errorf("error reading 'lang': %w", err)
+		}
+		delete(object, "lang")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["phone"]; found {
+		err = json.Unmarshal(raw, &a.Phone)
+		if err != nil {
+			return fmt.Errorf("error reading 'phone': %w", err)
+		}
+		delete(object, "phone")
+	}
+
+	if raw, found := object["plan"]; found {
+		err = json.Unmarshal(raw, &a.Plan)
+		if err != nil {
+			return fmt.Errorf("error reading 'plan': %w", err)
+		}
+		delete(object, "plan")
+	}
+
+	if raw, found := object["userId"]; found {
+		err = json.Unmarshal(raw, &a.UserID)
+		if err != nil {
+			return fmt.Errorf("error reading 'userId': %w", err)
+		}
+		delete(object, "userId")
+	}
+
+	if raw, found := object["value"]; found {
+		err = json.Unmarshal(raw, &a.Value)
+		if err != nil {
+			return fmt.Errorf("error reading 'value': %w", err)
+		}
+		delete(object, "value")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for IdentifyRequest to handle AdditionalProperties
+func (a IdentifyRequest) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.CompanyID != nil {
+		object["companyId"], err = json.Marshal(a.CompanyID)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'companyId': %w", err)
+		}
+	}
+
+	if a.CompanyName != nil {
+		object["companyName"], err = json.Marshal(a.CompanyName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'companyName': %w", err)
+		}
+	}
+
+	if a.Email != nil {
+		object["email"], err = json.Marshal(a.Email)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'email': %w", err)
+		}
+	}
+
+	if a.Lang != nil {
+		object["lang"], err = json.Marshal(a.Lang)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'lang': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.Phone != nil {
+		object["phone"], err = json.Marshal(a.Phone)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'phone': %w", err)
+		}
+	}
+
+	if a.Plan != nil {
+		object["plan"], err = json.Marshal(a.Plan)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'plan': %w", err)
+		}
+	}
+
+	object["userId"], err = json.Marshal(a.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'userId': %w", err)
+	}
+
+	if a.Value != nil {
+		object["value"], err = json.Marshal(a.Value)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'value': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // AsMessagePage returns the union data inside the MessageList as a MessagePage
 func (t MessageList) AsMessagePage() (MessagePage, error) {
@@ -1257,6 +1839,102 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// DeleteCompany Delete a company
+	//
+	// Deletes the company; its contacts and their conversations stay. Not in Gleap's document; known
+	// from Gleap's admin SDK.
+	//
+	// Corresponds with DELETE /admin/companies/{companyId} (the `DeleteCompany` operationId).
+	DeleteCompany(ctx context.Context, companyID CompanyID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompany Get a company
+	//
+	// The company as it is now. Not in Gleap's document; known from Gleap's admin SDK.
+	//
+	// Corresponds with GET /admin/companies/{companyId} (the `GetCompany` operationId).
+	GetCompany(ctx context.Context, companyID CompanyID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutCompanyWithBody Create or update a company
+	//
+	// Creates the company with this id (the caller's own, which cannot change), or changes the one
+	// there is: the fields sent replace the stored ones. Gleap keeps these values over the ones its
+	// client SDKs and identify send for the company. Not in Gleap's document: known from Gleap's admin
+	// SDK.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /admin/companies/{companyId} (the `PutCompany` operationId).
+	PutCompanyWithBody(ctx context.Context, companyID CompanyID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutCompany Create or update a company
+	//
+	// Creates the company with this id (the caller's own, which cannot change), or changes the one
+	// there is: the fields sent replace the stored ones. Gleap keeps these values over the ones its
+	// client SDKs and identify send for the company. Not in Gleap's document: known from Gleap's admin
+	// SDK.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /admin/companies/{companyId} (the `PutCompany` operationId).
+	PutCompany(ctx context.Context, companyID CompanyID, body PutCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ForgetContact Delete a contact by user id
+	//
+	// Deletes the contact with this user id and what Gleap keeps about it, as a GDPR erasure request
+	// asks. Not in Gleap's document: known from its Segment destination, which calls it when a user
+	// is deleted in Segment.
+	//
+	// Corresponds with DELETE /admin/contacts/{userId} (the `ForgetContact` operationId).
+	ForgetContact(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IdentifyContactWithBody Identify a contact
+	//
+	// Creates the contact with this user id, or changes the one there is: the fields sent replace the
+	// stored ones, the others stay. Not in Gleap's document: known from Gleap's admin SDK and its
+	// Segment destination, which send the caller's own attributes as members of the body beside the
+	// known fields (gleap-admin flattens its `customData` into the body).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/identify (the `IdentifyContact` operationId).
+	IdentifyContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IdentifyContact Identify a contact
+	//
+	// Creates the contact with this user id, or changes the one there is: the fields sent replace the
+	// stored ones, the others stay. Not in Gleap's document: known from Gleap's admin SDK and its
+	// Segment destination, which send the caller's own attributes as members of the body beside the
+	// known fields (gleap-admin flattens its `customData` into the body).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/identify (the `IdentifyContact` operationId).
+	IdentifyContact(ctx context.Context, body IdentifyContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TrackEventsWithBody Track events
+	//
+	// Records events of contacts named by user id, many in one request. Not in Gleap's document: known
+	// from Gleap's admin SDK (which sends what it buffered every 2.5 seconds) and its Segment destination,
+	// which documents that Gleap keeps at most ten metadata keys of an event (it ignores the rest) and
+	// replaces periods and dollar signs in event names with hyphens.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/track (the `TrackEvents` operationId).
+	TrackEventsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TrackEvents Track events
+	//
+	// Records events of contacts named by user id, many in one request. Not in Gleap's document: known
+	// from Gleap's admin SDK (which sends what it buffered every 2.5 seconds) and its Segment destination,
+	// which documents that Gleap keeps at most ten metadata keys of an event (it ignores the rest) and
+	// replaces periods and dollar signs in event names with hyphens.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/track (the `TrackEvents` operationId).
+	TrackEvents(ctx context.Context, body TrackEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListMessages Find messages by query
 	//
 	// Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
@@ -1342,6 +2020,134 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
 	SuggestFAQ(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListContacts Get all sessions
+	//
+	// Lists the project's contacts (Gleap's `GetSessions`, which answers with an array and declares no
+	// parameter). The paging parameters are our reading, the convention of Gleap's other lists: `skip`
+	// and `limit`, oldest first unless `sort` says otherwise. Paging by `skip` over contacts that change
+	// while they are read skips or repeats some of them.
+	//
+	// Corresponds with GET /sessions (the `ListContacts` operationId).
+	ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateContactWithBody Create a new session
+	//
+	// Creates a contact (Gleap calls contacts sessions). From Gleap's document (`CreateSession`, body
+	// `SessionDto`, whose `additionalProperties: false` refuses any field it does not list); the answer,
+	// untyped there, is read as the stored contact.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /sessions (the `CreateContact` operationId).
+	CreateContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateContact Create a new session
+	//
+	// Creates a contact (Gleap calls contacts sessions). From Gleap's document (`CreateSession`, body
+	// `SessionDto`, whose `additionalProperties: false` refuses any field it does not list); the answer,
+	// untyped there, is read as the stored contact.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /sessions (the `CreateContact` operationId).
+	CreateContact(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindContactByUserID Get a session by user id
+	//
+	// The contact with this user id, the caller's own id for it (Gleap's `FindSessionByUserId`, whose
+	// answer there is a typed session; its path parameter is not declared there).
+	//
+	// Corresponds with GET /sessions/by-user-id/{userId} (the `FindContactByUserID` operationId).
+	FindContactByUserID(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchContacts Search for sessions
+	//
+	// Finds contacts matching the search term (Gleap's `SearchSessions`, which answers with an array and
+	// declares no parameter; the parameter's name is the one the other searches have).
+	//
+	// Corresponds with GET /sessions/search (the `SearchContacts` operationId).
+	SearchContacts(ctx context.Context, params *SearchContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnsubscribeContactsWithBody Unsubscribe sessions
+	//
+	// Unsubscribes contacts, named by user id or e-mail, from the project's e-mails (Gleap's
+	// `UnsubscribeSessions`, whose body and answer are typed there as here). Unsubscribing a contact
+	// twice leaves it unsubscribed.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /sessions/unsubscribe (the `UnsubscribeContacts` operationId).
+	UnsubscribeContactsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnsubscribeContacts Unsubscribe sessions
+	//
+	// Unsubscribes contacts, named by user id or e-mail, from the project's e-mails (Gleap's
+	// `UnsubscribeSessions`, whose body and answer are typed there as here). Unsubscribing a contact
+	// twice leaves it unsubscribed.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /sessions/unsubscribe (the `UnsubscribeContacts` operationId).
+	UnsubscribeContacts(ctx context.Context, body UnsubscribeContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteContact Delete a session
+	//
+	// Removes the contact (Gleap's `DeleteSession`, answered 204).
+	//
+	// Corresponds with DELETE /sessions/{sessionId} (the `DeleteContact` operationId).
+	DeleteContact(ctx context.Context, sessionID ContactID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContact Get a session
+	//
+	// The contact as it is now (Gleap's `GetSession`).
+	//
+	// Corresponds with GET /sessions/{sessionId} (the `GetContact` operationId).
+	GetContact(ctx context.Context, sessionID ContactID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateContactWithBody Update a session
+	//
+	// Changes the fields of the contact that the body sets; the others stay as they are (Gleap's
+	// `UpdateSession`, whose body is untyped there; the fields sent are `SessionDto`'s). A field sent
+	// replaces the stored one whole: `tags` sent replaces every tag, `customData` sent replaces the
+	// caller's data.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /sessions/{sessionId} (the `UpdateContact` operationId).
+	UpdateContactWithBody(ctx context.Context, sessionID ContactID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateContact Update a session
+	//
+	// Changes the fields of the contact that the body sets; the others stay as they are (Gleap's
+	// `UpdateSession`, whose body is untyped there; the fields sent are `SessionDto`'s). A field sent
+	// replaces the stored one whole: `tags` sent replaces every tag, `customData` sent replaces the
+	// caller's data.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /sessions/{sessionId} (the `UpdateContact` operationId).
+	UpdateContact(ctx context.Context, sessionID ContactID, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResubscribeContactWithBody Resubscribe a session
+	//
+	// Subscribes an unsubscribed contact to the project's e-mails again (Gleap's `ResubscribeSession`,
+	// which requires an object body, sent empty, and answers with a boolean).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /sessions/{sessionId}/resubscribe (the `ResubscribeContact` operationId).
+	ResubscribeContactWithBody(ctx context.Context, sessionID ContactID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResubscribeContact Resubscribe a session
+	//
+	// Subscribes an unsubscribed contact to the project's e-mails again (Gleap's `ResubscribeSession`,
+	// which requires an object body, sent empty, and answers with a boolean).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /sessions/{sessionId}/resubscribe (the `ResubscribeContact` operationId).
+	ResubscribeContact(ctx context.Context, sessionID ContactID, body ResubscribeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTickets Get all tickets
 	//
@@ -1530,6 +2336,192 @@ type ClientInterface interface {
 	UnlinkTicket(ctx context.Context, ticketID TicketID, body UnlinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
+// DeleteCompany Delete a company
+//
+// Deletes the company; its contacts and their conversations stay. Not in Gleap's document; known
+// from Gleap's admin SDK.
+//
+// Corresponds with DELETE /admin/companies/{companyId} (the `DeleteCompany` operationId).
+func (c *Client) DeleteCompany(ctx context.Context, companyID CompanyID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCompanyRequest(c.Server, companyID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompany Get a company
+//
+// The company as it is now. Not in Gleap's document; known from Gleap's admin SDK.
+//
+// Corresponds with GET /admin/companies/{companyId} (the `GetCompany` operationId).
+func (c *Client) GetCompany(ctx context.Context, companyID CompanyID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyRequest(c.Server, companyID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutCompanyWithBody Create or update a company
+//
+// Creates the company with this id (the caller's own, which cannot change), or changes the one
+// there is: the fields sent replace the stored ones. Gleap keeps these values over the ones its
+// client SDKs and identify send for the company. Not in Gleap's document: known from Gleap's admin
+// SDK.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /admin/companies/{companyId} (the `PutCompany` operationId).
+func (c *Client) PutCompanyWithBody(ctx context.Context, companyID CompanyID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutCompanyRequestWithBody(c.Server, companyID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutCompany Create or update a company
+//
+// Creates the company with this id (the caller's own, which cannot change), or changes the one
+// there is: the fields sent replace the stored ones. Gleap keeps these values over the ones its
+// client SDKs and identify send for the company. Not in Gleap's document: known from Gleap's admin
+// SDK.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /admin/companies/{companyId} (the `PutCompany` operationId).
+func (c *Client) PutCompany(ctx context.Context, companyID CompanyID, body PutCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutCompanyRequest(c.Server, companyID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ForgetContact Delete a contact by user id
+//
+// Deletes the contact with this user id and what Gleap keeps about it, as a GDPR erasure request
+// asks. Not in Gleap's document: known from its Segment destination, which calls it when a user
+// is deleted in Segment.
+//
+// Corresponds with DELETE /admin/contacts/{userId} (the `ForgetContact` operationId).
+func (c *Client) ForgetContact(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewForgetContactRequest(c.Server, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IdentifyContactWithBody Identify a contact
+//
+// Creates the contact with this user id, or changes the one there is: the fields sent replace the
+// stored ones, the others stay. Not in Gleap's document: known from Gleap's admin SDK and its
+// Segment destination, which send the caller's own attributes as members of the body beside the
+// known fields (gleap-admin flattens its `customData` into the body).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/identify (the `IdentifyContact` operationId).
+func (c *Client) IdentifyContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIdentifyContactRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IdentifyContact Identify a contact
+//
+// Creates the contact with this user id, or changes the one there is: the fields sent replace the
+// stored ones, the others stay. Not in Gleap's document: known from Gleap's admin SDK and its
+// Segment destination, which send the caller's own attributes as members of the body beside the
+// known fields (gleap-admin flattens its `customData` into the body).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/identify (the `IdentifyContact` operationId).
+func (c *Client) IdentifyContact(ctx context.Context, body IdentifyContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIdentifyContactRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TrackEventsWithBody Track events
+//
+// Records events of contacts named by user id, many in one request. Not in Gleap's document: known
+// from Gleap's admin SDK (which sends what it buffered every 2.5 seconds) and its Segment destination,
+// which documents that Gleap keeps at most ten metadata keys of an event (it ignores the rest) and
+// replaces periods and dollar signs in event names with hyphens.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/track (the `TrackEvents` operationId).
+func (c *Client) TrackEventsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTrackEventsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TrackEvents Track events
+//
+// Records events of contacts named by user id, many in one request. Not in Gleap's document: known
+// from Gleap's admin SDK (which sends what it buffered every 2.5 seconds) and its Segment destination,
+// which documents that Gleap keeps at most ten metadata keys of an event (it ignores the rest) and
+// replaces periods and dollar signs in event names with hyphens.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/track (the `TrackEvents` operationId).
+func (c *Client) TrackEvents(ctx context.Context, body TrackEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTrackEventsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListMessages Find messages by query
 //
 // Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
@@ -1696,6 +2688,264 @@ func (c *Client) SuggestFAQWithBody(ctx context.Context, messageID string, conte
 // Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
 func (c *Client) SuggestFAQ(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSuggestFAQRequest(c.Server, messageID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListContacts Get all sessions
+//
+// Lists the project's contacts (Gleap's `GetSessions`, which answers with an array and declares no
+// parameter). The paging parameters are our reading, the convention of Gleap's other lists: `skip`
+// and `limit`, oldest first unless `sort` says otherwise. Paging by `skip` over contacts that change
+// while they are read skips or repeats some of them.
+//
+// Corresponds with GET /sessions (the `ListContacts` operationId).
+func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListContactsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateContactWithBody Create a new session
+//
+// Creates a contact (Gleap calls contacts sessions). From Gleap's document (`CreateSession`, body
+// `SessionDto`, whose `additionalProperties: false` refuses any field it does not list); the answer,
+// untyped there, is read as the stored contact.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /sessions (the `CreateContact` operationId).
+func (c *Client) CreateContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateContactRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateContact Create a new session
+//
+// Creates a contact (Gleap calls contacts sessions). From Gleap's document (`CreateSession`, body
+// `SessionDto`, whose `additionalProperties: false` refuses any field it does not list); the answer,
+// untyped there, is read as the stored contact.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /sessions (the `CreateContact` operationId).
+func (c *Client) CreateContact(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateContactRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FindContactByUserID Get a session by user id
+//
+// The contact with this user id, the caller's own id for it (Gleap's `FindSessionByUserId`, whose
+// answer there is a typed session; its path parameter is not declared there).
+//
+// Corresponds with GET /sessions/by-user-id/{userId} (the `FindContactByUserID` operationId).
+func (c *Client) FindContactByUserID(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindContactByUserIDRequest(c.Server, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchContacts Search for sessions
+//
+// Finds contacts matching the search term (Gleap's `SearchSessions`, which answers with an array and
+// declares no parameter; the parameter's name is the one the other searches have).
+//
+// Corresponds with GET /sessions/search (the `SearchContacts` operationId).
+func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchContactsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnsubscribeContactsWithBody Unsubscribe sessions
+//
+// Unsubscribes contacts, named by user id or e-mail, from the project's e-mails (Gleap's
+// `UnsubscribeSessions`, whose body and answer are typed there as here). Unsubscribing a contact
+// twice leaves it unsubscribed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /sessions/unsubscribe (the `UnsubscribeContacts` operationId).
+func (c *Client) UnsubscribeContactsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnsubscribeContactsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnsubscribeContacts Unsubscribe sessions
+//
+// Unsubscribes contacts, named by user id or e-mail, from the project's e-mails (Gleap's
+// `UnsubscribeSessions`, whose body and answer are typed there as here). Unsubscribing a contact
+// twice leaves it unsubscribed.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /sessions/unsubscribe (the `UnsubscribeContacts` operationId).
+func (c *Client) UnsubscribeContacts(ctx context.Context, body UnsubscribeContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnsubscribeContactsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteContact Delete a session
+//
+// Removes the contact (Gleap's `DeleteSession`, answered 204).
+//
+// Corresponds with DELETE /sessions/{sessionId} (the `DeleteContact` operationId).
+func (c *Client) DeleteContact(ctx context.Context, sessionID ContactID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteContactRequest(c.Server, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContact Get a session
+//
+// The contact as it is now (Gleap's `GetSession`).
+//
+// Corresponds with GET /sessions/{sessionId} (the `GetContact` operationId).
+func (c *Client) GetContact(ctx context.Context, sessionID ContactID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContactRequest(c.Server, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateContactWithBody Update a session
+//
+// Changes the fields of the contact that the body sets; the others stay as they are (Gleap's
+// `UpdateSession`, whose body is untyped there; the fields sent are `SessionDto`'s). A field sent
+// replaces the stored one whole: `tags` sent replaces every tag, `customData` sent replaces the
+// caller's data.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /sessions/{sessionId} (the `UpdateContact` operationId).
+func (c *Client) UpdateContactWithBody(ctx context.Context, sessionID ContactID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContactRequestWithBody(c.Server, sessionID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateContact Update a session
+//
+// Changes the fields of the contact that the body sets; the others stay as they are (Gleap's
+// `UpdateSession`, whose body is untyped there; the fields sent are `SessionDto`'s). A field sent
+// replaces the stored one whole: `tags` sent replaces every tag, `customData` sent replaces the
+// caller's data.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /sessions/{sessionId} (the `UpdateContact` operationId).
+func (c *Client) UpdateContact(ctx context.Context, sessionID ContactID, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContactRequest(c.Server, sessionID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResubscribeContactWithBody Resubscribe a session
+//
+// Subscribes an unsubscribed contact to the project's e-mails again (Gleap's `ResubscribeSession`,
+// which requires an object body, sent empty, and answers with a boolean).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /sessions/{sessionId}/resubscribe (the `ResubscribeContact` operationId).
+func (c *Client) ResubscribeContactWithBody(ctx context.Context, sessionID ContactID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResubscribeContactRequestWithBody(c.Server, sessionID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResubscribeContact Resubscribe a session
+//
+// Subscribes an unsubscribed contact to the project's e-mails again (Gleap's `ResubscribeSession`,
+// which requires an object body, sent empty, and answers with a boolean).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /sessions/{sessionId}/resubscribe (the `ResubscribeContact` operationId).
+func (c *Client) ResubscribeContact(ctx context.Context, sessionID ContactID, body ResubscribeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResubscribeContactRequest(c.Server, sessionID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2090,6 +3340,235 @@ func (c *Client) UnlinkTicket(ctx context.Context, ticketID TicketID, body Unlin
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewDeleteCompanyRequest constructs an http.Request for the DeleteCompany method
+func NewDeleteCompanyRequest(server string, companyID CompanyID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "companyId", companyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/companies/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCompanyRequest constructs an http.Request for the GetCompany method
+func NewGetCompanyRequest(server string, companyID CompanyID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "companyId", companyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/companies/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutCompanyRequest calls the generic PutCompany builder with application/json body
+func NewPutCompanyRequest(server string, companyID CompanyID, body PutCompanyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutCompanyRequestWithBody(server, companyID, "application/json", bodyReader)
+}
+
+// NewPutCompanyRequestWithBody constructs an http.Request for the PutCompany method, with any body, and a specified content type
+func NewPutCompanyRequestWithBody(server string, companyID CompanyID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "companyId", companyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/companies/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewForgetContactRequest constructs an http.Request for the ForgetContact method
+func NewForgetContactRequest(server string, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/contacts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewIdentifyContactRequest calls the generic IdentifyContact builder with application/json body
+func NewIdentifyContactRequest(server string, body IdentifyContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewIdentifyContactRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewIdentifyContactRequestWithBody constructs an http.Request for the IdentifyContact method, with any body, and a specified content type
+func NewIdentifyContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/identify")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewTrackEventsRequest calls the generic TrackEvents builder with application/json body
+func NewTrackEventsRequest(server string, body TrackEventsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewTrackEventsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewTrackEventsRequestWithBody constructs an http.Request for the TrackEvents method, with any body, and a specified content type
+func NewTrackEventsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/track")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewListMessagesRequest constructs an http.Request for the ListMessages method
@@ -2499,6 +3978,410 @@ func NewSuggestFAQRequestWithBody(server string, messageID string, contentType s
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListContactsRequest constructs an http.Request for the ListContacts method
+func NewListContactsRequest(server string, params *ListContactsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Skip != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateContactRequest calls the generic CreateContact builder with application/json body
+func NewCreateContactRequest(server string, body CreateContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateContactRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateContactRequestWithBody constructs an http.Request for the CreateContact method, with any body, and a specified content type
+func NewCreateContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewFindContactByUserIDRequest constructs an http.Request for the FindContactByUserID method
+func NewFindContactByUserIDRequest(server string, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions/by-user-id/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSearchContactsRequest constructs an http.Request for the SearchContacts method
+func NewSearchContactsRequest(server string, params *SearchContactsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "searchTerm", params.SearchTerm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUnsubscribeContactsRequest calls the generic UnsubscribeContacts builder with application/json body
+func NewUnsubscribeContactsRequest(server string, body UnsubscribeContactsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUnsubscribeContactsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUnsubscribeContactsRequestWithBody constructs an http.Request for the UnsubscribeContacts method, with any body, and a specified content type
+func NewUnsubscribeContactsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions/unsubscribe")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteContactRequest constructs an http.Request for the DeleteContact method
+func NewDeleteContactRequest(server string, sessionID ContactID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sessionId", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetContactRequest constructs an http.Request for the GetContact method
+func NewGetContactRequest(server string, sessionID ContactID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sessionId", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateContactRequest calls the generic UpdateContact builder with application/json body
+func NewUpdateContactRequest(server string, sessionID ContactID, body UpdateContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateContactRequestWithBody(server, sessionID, "application/json", bodyReader)
+}
+
+// NewUpdateContactRequestWithBody constructs an http.Request for the UpdateContact method, with any body, and a specified content type
+func NewUpdateContactRequestWithBody(server string, sessionID ContactID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sessionId", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewResubscribeContactRequest calls the generic ResubscribeContact builder with application/json body
+func NewResubscribeContactRequest(server string, sessionID ContactID, body ResubscribeContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewResubscribeContactRequestWithBody(server, sessionID, "application/json", bodyReader)
+}
+
+// NewResubscribeContactRequestWithBody constructs an http.Request for the ResubscribeContact method, with any body, and a specified content type
+func NewResubscribeContactRequestWithBody(server string, sessionID ContactID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sessionId", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sessions/%s/resubscribe", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3357,6 +5240,108 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// DeleteCompanyWithResponse Delete a company
+	//
+	// Deletes the company; its contacts and their conversations stay. Not in Gleap's document; known
+	// from Gleap's admin SDK.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/companies/{companyId} (the `DeleteCompany` operationId).
+	DeleteCompanyWithResponse(ctx context.Context, companyID CompanyID, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error)
+
+	// GetCompanyWithResponse Get a company
+	//
+	// The company as it is now. Not in Gleap's document; known from Gleap's admin SDK.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/companies/{companyId} (the `GetCompany` operationId).
+	GetCompanyWithResponse(ctx context.Context, companyID CompanyID, reqEditors ...RequestEditorFn) (*GetCompanyResponse, error)
+
+	// PutCompanyWithBodyWithResponse Create or update a company
+	//
+	// Creates the company with this id (the caller's own, which cannot change), or changes the one
+	// there is: the fields sent replace the stored ones. Gleap keeps these values over the ones its
+	// client SDKs and identify send for the company. Not in Gleap's document: known from Gleap's admin
+	// SDK.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /admin/companies/{companyId} (the `PutCompany` operationId).
+	PutCompanyWithBodyWithResponse(ctx context.Context, companyID CompanyID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCompanyResponse, error)
+
+	// PutCompanyWithResponse Create or update a company
+	//
+	// Creates the company with this id (the caller's own, which cannot change), or changes the one
+	// there is: the fields sent replace the stored ones. Gleap keeps these values over the ones its
+	// client SDKs and identify send for the company. Not in Gleap's document: known from Gleap's admin
+	// SDK.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /admin/companies/{companyId} (the `PutCompany` operationId).
+	PutCompanyWithResponse(ctx context.Context, companyID CompanyID, body PutCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCompanyResponse, error)
+
+	// ForgetContactWithResponse Delete a contact by user id
+	//
+	// Deletes the contact with this user id and what Gleap keeps about it, as a GDPR erasure request
+	// asks. Not in Gleap's document: known from its Segment destination, which calls it when a user
+	// is deleted in Segment.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/contacts/{userId} (the `ForgetContact` operationId).
+	ForgetContactWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*ForgetContactResponse, error)
+
+	// IdentifyContactWithBodyWithResponse Identify a contact
+	//
+	// Creates the contact with this user id, or changes the one there is: the fields sent replace the
+	// stored ones, the others stay. Not in Gleap's document: known from Gleap's admin SDK and its
+	// Segment destination, which send the caller's own attributes as members of the body beside the
+	// known fields (gleap-admin flattens its `customData` into the body).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/identify (the `IdentifyContact` operationId).
+	IdentifyContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IdentifyContactResponse, error)
+
+	// IdentifyContactWithResponse Identify a contact
+	//
+	// Creates the contact with this user id, or changes the one there is: the fields sent replace the
+	// stored ones, the others stay. Not in Gleap's document: known from Gleap's admin SDK and its
+	// Segment destination, which send the caller's own attributes as members of the body beside the
+	// known fields (gleap-admin flattens its `customData` into the body).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/identify (the `IdentifyContact` operationId).
+	IdentifyContactWithResponse(ctx context.Context, body IdentifyContactJSONRequestBody, reqEditors ...RequestEditorFn) (*IdentifyContactResponse, error)
+
+	// TrackEventsWithBodyWithResponse Track events
+	//
+	// Records events of contacts named by user id, many in one request. Not in Gleap's document: known
+	// from Gleap's admin SDK (which sends what it buffered every 2.5 seconds) and its Segment destination,
+	// which documents that Gleap keeps at most ten metadata keys of an event (it ignores the rest) and
+	// replaces periods and dollar signs in event names with hyphens.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/track (the `TrackEvents` operationId).
+	TrackEventsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TrackEventsResponse, error)
+
+	// TrackEventsWithResponse Track events
+	//
+	// Records events of contacts named by user id, many in one request. Not in Gleap's document: known
+	// from Gleap's admin SDK (which sends what it buffered every 2.5 seconds) and its Segment destination,
+	// which documents that Gleap keeps at most ten metadata keys of an event (it ignores the rest) and
+	// replaces periods and dollar signs in event names with hyphens.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/track (the `TrackEvents` operationId).
+	TrackEventsWithResponse(ctx context.Context, body TrackEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*TrackEventsResponse, error)
+
 	// ListMessagesWithResponse Find messages by query
 	//
 	// Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
@@ -3448,6 +5433,144 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /messages/{messageId}/faq (the `SuggestFAQ` operationId).
 	SuggestFAQWithResponse(ctx context.Context, messageID string, body SuggestFAQJSONRequestBody, reqEditors ...RequestEditorFn) (*SuggestFAQResponse, error)
+
+	// ListContactsWithResponse Get all sessions
+	//
+	// Lists the project's contacts (Gleap's `GetSessions`, which answers with an array and declares no
+	// parameter). The paging parameters are our reading, the convention of Gleap's other lists: `skip`
+	// and `limit`, oldest first unless `sort` says otherwise. Paging by `skip` over contacts that change
+	// while they are read skips or repeats some of them.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sessions (the `ListContacts` operationId).
+	ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsResponse, error)
+
+	// CreateContactWithBodyWithResponse Create a new session
+	//
+	// Creates a contact (Gleap calls contacts sessions). From Gleap's document (`CreateSession`, body
+	// `SessionDto`, whose `additionalProperties: false` refuses any field it does not list); the answer,
+	// untyped there, is read as the stored contact.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sessions (the `CreateContact` operationId).
+	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+
+	// CreateContactWithResponse Create a new session
+	//
+	// Creates a contact (Gleap calls contacts sessions). From Gleap's document (`CreateSession`, body
+	// `SessionDto`, whose `additionalProperties: false` refuses any field it does not list); the answer,
+	// untyped there, is read as the stored contact.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sessions (the `CreateContact` operationId).
+	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+
+	// FindContactByUserIDWithResponse Get a session by user id
+	//
+	// The contact with this user id, the caller's own id for it (Gleap's `FindSessionByUserId`, whose
+	// answer there is a typed session; its path parameter is not declared there).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sessions/by-user-id/{userId} (the `FindContactByUserID` operationId).
+	FindContactByUserIDWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*FindContactByUserIDResponse, error)
+
+	// SearchContactsWithResponse Search for sessions
+	//
+	// Finds contacts matching the search term (Gleap's `SearchSessions`, which answers with an array and
+	// declares no parameter; the parameter's name is the one the other searches have).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sessions/search (the `SearchContacts` operationId).
+	SearchContactsWithResponse(ctx context.Context, params *SearchContactsParams, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+
+	// UnsubscribeContactsWithBodyWithResponse Unsubscribe sessions
+	//
+	// Unsubscribes contacts, named by user id or e-mail, from the project's e-mails (Gleap's
+	// `UnsubscribeSessions`, whose body and answer are typed there as here). Unsubscribing a contact
+	// twice leaves it unsubscribed.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sessions/unsubscribe (the `UnsubscribeContacts` operationId).
+	UnsubscribeContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnsubscribeContactsResponse, error)
+
+	// UnsubscribeContactsWithResponse Unsubscribe sessions
+	//
+	// Unsubscribes contacts, named by user id or e-mail, from the project's e-mails (Gleap's
+	// `UnsubscribeSessions`, whose body and answer are typed there as here). Unsubscribing a contact
+	// twice leaves it unsubscribed.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sessions/unsubscribe (the `UnsubscribeContacts` operationId).
+	UnsubscribeContactsWithResponse(ctx context.Context, body UnsubscribeContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*UnsubscribeContactsResponse, error)
+
+	// DeleteContactWithResponse Delete a session
+	//
+	// Removes the contact (Gleap's `DeleteSession`, answered 204).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /sessions/{sessionId} (the `DeleteContact` operationId).
+	DeleteContactWithResponse(ctx context.Context, sessionID ContactID, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
+
+	// GetContactWithResponse Get a session
+	//
+	// The contact as it is now (Gleap's `GetSession`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sessions/{sessionId} (the `GetContact` operationId).
+	GetContactWithResponse(ctx context.Context, sessionID ContactID, reqEditors ...RequestEditorFn) (*GetContactResponse, error)
+
+	// UpdateContactWithBodyWithResponse Update a session
+	//
+	// Changes the fields of the contact that the body sets; the others stay as they are (Gleap's
+	// `UpdateSession`, whose body is untyped there; the fields sent are `SessionDto`'s). A field sent
+	// replaces the stored one whole: `tags` sent replaces every tag, `customData` sent replaces the
+	// caller's data.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /sessions/{sessionId} (the `UpdateContact` operationId).
+	UpdateContactWithBodyWithResponse(ctx context.Context, sessionID ContactID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+
+	// UpdateContactWithResponse Update a session
+	//
+	// Changes the fields of the contact that the body sets; the others stay as they are (Gleap's
+	// `UpdateSession`, whose body is untyped there; the fields sent are `SessionDto`'s). A field sent
+	// replaces the stored one whole: `tags` sent replaces every tag, `customData` sent replaces the
+	// caller's data.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /sessions/{sessionId} (the `UpdateContact` operationId).
+	UpdateContactWithResponse(ctx context.Context, sessionID ContactID, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+
+	// ResubscribeContactWithBodyWithResponse Resubscribe a session
+	//
+	// Subscribes an unsubscribed contact to the project's e-mails again (Gleap's `ResubscribeSession`,
+	// which requires an object body, sent empty, and answers with a boolean).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /sessions/{sessionId}/resubscribe (the `ResubscribeContact` operationId).
+	ResubscribeContactWithBodyWithResponse(ctx context.Context, sessionID ContactID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ResubscribeContactResponse, error)
+
+	// ResubscribeContactWithResponse Resubscribe a session
+	//
+	// Subscribes an unsubscribed contact to the project's e-mails again (Gleap's `ResubscribeSession`,
+	// which requires an object body, sent empty, and answers with a boolean).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /sessions/{sessionId}/resubscribe (the `ResubscribeContact` operationId).
+	ResubscribeContactWithResponse(ctx context.Context, sessionID ContactID, body ResubscribeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*ResubscribeContactResponse, error)
 
 	// ListTicketsWithResponse Get all tickets
 	//
@@ -3650,6 +5773,525 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /tickets/{ticketId}/unlink (the `UnlinkTicket` operationId).
 	UnlinkTicketWithResponse(ctx context.Context, ticketID TicketID, body UnlinkTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UnlinkTicketResponse, error)
+}
+
+// DeleteCompanyResponse429Headers the declared response headers of an HTTP 429 response for DeleteCompany
+type DeleteCompanyResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteCompanyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminDone
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteCompanyResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteCompanyResponse) GetJSON200() *AdminDone {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteCompanyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteCompanyResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteCompanyResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteCompanyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteCompanyResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteCompanyResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteCompanyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteCompanyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteCompanyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteCompanyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCompanyResponse429Headers the declared response headers of an HTTP 429 response for GetCompany
+type GetCompanyResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetCompanyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Company
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCompanyResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCompanyResponse) GetJSON200() *Company {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCompanyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCompanyResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCompanyResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCompanyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCompanyResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetCompanyResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCompanyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCompanyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCompanyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCompanyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutCompanyResponse429Headers the declared response headers of an HTTP 429 response for PutCompany
+type PutCompanyResponse429Headers struct {
+	RetryAfter *string
+}
+
+type PutCompanyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Company
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PutCompanyResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutCompanyResponse) GetJSON200() *Company {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutCompanyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutCompanyResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutCompanyResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PutCompanyResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r PutCompanyResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r PutCompanyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutCompanyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutCompanyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutCompanyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ForgetContactResponse429Headers the declared response headers of an HTTP 429 response for ForgetContact
+type ForgetContactResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ForgetContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminDone
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ForgetContactResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ForgetContactResponse) GetJSON200() *AdminDone {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ForgetContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ForgetContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ForgetContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ForgetContactResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ForgetContactResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ForgetContactResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ForgetContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ForgetContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ForgetContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ForgetContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// IdentifyContactResponse429Headers the declared response headers of an HTTP 429 response for IdentifyContact
+type IdentifyContactResponse429Headers struct {
+	RetryAfter *string
+}
+
+type IdentifyContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminDone
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *IdentifyContactResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r IdentifyContactResponse) GetJSON200() *AdminDone {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r IdentifyContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r IdentifyContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r IdentifyContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r IdentifyContactResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r IdentifyContactResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r IdentifyContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r IdentifyContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r IdentifyContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r IdentifyContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// TrackEventsResponse429Headers the declared response headers of an HTTP 429 response for TrackEvents
+type TrackEventsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type TrackEventsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AdminDone
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *TrackEventsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TrackEventsResponse) GetJSON200() *AdminDone {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TrackEventsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TrackEventsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r TrackEventsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r TrackEventsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r TrackEventsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r TrackEventsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TrackEventsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TrackEventsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TrackEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // ListMessagesResponse429Headers the declared response headers of an HTTP 429 response for ListMessages
@@ -4158,6 +6800,795 @@ func (r SuggestFAQResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r SuggestFAQResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListContactsResponse429Headers the declared response headers of an HTTP 429 response for ListContacts
+type ListContactsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListContactsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContactList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListContactsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListContactsResponse) GetJSON200() *ContactList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListContactsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListContactsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListContactsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListContactsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListContactsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListContactsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListContactsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListContactsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListContactsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateContactResponse429Headers the declared response headers of an HTTP 429 response for CreateContact
+type CreateContactResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CreateContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Contact
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateContactResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateContactResponse) GetJSON200() *Contact {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateContactResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateContactResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CreateContactResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// FindContactByUserIDResponse429Headers the declared response headers of an HTTP 429 response for FindContactByUserID
+type FindContactByUserIDResponse429Headers struct {
+	RetryAfter *string
+}
+
+type FindContactByUserIDResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Contact
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *FindContactByUserIDResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FindContactByUserIDResponse) GetJSON200() *Contact {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FindContactByUserIDResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FindContactByUserIDResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FindContactByUserIDResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FindContactByUserIDResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r FindContactByUserIDResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r FindContactByUserIDResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r FindContactByUserIDResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FindContactByUserIDResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FindContactByUserIDResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FindContactByUserIDResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SearchContactsResponse429Headers the declared response headers of an HTTP 429 response for SearchContacts
+type SearchContactsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type SearchContactsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContactList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchContactsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchContactsResponse) GetJSON200() *ContactList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SearchContactsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SearchContactsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SearchContactsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchContactsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r SearchContactsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchContactsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchContactsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchContactsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchContactsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnsubscribeContactsResponse429Headers the declared response headers of an HTTP 429 response for UnsubscribeContacts
+type UnsubscribeContactsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UnsubscribeContactsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UnsubscribeContactsAnswer
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UnsubscribeContactsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnsubscribeContactsResponse) GetJSON200() *UnsubscribeContactsAnswer {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnsubscribeContactsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnsubscribeContactsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnsubscribeContactsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UnsubscribeContactsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UnsubscribeContactsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r UnsubscribeContactsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnsubscribeContactsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnsubscribeContactsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnsubscribeContactsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteContactResponse429Headers the declared response headers of an HTTP 429 response for DeleteContact
+type DeleteContactResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteContactResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteContactResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteContactResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteContactResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetContactResponse429Headers the declared response headers of an HTTP 429 response for GetContact
+type GetContactResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Contact
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetContactResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContactResponse) GetJSON200() *Contact {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetContactResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetContactResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetContactResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateContactResponse429Headers the declared response headers of an HTTP 429 response for UpdateContact
+type UpdateContactResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UpdateContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Contact
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateContactResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateContactResponse) GetJSON200() *Contact {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateContactResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateContactResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateContactResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UpdateContactResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ResubscribeContactResponse429Headers the declared response headers of an HTTP 429 response for ResubscribeContact
+type ResubscribeContactResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ResubscribeContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *bool
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ResubscribeContactResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ResubscribeContactResponse) GetJSON200() *bool {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ResubscribeContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ResubscribeContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ResubscribeContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ResubscribeContactResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ResubscribeContactResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ResubscribeContactResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ResubscribeContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResubscribeContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResubscribeContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResubscribeContactResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5382,6 +8813,162 @@ func (r UnlinkTicketResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCompanyWithResponse Delete a company
+//
+// Deletes the company; its contacts and their conversations stay. Not in Gleap's document; known
+// from Gleap's admin SDK.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/companies/{companyId} (the `DeleteCompany` operationId).
+func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, companyID CompanyID, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error) {
+	rsp, err := c.DeleteCompany(ctx, companyID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteCompanyResponse(rsp)
+}
+
+// GetCompanyWithResponse Get a company
+//
+// The company as it is now. Not in Gleap's document; known from Gleap's admin SDK.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/companies/{companyId} (the `GetCompany` operationId).
+func (c *ClientWithResponses) GetCompanyWithResponse(ctx context.Context, companyID CompanyID, reqEditors ...RequestEditorFn) (*GetCompanyResponse, error) {
+	rsp, err := c.GetCompany(ctx, companyID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyResponse(rsp)
+}
+
+// PutCompanyWithBodyWithResponse Create or update a company
+//
+// Creates the company with this id (the caller's own, which cannot change), or changes the one
+// there is: the fields sent replace the stored ones. Gleap keeps these values over the ones its
+// client SDKs and identify send for the company. Not in Gleap's document: known from Gleap's admin
+// SDK.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /admin/companies/{companyId} (the `PutCompany` operationId).
+func (c *ClientWithResponses) PutCompanyWithBodyWithResponse(ctx context.Context, companyID CompanyID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCompanyResponse, error) {
+	rsp, err := c.PutCompanyWithBody(ctx, companyID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutCompanyResponse(rsp)
+}
+
+// PutCompanyWithResponse Create or update a company
+//
+// Creates the company with this id (the caller's own, which cannot change), or changes the one
+// there is: the fields sent replace the stored ones. Gleap keeps these values over the ones its
+// client SDKs and identify send for the company. Not in Gleap's document: known from Gleap's admin
+// SDK.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /admin/companies/{companyId} (the `PutCompany` operationId).
+func (c *ClientWithResponses) PutCompanyWithResponse(ctx context.Context, companyID CompanyID, body PutCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCompanyResponse, error) {
+	rsp, err := c.PutCompany(ctx, companyID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutCompanyResponse(rsp)
+}
+
+// ForgetContactWithResponse Delete a contact by user id
+//
+// Deletes the contact with this user id and what Gleap keeps about it, as a GDPR erasure request
+// asks. Not in Gleap's document: known from its Segment destination, which calls it when a user
+// is deleted in Segment.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/contacts/{userId} (the `ForgetContact` operationId).
+func (c *ClientWithResponses) ForgetContactWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*ForgetContactResponse, error) {
+	rsp, err := c.ForgetContact(ctx, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseForgetContactResponse(rsp)
+}
+
+// IdentifyContactWithBodyWithResponse Identify a contact
+//
+// Creates the contact with this user id, or changes the one there is: the fields sent replace the
+// stored ones, the others stay. Not in Gleap's document: known from Gleap's admin SDK and its
+// Segment destination, which send the caller's own attributes as members of the body beside the
+// known fields (gleap-admin flattens its `customData` into the body).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/identify (the `IdentifyContact` operationId).
+func (c *ClientWithResponses) IdentifyContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IdentifyContactResponse, error) {
+	rsp, err := c.IdentifyContactWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIdentifyContactResponse(rsp)
+}
+
+// IdentifyContactWithResponse Identify a contact
+//
+// Creates the contact with this user id, or changes the one there is: the fields sent replace the
+// stored ones, the others stay. Not in Gleap's document: known from Gleap's admin SDK and its
+// Segment destination, which send the caller's own attributes as members of the body beside the
+// known fields (gleap-admin flattens its `customData` into the body).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/identify (the `IdentifyContact` operationId).
+func (c *ClientWithResponses) IdentifyContactWithResponse(ctx context.Context, body IdentifyContactJSONRequestBody, reqEditors ...RequestEditorFn) (*IdentifyContactResponse, error) {
+	rsp, err := c.IdentifyContact(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIdentifyContactResponse(rsp)
+}
+
+// TrackEventsWithBodyWithResponse Track events
+//
+// Records events of contacts named by user id, many in one request. Not in Gleap's document: known
+// from Gleap's admin SDK (which sends what it buffered every 2.5 seconds) and its Segment destination,
+// which documents that Gleap keeps at most ten metadata keys of an event (it ignores the rest) and
+// replaces periods and dollar signs in event names with hyphens.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/track (the `TrackEvents` operationId).
+func (c *ClientWithResponses) TrackEventsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TrackEventsResponse, error) {
+	rsp, err := c.TrackEventsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTrackEventsResponse(rsp)
+}
+
+// TrackEventsWithResponse Track events
+//
+// Records events of contacts named by user id, many in one request. Not in Gleap's document: known
+// from Gleap's admin SDK (which sends what it buffered every 2.5 seconds) and its Segment destination,
+// which documents that Gleap keeps at most ten metadata keys of an event (it ignores the rest) and
+// replaces periods and dollar signs in event names with hyphens.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/track (the `TrackEvents` operationId).
+func (c *ClientWithResponses) TrackEventsWithResponse(ctx context.Context, body TrackEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*TrackEventsResponse, error) {
+	rsp, err := c.TrackEvents(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTrackEventsResponse(rsp)
+}
+
 // ListMessagesWithResponse Find messages by query
 //
 // Lists messages, filtered by the query. Two paging modes exist: with `paginated=true` the answer is
@@ -5526,6 +9113,222 @@ func (c *ClientWithResponses) SuggestFAQWithResponse(ctx context.Context, messag
 		return nil, err
 	}
 	return ParseSuggestFAQResponse(rsp)
+}
+
+// ListContactsWithResponse Get all sessions
+//
+// Lists the project's contacts (Gleap's `GetSessions`, which answers with an array and declares no
+// parameter). The paging parameters are our reading, the convention of Gleap's other lists: `skip`
+// and `limit`, oldest first unless `sort` says otherwise. Paging by `skip` over contacts that change
+// while they are read skips or repeats some of them.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sessions (the `ListContacts` operationId).
+func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsResponse, error) {
+	rsp, err := c.ListContacts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListContactsResponse(rsp)
+}
+
+// CreateContactWithBodyWithResponse Create a new session
+//
+// Creates a contact (Gleap calls contacts sessions). From Gleap's document (`CreateSession`, body
+// `SessionDto`, whose `additionalProperties: false` refuses any field it does not list); the answer,
+// untyped there, is read as the stored contact.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sessions (the `CreateContact` operationId).
+func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+	rsp, err := c.CreateContactWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateContactResponse(rsp)
+}
+
+// CreateContactWithResponse Create a new session
+//
+// Creates a contact (Gleap calls contacts sessions). From Gleap's document (`CreateSession`, body
+// `SessionDto`, whose `additionalProperties: false` refuses any field it does not list); the answer,
+// untyped there, is read as the stored contact.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sessions (the `CreateContact` operationId).
+func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+	rsp, err := c.CreateContact(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateContactResponse(rsp)
+}
+
+// FindContactByUserIDWithResponse Get a session by user id
+//
+// The contact with this user id, the caller's own id for it (Gleap's `FindSessionByUserId`, whose
+// answer there is a typed session; its path parameter is not declared there).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sessions/by-user-id/{userId} (the `FindContactByUserID` operationId).
+func (c *ClientWithResponses) FindContactByUserIDWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*FindContactByUserIDResponse, error) {
+	rsp, err := c.FindContactByUserID(ctx, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindContactByUserIDResponse(rsp)
+}
+
+// SearchContactsWithResponse Search for sessions
+//
+// Finds contacts matching the search term (Gleap's `SearchSessions`, which answers with an array and
+// declares no parameter; the parameter's name is the one the other searches have).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sessions/search (the `SearchContacts` operationId).
+func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, params *SearchContactsParams, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+	rsp, err := c.SearchContacts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchContactsResponse(rsp)
+}
+
+// UnsubscribeContactsWithBodyWithResponse Unsubscribe sessions
+//
+// Unsubscribes contacts, named by user id or e-mail, from the project's e-mails (Gleap's
+// `UnsubscribeSessions`, whose body and answer are typed there as here). Unsubscribing a contact
+// twice leaves it unsubscribed.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sessions/unsubscribe (the `UnsubscribeContacts` operationId).
+func (c *ClientWithResponses) UnsubscribeContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnsubscribeContactsResponse, error) {
+	rsp, err := c.UnsubscribeContactsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnsubscribeContactsResponse(rsp)
+}
+
+// UnsubscribeContactsWithResponse Unsubscribe sessions
+//
+// Unsubscribes contacts, named by user id or e-mail, from the project's e-mails (Gleap's
+// `UnsubscribeSessions`, whose body and answer are typed there as here). Unsubscribing a contact
+// twice leaves it unsubscribed.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sessions/unsubscribe (the `UnsubscribeContacts` operationId).
+func (c *ClientWithResponses) UnsubscribeContactsWithResponse(ctx context.Context, body UnsubscribeContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*UnsubscribeContactsResponse, error) {
+	rsp, err := c.UnsubscribeContacts(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnsubscribeContactsResponse(rsp)
+}
+
+// DeleteContactWithResponse Delete a session
+//
+// Removes the contact (Gleap's `DeleteSession`, answered 204).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /sessions/{sessionId} (the `DeleteContact` operationId).
+func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, sessionID ContactID, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
+	rsp, err := c.DeleteContact(ctx, sessionID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteContactResponse(rsp)
+}
+
+// GetContactWithResponse Get a session
+//
+// The contact as it is now (Gleap's `GetSession`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sessions/{sessionId} (the `GetContact` operationId).
+func (c *ClientWithResponses) GetContactWithResponse(ctx context.Context, sessionID ContactID, reqEditors ...RequestEditorFn) (*GetContactResponse, error) {
+	rsp, err := c.GetContact(ctx, sessionID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContactResponse(rsp)
+}
+
+// UpdateContactWithBodyWithResponse Update a session
+//
+// Changes the fields of the contact that the body sets; the others stay as they are (Gleap's
+// `UpdateSession`, whose body is untyped there; the fields sent are `SessionDto`'s). A field sent
+// replaces the stored one whole: `tags` sent replaces every tag, `customData` sent replaces the
+// caller's data.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /sessions/{sessionId} (the `UpdateContact` operationId).
+func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, sessionID ContactID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+	rsp, err := c.UpdateContactWithBody(ctx, sessionID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateContactResponse(rsp)
+}
+
+// UpdateContactWithResponse Update a session
+//
+// Changes the fields of the contact that the body sets; the others stay as they are (Gleap's
+// `UpdateSession`, whose body is untyped there; the fields sent are `SessionDto`'s). A field sent
+// replaces the stored one whole: `tags` sent replaces every tag, `customData` sent replaces the
+// caller's data.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /sessions/{sessionId} (the `UpdateContact` operationId).
+func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, sessionID ContactID, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+	rsp, err := c.UpdateContact(ctx, sessionID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateContactResponse(rsp)
+}
+
+// ResubscribeContactWithBodyWithResponse Resubscribe a session
+//
+// Subscribes an unsubscribed contact to the project's e-mails again (Gleap's `ResubscribeSession`,
+// which requires an object body, sent empty, and answers with a boolean).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /sessions/{sessionId}/resubscribe (the `ResubscribeContact` operationId).
+func (c *ClientWithResponses) ResubscribeContactWithBodyWithResponse(ctx context.Context, sessionID ContactID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ResubscribeContactResponse, error) {
+	rsp, err := c.ResubscribeContactWithBody(ctx, sessionID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResubscribeContactResponse(rsp)
+}
+
+// ResubscribeContactWithResponse Resubscribe a session
+//
+// Subscribes an unsubscribed contact to the project's e-mails again (Gleap's `ResubscribeSession`,
+// which requires an object body, sent empty, and answers with a boolean).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /sessions/{sessionId}/resubscribe (the `ResubscribeContact` operationId).
+func (c *ClientWithResponses) ResubscribeContactWithResponse(ctx context.Context, sessionID ContactID, body ResubscribeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*ResubscribeContactResponse, error) {
+	rsp, err := c.ResubscribeContact(ctx, sessionID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResubscribeContactResponse(rsp)
 }
 
 // ListTicketsWithResponse Get all tickets
@@ -5848,6 +9651,477 @@ func (c *ClientWithResponses) UnlinkTicketWithResponse(ctx context.Context, tick
 		return nil, err
 	}
 	return ParseUnlinkTicketResponse(rsp)
+}
+
+// ParseDeleteCompanyResponse parses an HTTP response from a DeleteCompanyWithResponse call
+func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteCompanyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminDone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteCompanyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCompanyResponse parses an HTTP response from a GetCompanyWithResponse call
+func ParseGetCompanyResponse(rsp *http.Response) (*GetCompanyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCompanyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Company
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetCompanyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutCompanyResponse parses an HTTP response from a PutCompanyWithResponse call
+func ParsePutCompanyResponse(rsp *http.Response) (*PutCompanyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutCompanyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Company
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers PutCompanyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseForgetContactResponse parses an HTTP response from a ForgetContactWithResponse call
+func ParseForgetContactResponse(rsp *http.Response) (*ForgetContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ForgetContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminDone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ForgetContactResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseIdentifyContactResponse parses an HTTP response from a IdentifyContactWithResponse call
+func ParseIdentifyContactResponse(rsp *http.Response) (*IdentifyContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &IdentifyContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminDone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers IdentifyContactResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseTrackEventsResponse parses an HTTP response from a TrackEventsWithResponse call
+func ParseTrackEventsResponse(rsp *http.Response) (*TrackEventsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TrackEventsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AdminDone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers TrackEventsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseListMessagesResponse parses an HTTP response from a ListMessagesWithResponse call
@@ -6301,6 +10575,717 @@ func ParseSuggestFAQResponse(rsp *http.Response) (*SuggestFAQResponse, error) {
 	switch {
 	case rsp.StatusCode == 429:
 		var headers SuggestFAQResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListContactsResponse parses an HTTP response from a ListContactsWithResponse call
+func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListContactsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContactList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListContactsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateContactResponse parses an HTTP response from a CreateContactWithResponse call
+func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Contact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateContactResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFindContactByUserIDResponse parses an HTTP response from a FindContactByUserIDWithResponse call
+func ParseFindContactByUserIDResponse(rsp *http.Response) (*FindContactByUserIDResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FindContactByUserIDResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Contact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers FindContactByUserIDResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchContactsResponse parses an HTTP response from a SearchContactsWithResponse call
+func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchContactsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContactList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SearchContactsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnsubscribeContactsResponse parses an HTTP response from a UnsubscribeContactsWithResponse call
+func ParseUnsubscribeContactsResponse(rsp *http.Response) (*UnsubscribeContactsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnsubscribeContactsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UnsubscribeContactsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UnsubscribeContactsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteContactResponse parses an HTTP response from a DeleteContactWithResponse call
+func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteContactResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetContactResponse parses an HTTP response from a GetContactWithResponse call
+func ParseGetContactResponse(rsp *http.Response) (*GetContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Contact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetContactResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateContactResponse parses an HTTP response from a UpdateContactWithResponse call
+func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Contact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateContactResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseResubscribeContactResponse parses an HTTP response from a ResubscribeContactWithResponse call
+func ParseResubscribeContactResponse(rsp *http.Response) (*ResubscribeContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResubscribeContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest bool
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ResubscribeContactResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -7,6 +7,13 @@
 // compose with a first message, get, update, delete, list, search, find by contact, archive, snooze,
 // link, count), Server.Tickets returning them. `gleap mock` runs on it too.
 //
+// It keeps tickets as Gleap does too, and contacts (Gleap's sessions, under /v3/sessions) and Gleap's
+// admin routes at the root of the host, beside /v3: identify creates or changes a contact by its user id,
+// track keeps each contact's newest 1000 events (Events), forget removes a contact with its events, its
+// tickets and its messages, and companies are put, read and deleted (Contacts, Companies). The admin
+// routes take the key in an Api-Token header and no other route does: a request that sends a credential
+// its route does not take breaks the contract.
+//
 //	func TestNotifiesTheCustomer(t *testing.T) {
 //		gleap := gleaptest.NewServer(t)
 //		client, _ := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(gleap.URL))

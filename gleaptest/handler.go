@@ -57,7 +57,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, r
 		s.respond(w, record, exchange, errorAnswer(http.StatusUnauthorized, wrongKeyMessage))
 		return
 	}
-	if wait := s.limiter.admit(r.Header.Get("Project")); wait > 0 {
+	if wait := s.limiter.admit(projectOf(r)); wait > 0 {
 		s.respond(w, record, exchange, tooManyRequests(wait))
 		return
 	}
@@ -100,7 +100,7 @@ func (s *Server) checkRequest(r *http.Request, body []byte) (*contract.Exchange,
 
 // route answers a request to the API as Gleap would. Of Gleap's routes, gleaptest has the messages':
 // POST and GET /v3/messages, GET /v3/messages/search, PUT and DELETE /v3/messages/{messageId}; and the
-// tickets' (tickets.go).
+// tickets' (tickets.go); and the contacts' and the admin routes of routeContacts.
 func (s *Server) route(r *http.Request, body []byte) answer {
 	if a, ok := s.tickets.route(r, body); ok {
 		return a
@@ -125,6 +125,9 @@ func (s *Server) route(r *http.Request, body []byte) answer {
 		case http.MethodDelete:
 			return s.store.delete(messageID)
 		}
+	}
+	if a, ok := s.routeContacts(r, body); ok {
+		return a
 	}
 	return errorAnswer(http.StatusNotFound, fmt.Sprintf("gleaptest does not serve %s %s", r.Method, r.URL.EscapedPath()))
 }

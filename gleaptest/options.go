@@ -120,12 +120,15 @@ func WithoutContractChecks() Option {
 // A request that breaks spec is refused (400, 401 for missing credentials, 404 for a route spec does
 // not have), recorded and reported like one that breaks openapi.yaml, with a violation that starts with
 // name. As in openapi.yaml, only spec's path below its server URL counts (https://api.gleap.io/v3 is
-// /v3), any well-formed credentials are accepted, and a required project header parameter is checked as
-// a credential. Start fails when spec is not a valid document.
+// /v3), and a request outside that path (such as one to Gleap's admin routes, beside /v3) is not spec's
+// to check; any well-formed credentials are accepted, a required project header parameter is checked as
+// a credential, and a path parameter spec leaves undeclared is taken as a string. Start fails when spec
+// is not a valid document.
 //
 // The option may be given several times, for documents that each describe some of the routes, such as
-// Gleap's published documents of messages and of tickets: each request is then checked against every
-// one of them that has its route, in the order given, and refused with 404 only when none has it.
+// Gleap's published documents of messages, of tickets and of sessions: each request is then checked
+// against every one of them that has its route, in the order given, and refused with 404 only when none
+// has it (of those whose server URL's path it is under).
 func WithRequestsCheckedAgainst(name string, spec []byte) Option {
 	spec = append([]byte(nil), spec...)
 	return func(c *config) { c.requestSpecs = append(c.requestSpecs, namedSpec{name: name, spec: spec}) }

@@ -27,6 +27,8 @@ type Server struct {
 	published       contract.Documents // the documents of WithRequestsCheckedAgainst
 	store           *store
 	tickets         *ticketStore
+	contacts        *contacts
+	companies       *companies
 	records         records
 	timeouts        timeouts
 	requestLog      func(Request)
@@ -113,6 +115,8 @@ func configure(opts []Option) (*Server, string, error) {
 	s := &Server{
 		store:           messages,
 		tickets:         newTicketStore(c.now, messages),
+		contacts:        newContacts(c.now, c.maxMessages),
+		companies:       newCompanies(c.now, c.maxMessages),
 		limiter:         newLimiter(c.rateLimit, c.now),
 		records:         records{max: c.maxMessages, maxBytes: maxRecordedBytes},
 		timeouts:        c.timeouts,

@@ -86,13 +86,15 @@ func (s *Server) Done() <-chan struct{} {
 	return s.done
 }
 
-// Clear forgets every stored message and ticket, every request record and webhook delivery record, and
-// the rate limit's counts, as if the server had just started; a webhook being posted goes on,
+// Clear forgets every stored message, ticket, contact (with its events) and company, every request
+// record and webhook delivery record, and the rate limit's counts, as if the server had just started; a webhook being posted goes on,
 // unrecorded. Scripted faults stay. Ids go on from where they were, so that an id is never handed out
 // twice, and so do Version and the requests' numbers.
 func (s *Server) Clear() {
 	s.store.clear()
 	s.tickets.clear()
+	s.contacts.clear()
+	s.companies.clear()
 	s.limiter.clear()
 	s.webhooks.clear()
 	s.records.clear() // last: it announces the change

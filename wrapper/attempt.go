@@ -90,10 +90,14 @@ func (c *engine) attempt(ctx context.Context, s *settings, e endpoint, into any,
 	return nil
 }
 
-// newRequest builds e's request for one attempt: the generated builder's request with the credentials,
-// the User-Agent and the extra headers, unable to be replayed by net/http.
+// newRequest builds e's request for one attempt: the generated builder's request with the credentials
+// of e's route, the User-Agent and the extra headers, unable to be replayed by net/http.
 func (c *engine) newRequest(ctx context.Context, s *settings, e endpoint) (*http.Request, error) {
-	req, err := e.newRequest(s.server)
+	server, authorize := s.server, c.authorize
+	if e.admin {
+		server, authorize = adminRoot(server), c.authorizeAdmin
+	}
+	req, err := e.newRequest(server)
 	if err != nil {
 		return nil, fmt.Errorf("building the request: %w", err)
 	}
@@ -102,7 +106,7 @@ func (c *engine) newRequest(ctx context.Context, s *settings, e endpoint) (*http
 		req.Header[name] = values
 	}
 	req.Header.Set("User-Agent", s.userAgent)
-	if err := c.authorize(ctx, req); err != nil {
+	if err := authorize(ctx, req); err != nil {
 		return nil, err
 	}
 	// Without GetBody net/http cannot rewind the body, so neither its HTTP/2 transport, which replays a

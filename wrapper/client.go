@@ -30,6 +30,12 @@ type Client struct {
 	// search, find by contact, archive, snooze, link, count, and the safe helpers (assign, set the
 	// status, add and remove tags, close).
 	Tickets *TicketsService
+	// Contacts holds the calls of contacts (Gleap's sessions): create, get, find by user id, update,
+	// delete, list, search, unsubscribe, resubscribe and upsert; identify, track and forget over Gleap's
+	// admin routes; and NewTracker, which sends events in batches.
+	Contacts *ContactsService
+	// Companies holds the calls of companies over Gleap's admin routes: put, get and delete.
+	Companies *CompaniesService
 
 	engine *engine
 }
@@ -76,14 +82,19 @@ func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gleap: creating the client: %w", err)
 	}
-	eng := &engine{authorize: authorize, redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}
-	return &Client{Messages: &MessagesService{engine: eng}, Tickets: &TicketsService{engine: eng}, engine: eng}, nil
+	eng := &engine{authorize: authorize, authorizeAdmin: apiTokenAuth(apiKey), redact: newRedactor(apiKey), raw: raw, pacer: newPacer(s.rateLimit), settings: s}
+	return &Client{
+		Messages: &MessagesService{engine: eng}, Tickets: &TicketsService{engine: eng},
+		Contacts: &ContactsService{engine: eng}, Companies: &CompaniesService{engine: eng}, engine: eng,
+	}, nil
 }
 
 // Raw returns the generated client this Client is built on, already set up with the same base URL, HTTP
 // client, credentials and User-Agent, for endpoints and options the wrapper does not cover. Calls made
 // through it are not retried, not paced (neither the rate limit nor a 429's pause holds them back, and
-// they do not count towards the client's pace), and their answers are not size-checked.
+// they do not count towards the client's pace), and their answers are not size-checked. It covers the
+// routes under the API root: Gleap's admin routes (identify, track, forget, companies), which sit beside
+// it and take the key in an Api-Token header, are the Contacts and Companies services' only.
 func (c *Client) Raw() *api.ClientWithResponses {
 	return c.engine.raw
 }

@@ -11,9 +11,12 @@ import (
 // authenticates it, paces it, retries it by method, takes the key out of what comes back and decodes the
 // answer. A service holds a pointer to its client's engine and describes each call as an endpoint.
 type engine struct {
-	// The API key lives only inside closures (authorize, redact and raw's request editors), so printing a
-	// Client or its engine never shows it.
+	// The API key lives only inside closures (authorize, authorizeAdmin, redact and raw's request
+	// editors), so printing a Client or its engine never shows it.
 	authorize api.RequestEditorFn
+	// authorizeAdmin sends the key as Gleap's admin routes take it, in the Api-Token header, and nothing
+	// else: it authorizes the endpoints marked admin, and only them.
+	authorizeAdmin api.RequestEditorFn
 	// redact removes the API key from text that came from outside the client.
 	redact redactor
 	raw    *api.ClientWithResponses
@@ -31,14 +34,25 @@ type endpoint struct {
 	// idempotent: sending the request twice has the effect of sending it once (GET, PUT, DELETE), so a
 	// failure after sending is retried like one before it.
 	idempotent bool
-	// newRequest builds the request for the API root server (with its trailing slash) with the generated
-	// builder, body included.
+	// admin: the operation is one of Gleap's admin routes (openapi.yaml's apiToken scheme), served at the
+	// parent of the API root and authorized by authorizeAdmin instead of authorize.
+	admin bool
+	// newRequest builds the request for server, the root of its route with a trailing slash, with the
+	// generated builder, body included.
 	newRequest func(server string) (*http.Request, error)
 }
 
 // newEndpoint describes the operation op (method on path), idempotent unless it is a POST.
 func newEndpoint(op, method, path string, newRequest func(server string) (*http.Request, error)) endpoint {
 	return endpoint{op: op, method: method, path: path, idempotent: method != http.MethodPost, newRequest: newRequest}
+}
+
+// newAdminEndpoint describes the operation op (method on path) of Gleap's admin routes, idempotent
+// unless it is a POST.
+func newAdminEndpoint(op, method, path string, newRequest func(server string) (*http.Request, error)) endpoint {
+	e := newEndpoint(op, method, path, newRequest)
+	e.admin = true
+	return e
 }
 
 // call makes one call that answers with a T: it checks ctx and applies opts, has build check the caller's

@@ -37,3 +37,9 @@ func RedactBody(apiKey string, body []byte) []byte { return newRedactor(apiKey).
 func SetWatchPageSize(tickets *TicketsService, n int) { tickets.watchPageSize = n }
 
 const WatchOverlap = watchOverlap
+
+// NewTrackerTicking is NewTracker with its flush interval ticking on ticks, for tests that decide when
+// it is due.
+func NewTrackerTicking(contacts *ContactsService, options TrackerOptions, ticks <-chan time.Time, opts ...Option) (*Tracker, error) {
+	return contacts.newTracker(options, opts, ticks)
+}

@@ -21,12 +21,13 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// gleapsOwnDocument and gleapsTicketsDocument are the parts of Gleap's published OpenAPI document kept as
-// third-party fixtures (its /messages and its /tickets): every request of these tests is
-// checked against it as well as against openapi.yaml.
+// gleapsOwnDocument, gleapsTicketsDocument and gleapsSessionsDocument are the parts of Gleap's published
+// OpenAPI document kept as third-party fixtures (its /messages, its /tickets and its /sessions): every
+// request of these tests to the API root is checked against it as well as against openapi.yaml.
 const (
-	gleapsOwnDocument     = "../testdata/gleap-published-openapi-messages.yaml"
-	gleapsTicketsDocument = "../testdata/gleap-published-openapi-tickets.yaml"
+	gleapsOwnDocument      = "../testdata/gleap-published-openapi-messages.yaml"
+	gleapsTicketsDocument  = "../testdata/gleap-published-openapi-tickets.yaml"
+	gleapsSessionsDocument = "../testdata/gleap-published-openapi-sessions.yaml"
 )
 
 // checkedServer starts gleaptest checking requests against Gleap's own document too.
@@ -36,8 +37,11 @@ func checkedServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	require.NoError(t, err)
 	tickets, err := os.ReadFile(gleapsTicketsDocument)
 	require.NoError(t, err)
+	sessions, err := os.ReadFile(gleapsSessionsDocument)
+	require.NoError(t, err)
 	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's own document", spec),
-		gleaptest.WithRequestsCheckedAgainst("Gleap's own tickets document", tickets))...)
+		gleaptest.WithRequestsCheckedAgainst("Gleap's own tickets document", tickets),
+		gleaptest.WithRequestsCheckedAgainst("Gleap's own sessions document", sessions))...)
 }
 
 // resourceServer starts gleaptest checking requests against Gleap's own document too, and a client for it

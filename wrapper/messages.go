@@ -75,12 +75,16 @@ func (m *MessagesService) Delete(ctx context.Context, messageID string, opts ...
 // outcome was unknown, as that attempt most likely deleted what the call deletes; err otherwise.
 func goneAfterUnknownOutcome(err error) error {
 	var requestErr *RequestError
-	var apiErr *APIError
-	if errors.As(err, &requestErr) && requestErr.OutcomeUnknown && requestErr.Attempts > 1 &&
-		errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+	if errors.As(err, &requestErr) && requestErr.OutcomeUnknown && requestErr.Attempts > 1 && hasStatus(err, http.StatusNotFound) {
 		return nil
 	}
 	return err
+}
+
+// hasStatus reports whether err is a call's failure that Gleap answered with status.
+func hasStatus(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
 // Search finds the messages whose text matches term (GET /messages/search). Gleap does not document the

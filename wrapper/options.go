@@ -185,10 +185,10 @@ func WithUserAgent(userAgent string) Option {
 
 // headersSetByTheClient cannot be given with WithHeader: the client sets them itself, and the first two
 // carry the credentials given to New.
-var headersSetByTheClient = []string{"Authorization", "Project", "Content-Type", "Content-Length", "Host", "User-Agent"}
+var headersSetByTheClient = []string{"Authorization", "Project", apiTokenHeader, "Content-Type", "Content-Length", "Host", "User-Agent"}
 
 // WithHeader adds a header to the requests, such as a tracing header. The headers the client sets itself
-// (Authorization, project, Content-Type, Content-Length, Host, User-Agent) are refused: the credentials
+// (Authorization, project, Api-Token, Content-Type, Content-Length, Host, User-Agent) are refused: the credentials
 // come from New and the application's name from WithUserAgent.
 func WithHeader(name, value string) Option {
 	return func(s *settings) error {

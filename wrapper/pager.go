@@ -101,3 +101,22 @@ func skipPages[T any](op string, redact redactor, pageSize int, fetch func(skip 
 		return p, nil
 	})
 }
+
+// skipPage checks the page of a listing by skip and limit that a filter asks for: pageSize is between 1
+// and maxSize, or 0 for defaultSize, and skip is not negative. It returns the limit to send, and the skip
+// to send (nil for none).
+func skipPage(pageSize, defaultSize, maxSize, skip int) (int, *int, error) {
+	switch {
+	case pageSize == 0:
+		pageSize = defaultSize
+	case pageSize < 0 || pageSize > maxSize:
+		return 0, nil, &ValidationError{Field: "PageSize", Problem: fmt.Sprintf("must be between 1 and %d, or 0 for %d", maxSize, defaultSize)}
+	}
+	if skip < 0 {
+		return 0, nil, &ValidationError{Field: "skip", Problem: "must not be negative"}
+	}
+	if skip == 0 {
+		return pageSize, nil, nil
+	}
+	return pageSize, &skip, nil
+}

@@ -64,8 +64,8 @@ func encodeCompose(req ComposeTicketRequest) ([]byte, error) {
 		return nil, invalid
 	}
 	if req.Email != nil {
-		if address, err := mail.ParseAddress(*req.Email); err != nil || address.Address != *req.Email {
-			return nil, &ValidationError{Field: "email", Problem: "must be an e-mail address, such as customer@example.com"}
+		if invalid := checkEmail("email", *req.Email); invalid != nil {
+			return nil, invalid
 		}
 	}
 	if invalid := checkTicketShared(req.Priority, req.Tags, namedObject{"formData", req.FormData}); invalid != nil {
@@ -89,15 +89,37 @@ func checkTicketShared(priority *TicketPriority, tags []string, objects ...named
 	if priority != nil && !priority.Valid() {
 		return &ValidationError{Field: "priority", Problem: "must be PriorityLow, PriorityMedium or PriorityHigh"}
 	}
+	if invalid := checkTags(tags); invalid != nil {
+		return invalid
+	}
+	return checkObjects(objects...)
+}
+
+// checkTags refuses a blank tag.
+func checkTags(tags []string) *ValidationError {
 	for i, tag := range tags {
 		if isBlank(tag) {
 			return &ValidationError{Field: fmt.Sprintf("tags[%d]", i), Problem: "must not be blank"}
 		}
 	}
+	return nil
+}
+
+// checkObjects refuses the first of objects that is set but not a JSON object.
+func checkObjects(objects ...namedObject) *ValidationError {
 	for _, object := range objects {
 		if trimmed := bytes.TrimSpace(object.value); len(trimmed) > 0 && trimmed[0] != '{' {
 			return &ValidationError{Field: object.field, Problem: "must be a JSON object"}
 		}
+	}
+	return nil
+}
+
+// checkEmail refuses an address that is not one e-mail address as it is, such as customer@example.com
+// (not "Ann <ann@example.com>").
+func checkEmail(field, address string) *ValidationError {
+	if parsed, err := mail.ParseAddress(address); err != nil || parsed.Address != address {
+		return &ValidationError{Field: field, Problem: "must be an e-mail address, such as customer@example.com"}
 	}
 	return nil
 }

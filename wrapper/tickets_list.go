@@ -117,17 +117,11 @@ func (f TicketFilter) pageSize() int {
 
 // params checks the filter and turns it into the query of the page after skip tickets.
 func (f TicketFilter) params(skip int) (*api.ListTicketsParams, error) {
-	pageSize := f.pageSize()
-	switch {
-	case pageSize < 0 || pageSize > MaxTicketPageSize:
-		return nil, &ValidationError{Field: "PageSize", Problem: fmt.Sprintf("must be between 1 and %d, or 0 for %d", MaxTicketPageSize, DefaultTicketPageSize)}
-	case skip < 0:
-		return nil, &ValidationError{Field: "skip", Problem: "must not be negative"}
+	limit, skipped, err := skipPage(f.PageSize, DefaultTicketPageSize, MaxTicketPageSize, skip)
+	if err != nil {
+		return nil, err
 	}
-	params := &api.ListTicketsParams{Limit: &pageSize, Archived: f.Archived, Spam: f.Spam, BugID: f.number}
-	if skip > 0 {
-		params.Skip = &skip
-	}
+	params := &api.ListTicketsParams{Limit: &limit, Skip: skipped, Archived: f.Archived, Spam: f.Spam, BugID: f.number}
 	if f.IgnoreArchived {
 		params.IgnoreArchived = Ptr(true)
 	}

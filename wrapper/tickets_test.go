@@ -37,6 +37,34 @@ func lastRequest(t *testing.T, server *gleaptest.Server) gleaptest.Request {
 	return requests[len(requests)-1]
 }
 
+// sentCall is a call of a table of calls, with the request it sends: method on path with the body
+// wantBody ("" for none) and the query parameters query.
+type sentCall struct {
+	name     string
+	call     func() error
+	method   string
+	path     string
+	wantBody string
+	query    map[string]string
+}
+
+// assertSent checks that request, of the call name, is method on path with the body wantBody ("" for
+// none) and the query parameters query, and broke no contract.
+func assertSent(t *testing.T, request gleaptest.Request, name, method, path, wantBody string, query map[string]string) {
+	t.Helper()
+	assert.Equal(t, method, request.Method, name)
+	assert.Equal(t, path, request.Path, name)
+	if wantBody != "" {
+		assert.JSONEq(t, wantBody, string(request.Body), name)
+	} else {
+		assert.Empty(t, request.Body, name)
+	}
+	for param, value := range query {
+		assert.Equal(t, value, request.Query.Get(param), name)
+	}
+	assert.Nil(t, request.Violation, name)
+}
+
 func TestTicketCallsSendExactlyTheirRequest(t *testing.T) {
 	t.Parallel()
 	server, client := resourceServer(t)
@@ -45,14 +73,7 @@ func TestTicketCallsSendExactlyTheirRequest(t *testing.T) {
 	other := composeTicket(t, client, "Invoices do not load")
 	path := "/v3/tickets/" + ticket.ID
 
-	cases := []struct {
-		name     string
-		call     func() error
-		method   string
-		path     string
-		wantBody string
-		query    map[string]string
-	}{
+	cases := []sentCall{
 		{"create", func() error {
 			created, err := client.Tickets.Create(ctx, wrapper.CreateTicketRequest{Title: wrapper.Ptr("Login fails"), Type: wrapper.Ptr("BUG"),
 				Priority: wrapper.Ptr(wrapper.PriorityHigh), Tags: &[]string{"auth"}, CustomData: json.RawMessage(`{"plan":"pro"}`)})
@@ -114,18 +135,7 @@ func TestTicketCallsSendExactlyTheirRequest(t *testing.T) {
 	}
 	for _, tc := range cases { // in order: each step sees what the ones before it did
 		require.NoError(t, tc.call(), tc.name)
-		request := lastRequest(t, server)
-		assert.Equal(t, tc.method, request.Method, tc.name)
-		assert.Equal(t, tc.path, request.Path, tc.name)
-		if tc.wantBody != "" {
-			assert.JSONEq(t, tc.wantBody, string(request.Body), tc.name)
-		} else {
-			assert.Empty(t, request.Body, tc.name)
-		}
-		for name, value := range tc.query {
-			assert.Equal(t, value, request.Query.Get(name), tc.name)
-		}
-		assert.Nil(t, request.Violation, tc.name)
+		assertSent(t, lastRequest(t, server), tc.name, tc.method, tc.path, tc.wantBody, tc.query)
 	}
 
 	stored, err := client.Tickets.Get(ctx, ticket.ID)

@@ -69,6 +69,31 @@ type (
 	TicketTeamRef = ref.IDOr[api.TicketTeam]
 	// TicketSessionRef is Ticket.Session, an id or the whole object: its ID is the id either way.
 	TicketSessionRef = ref.IDOr[api.TicketSession]
+	// Contact is a stored contact (Gleap's session): ID (Gleap's own id), UserID (yours), Email, Name,
+	// Tags, CreatedAt and UpdatedAt are values, the other fields are nil when not sent. Fields: go doc
+	// ...api.Contact.
+	Contact = api.Contact
+	// CreateContactRequest is the body of Contacts.Create: every field is optional, and a field left nil
+	// is not sent.
+	CreateContactRequest = api.CreateContactRequest
+	// UpdateContactRequest is the body of Contacts.Update and Upsert: only the fields that are set are
+	// sent, and only they change. Tags, when set, replace every tag (an empty, non-nil list removes them
+	// all); CustomData, when set, replaces all of your data.
+	UpdateContactRequest = api.UpdateContactRequest
+	// IdentifyRequest is the body of Contacts.Identify: the contact's UserID (required), the fields to
+	// set, and your own attributes in AdditionalProperties (or with its Set method), sent beside them.
+	IdentifyRequest = api.IdentifyRequest
+	// Event is one event of a contact, for Contacts.Track and a Tracker: UserID and Name are required,
+	// Date is when it happened (the time it is tracked when zero), Data its metadata, at most
+	// MaxEventDataKeys keys.
+	Event = api.TrackEvent
+	// Company is a stored company; CompanyID, CreatedAt and UpdatedAt are values.
+	Company = api.Company
+	// CompanyRequest is the body of Companies.Put: only the fields that are set are sent, and only they
+	// change.
+	CompanyRequest = api.CompanyRequest
+	// CompanyAddress is a company's postal address.
+	CompanyAddress = api.CompanyAddress
 	// RequestEditorFn changes a request of the generated client before it is sent; BearerAuth and
 	// ProjectHeader make the two that authenticate it.
 	RequestEditorFn = api.RequestEditorFn

@@ -31,7 +31,7 @@ type verb struct {
 }
 
 // nouns are the resources gleap has verbs for. A new one is one more entry.
-var nouns = []*noun{&messagesNoun, &ticketsNoun, &webhooksNoun}
+var nouns = []*noun{&messagesNoun, &ticketsNoun, &contactsNoun, &webhooksNoun}
 
 // helpWords ask for help in place of a command or a verb.
 var helpWords = map[string]bool{"help": true, "-h": true, "-help": true, "--help": true}

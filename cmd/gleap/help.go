@@ -9,7 +9,8 @@ import (
 // usageIntro and usageTools frame the forms of every noun's verbs in the usage: what gleap is, and the
 // commands of gleap itself, which belong to no noun.
 const (
-	usageIntro = `gleap works with Gleap tickets and their messages, and runs a local, spec-validating Gleap stand-in.
+	usageIntro = `gleap works with Gleap tickets, their messages and contacts, and runs a local, spec-validating Gleap
+stand-in.
 
 Usage:
 `

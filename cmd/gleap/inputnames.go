@@ -12,7 +12,8 @@ import (
 // inputNames maps the names the client gives its inputs in a *wrapper.ValidationError (Go parameter and
 // field names, such as ticketID or RetryPolicy.MaxRetries) to what a user of the CLI gave: a flag, an
 // environment variable, an argument. A name with an index, such as attachments[1].url, is looked up as
-// attachments[].url, and the index, counted from 1, fills in the %d of the name it maps to.
+// attachments[].url, and the index, counted from 1, fills in the %d of the name it maps to (a name
+// without one, such as that of the one event gleap track sends, names every index).
 type inputNames map[string]string
 
 // goAdvice rewrites the advice of the client's errors that names Go options into what to do on the
@@ -47,7 +48,7 @@ func (names inputNames) name(field string) string {
 	switch {
 	case !ok:
 		return field
-	case index >= 0:
+	case index >= 0 && strings.Contains(name, "%d"):
 		return fmt.Sprintf(name, index+1)
 	}
 	return name

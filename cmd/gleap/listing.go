@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"iter"
 	"time"
 
@@ -65,4 +68,20 @@ func printListing[T any](std stdio, l listingFlags, listing iter.Seq2[*T, error]
 		}
 	}
 	return exitOK
+}
+
+// writeJSONLines writes items, JSON values as the server sent them, to out as JSON Lines: each compacted
+// onto one line.
+func writeJSONLines(out io.Writer, items []json.RawMessage) error {
+	for _, item := range items {
+		var line bytes.Buffer
+		if err := json.Compact(&line, item); err != nil {
+			return fmt.Errorf("gleap: an item of the answer: %w", err)
+		}
+		line.WriteByte('\n')
+		if _, err := line.WriteTo(out); err != nil {
+			return fmt.Errorf("gleap: writing the answer: %w", err)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,6 @@
-// Command gleap works with Gleap tickets and their messages from a shell, as nouns and verbs (gleap
-// messages send, gleap tickets watch), and runs a local stand-in for the Gleap API that validates
-// everything against openapi.yaml.
+// Command gleap works with Gleap tickets, their messages and contacts from a shell, as nouns and verbs
+// (gleap messages send, gleap tickets watch, gleap contacts find), and runs a local stand-in for the
+// Gleap API that validates everything against openapi.yaml.
 //
 //	export GLEAP_API_KEY=... GLEAP_PROJECT=...
 //	gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Deployed the fix."
@@ -9,9 +9,11 @@
 //	gleap mock --addr 127.0.0.1:4010   # then GLEAP_BASE_URL=http://127.0.0.1:4010/v3 gleap messages send ...
 //
 // The verbs of gleap messages are send, list, update, delete, search and faq; those of gleap tickets are
-// compose, get, list, update, archive, delete, search and watch. The commands gleap had
-// before its nouns remain as shortcuts: gleap send, gleap list, gleap update and gleap delete run gleap
-// messages send, list, update and delete, with the same flags, output and exit codes.
+// compose, get, list, update, archive, delete, search and watch; those of gleap contacts are get, find,
+// list, search, update, delete, forget, identify and track. The commands gleap had before its nouns
+// remain as shortcuts: gleap send, gleap list, gleap update and gleap delete run gleap messages send,
+// list, update and delete, with the same flags, output and exit codes; gleap identify and gleap track
+// are short for gleap contacts identify and track.
 //
 // Run "gleap messages --help" for the verbs, and "gleap messages VERB --help" or "gleap mock --help" for
 // a command's flags.

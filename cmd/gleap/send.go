@@ -131,12 +131,8 @@ func send(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, ge
 // the answer as the server sent it, with the key taken out; names name the inputs of the call's errors.
 // It returns the exit code.
 func printAnswered(std stdio, names inputNames, call func(into wrapper.Option) error) int {
-	var answer wrapper.Response
-	if err := call(wrapper.WithResponseInto(&answer)); err != nil {
+	if err := printCalled(std, call); err != nil {
 		return std.fail(failureCode(err), names.inCLITerms(err))
-	}
-	if err := printAnswer(std.out, answer.Body); err != nil {
-		return std.fail(exitFailure, err)
 	}
 	return exitOK
 }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
-	"fmt"
 
 	"github.com/gleap-community/gleap-go/wrapper"
 )
@@ -160,12 +157,9 @@ func getTicket(ctx context.Context, flags *flag.FlagSet, args []string, std stdi
 func updateTicket(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
 	jsonFile := flags.String("json", "", "the UpdateTicketRequest in `FILE` (- for standard input)")
 	return withArgument(flags, args, std, getenv, ticketIDArgument, ticketIDNames, func(client *wrapper.Client, ticketID string) error {
-		if *jsonFile == "" {
-			return usageError{errors.New("gleap tickets update: --json is required: the fields to change")}
-		}
 		var req wrapper.UpdateTicketRequest
-		if err := readJSON(*jsonFile, std.in, &req, "a change of a ticket"); err != nil {
-			return usageError{err}
+		if err := readRequiredJSON(*jsonFile, std, &req, "gleap tickets update", "a change of a ticket"); err != nil {
+			return err
 		}
 		var answer wrapper.Response
 		if _, err := client.Tickets.Update(ctx, ticketID, req, wrapper.WithResponseInto(&answer)); err != nil {
@@ -196,17 +190,7 @@ func searchTickets(ctx context.Context, flags *flag.FlagSet, args []string, std 
 		if _, err := client.Tickets.Search(ctx, term, wrapper.WithResponseInto(&answer)); err != nil {
 			return err
 		}
-		for _, ticket := range foundTickets(answer.Body) {
-			var line bytes.Buffer
-			if err := json.Compact(&line, ticket); err != nil {
-				return fmt.Errorf("gleap tickets search: a ticket of the answer: %w", err)
-			}
-			line.WriteByte('\n')
-			if _, err := line.WriteTo(std.out); err != nil {
-				return fmt.Errorf("gleap tickets search: writing a ticket: %w", err)
-			}
-		}
-		return nil
+		return writeJSONLines(std.out, foundTickets(answer.Body))
 	})
 }
 

@@ -16,16 +16,19 @@ import (
 	"github.com/gleap-community/gleap-go/gleaptest"
 )
 
-// ticketServer starts gleaptest checking every request against Gleap's published document too (its two
-// cuts, /messages and /tickets), as well as against openapi.yaml.
-func ticketServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
+// publishedServer starts gleaptest checking every request to the API root against Gleap's published
+// document too (its cuts: /messages, /tickets and /sessions), as well as against openapi.yaml.
+func publishedServer(t *testing.T, opts ...gleaptest.Option) *gleaptest.Server {
 	t.Helper()
 	messages, err := os.ReadFile("../../testdata/gleap-published-openapi-messages.yaml")
 	require.NoError(t, err)
 	tickets, err := os.ReadFile("../../testdata/gleap-published-openapi-tickets.yaml")
 	require.NoError(t, err)
+	sessions, err := os.ReadFile("../../testdata/gleap-published-openapi-sessions.yaml")
+	require.NoError(t, err)
 	return gleaptest.NewServer(t, append(opts, gleaptest.WithRequestsCheckedAgainst("Gleap's published document", messages),
-		gleaptest.WithRequestsCheckedAgainst("Gleap's published tickets document", tickets))...)
+		gleaptest.WithRequestsCheckedAgainst("Gleap's published tickets document", tickets),
+		gleaptest.WithRequestsCheckedAgainst("Gleap's published sessions document", sessions))...)
 }
 
 // composed opens a ticket through the CLI and returns it as printed.
@@ -61,7 +64,7 @@ func titles(tickets []map[string]any) []string {
 
 func TestTicketCommandsComposeGetUpdateArchiveAndDelete(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	ticket := composed(t, server, "Refund for order 4711")
 	id := ticket["id"].(string)
 	assert.Equal(t, "OPEN", ticket["status"])
@@ -96,7 +99,7 @@ func TestTicketCommandsComposeGetUpdateArchiveAndDelete(t *testing.T) {
 
 func TestTicketListAndSearchPrintJSONLines(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	for _, title := range []string{"Refund for order 4711", "Login fails", "Refund for order 4712"} {
 		composed(t, server, title)
 	}
@@ -121,7 +124,7 @@ func TestTicketListAndSearchPrintJSONLines(t *testing.T) {
 
 func TestTicketCommandsRefuseBadInputAndSendNothing(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	cases := []struct {
 		args  []string
 		stdin string
@@ -152,7 +155,7 @@ func TestTicketCommandsRefuseBadInputAndSendNothing(t *testing.T) {
 
 func TestTicketCommandsRetryReadsAndReportFailures(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	id := composed(t, server, "retried")["id"].(string)
 
 	server.QueueFaults(gleaptest.Fault{Status: http.StatusServiceUnavailable}, gleaptest.Fault{Status: http.StatusTooManyRequests})
@@ -169,7 +172,7 @@ func TestTicketCommandsRetryReadsAndReportFailures(t *testing.T) {
 
 func TestTicketCommandsStayWithinTheMocksRateLimit(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t, gleaptest.WithRateLimit(1, time.Hour))
+	server := publishedServer(t, gleaptest.WithRateLimit(1, time.Hour))
 	composed(t, server, "one")
 	r := gleap(t, server.URL, "", nil, "tickets", "list", "--max-retries", "0")
 	assert.Equal(t, exitFailure, r.code, "past the mock's limit")
@@ -178,7 +181,7 @@ func TestTicketCommandsStayWithinTheMocksRateLimit(t *testing.T) {
 
 func TestWatchPrintsEachChangeOnceAndResumesFromItsState(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	first := composed(t, server, "first")
 	composed(t, server, "second")
 	state := filepath.Join(t.TempDir(), "tickets.state")
@@ -209,7 +212,7 @@ func TestWatchPrintsEachChangeOnceAndResumesFromItsState(t *testing.T) {
 
 func TestWatchEndsWithCtrlC(t *testing.T) {
 	t.Parallel()
-	server := ticketServer(t)
+	server := publishedServer(t)
 	composed(t, server, "seen")
 	ctx, cancel := context.WithCancel(context.Background())
 	// Ctrl-C once the watch has caught up and waits for its next look.

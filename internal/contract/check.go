@@ -19,7 +19,8 @@ type Exchange struct {
 	input    *openapi3filter.RequestValidationInput
 }
 
-// CheckRequest checks r, whose body is body, against d: its route, parameters, credentials and body.
+// CheckRequest checks r, whose body is body, against d: its route, parameters, credentials (those its
+// operation needs, and no header of a scheme it does not take) and body.
 // r may be a server's request or a client's (then only its path and query count, as the document's
 // server URL counts by its path). r's own body is not read.
 //
@@ -56,6 +57,9 @@ func (d *Document) checkRoute(req *http.Request, route *routers.Route, pathParam
 			status = http.StatusUnauthorized
 		}
 		return nil, status, d.violation("request", req, err)
+	}
+	if err := strayCredential(route, req.Header); err != nil {
+		return nil, http.StatusBadRequest, d.violation("request", req, err)
 	}
 	return &Exchange{document: d, input: input}, 0, nil
 }

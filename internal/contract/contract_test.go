@@ -122,6 +122,7 @@ func TestDocumentsCheckEachRequestAgainstTheOnesWithItsRoute(t *testing.T) {
 		{"one document alone refuses the other's route", contract.Documents{messages}, "/v3/tickets", `{}`, http.StatusNotFound,
 			"messages document: request POST /v3/tickets: "},
 		{"no documents check nothing", nil, "/v3/sessions", `{}`, 0, ""},
+		{"a request beside their servers' path is none of theirs", both, "/admin/identify", `{"colour":"red"}`, 0, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,4 +151,79 @@ func TestPublishedDocumentsNeedTheProjectHeaderAsACredential(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, status, "as openapi.yaml refuses it, not as a missing parameter")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `missing "project" header`)
+}
+
+func TestOursRoutesTheAdminRoutesBesideV3AndRefusesAStrayCredential(t *testing.T) {
+	t.Parallel()
+	doc, err := contract.Ours()
+	require.NoError(t, err)
+	admin := func(path string, extra http.Header) *http.Request {
+		req := request(t, http.MethodPost, path)
+		req.Header = http.Header{"Content-Type": {"application/json"}, "Api-Token": {"k"}}
+		for name, values := range extra {
+			req.Header[name] = values
+		}
+		return req
+	}
+	withToken := request(t, http.MethodPost, "https://api.gleap.io/v3/messages")
+	withToken.Header.Set("Api-Token", "k")
+	cases := []struct {
+		name       string
+		req        *http.Request
+		body       string
+		wantStatus int
+		wantReason string // "" when the request passes
+	}{
+		{"an admin route at the host's root", admin("https://api.gleap.io/admin/identify", nil), `{"userId":"u1"}`, 0, ""},
+		{"an admin route under /v3", admin("/v3/admin/identify", nil), `{"userId":"u1"}`, http.StatusNotFound,
+			"request POST /v3/admin/identify: "},
+		{"an admin route with the bearer key besides", admin("/admin/identify", http.Header{"Authorization": {"Bearer k"}}),
+			`{"userId":"u1"}`, http.StatusBadRequest,
+			"request POST /admin/identify: the request sends the Authorization header (security scheme bearerAuth), " +
+				"a credential POST /admin/identify does not take"},
+		{"an admin route with the bearer key instead", request(t, http.MethodPost, "/admin/identify"), `{"userId":"u1"}`,
+			http.StatusUnauthorized, `missing "Api-Token" header`},
+		{"a /v3 route with the admin token besides", withToken, `{"ticket":"6752e9a8b7c6d5e4f3a21098"}`, http.StatusBadRequest,
+			"request POST /v3/messages: the request sends the Api-Token header (security scheme apiToken), " +
+				"a credential POST /v3/messages does not take"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, status, err := doc.CheckRequest(tc.req, []byte(tc.body))
+			assert.Equal(t, tc.wantStatus, status)
+			if tc.wantReason == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantReason)
+		})
+	}
+}
+
+func TestPublishedDocumentsTakeAnUndeclaredPathParameterAsAString(t *testing.T) {
+	t.Parallel()
+	// As Gleap's document of sessions leaves {userId}: kin-openapi alone refuses such a document.
+	doc, err := contract.Published("sessions document", []byte(`
+openapi: 3.0.0
+info: {title: sessions, version: '1'}
+servers: [{url: 'https://api.example.com/v3'}]
+security: [{jwt: []}]
+paths:
+  /sessions/by-user-id/{userId}:
+    get:
+      parameters:
+        - {in: header, name: project, required: true, schema: {type: string}}
+      responses: {'200': {description: Ok}}
+components:
+  securitySchemes:
+    jwt: {type: http, scheme: bearer}
+`))
+	require.NoError(t, err)
+	for _, userID := range []string{"u1", "42", "ada%40example.com"} {
+		_, status, err := doc.CheckRequest(request(t, http.MethodGet, "/v3/sessions/by-user-id/"+userID), nil)
+		assert.NoError(t, err, userID)
+		assert.Zero(t, status, userID)
+	}
 }

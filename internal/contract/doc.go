@@ -12,9 +12,11 @@
 //     (such documents often leave the answers untyped). Documents holds several of them, each checking
 //     the requests to its own routes.
 //
-// Either way a document's server URL counts by its path only (https://api.gleap.io/v3 is /v3), so
-// that a request is matched on any host and port, credentials are checked for being present and well
-// formed (any key is accepted), and a violation keeps the text of its reason and nothing else.
+// Either way a document's server URLs count by their paths only (https://api.gleap.io/v3 is /v3, and a
+// path's own server, as of Gleap's admin routes, counts for that path), so that a request is matched on
+// any host and port; credentials are checked for being present and well formed (any key is accepted),
+// a credential header of a scheme the operation does not take is refused, and a violation keeps the
+// text of its reason and nothing else.
 //
 //	doc, err := contract.Ours()
 //	if err != nil {

@@ -12,12 +12,16 @@ type Documents []*Document
 
 // CheckRequest checks r, whose body is body, against every document of ds that has its route, in
 // order, and returns the first violation with the status to refuse r with (see Document.CheckRequest).
-// A route none of them has is refused with 404 and the first document's reason. With no documents
-// nothing is checked.
+// A route none of them has is refused with 404 and the first document's reason. A document checks only
+// the requests under the paths of its servers (https://api.gleap.io/v3 is /v3): a request to Gleap's
+// admin routes, beside /v3, is none of theirs. With no documents nothing is checked.
 func (ds Documents) CheckRequest(r *http.Request, body []byte) (int, error) {
 	var notFound error
 	routed := false
 	for _, d := range ds {
+		if !d.covers(r.URL.Path) {
+			continue
+		}
 		req := withBody(r, body)
 		route, pathParams, err := d.router.FindRoute(req)
 		if err != nil {
