@@ -9,9 +9,9 @@ import (
 	"github.com/gleap-community/gleap-go/api"
 )
 
-// Snapshot is what a server holds at one moment: the messages it stores and the records of the
-// requests it got, and its tickets, for a view of the server such as the inbox of `gleap mock`. Everything in it is a
-// copy, safe to keep and to change.
+// Snapshot is what a server holds at one moment: the messages, tickets and contacts it stores, the
+// records of the requests it got and of the webhooks it posted, for a view of the server such as the
+// inbox of `gleap mock`. Everything in it is a copy, safe to keep and to change.
 type Snapshot struct {
 	// Version is how many changes the server had seen when the snapshot was taken (see Server.Version).
 	// A change made while it was taken may be in it already; Changed(Version) then fires at once, so
@@ -24,6 +24,8 @@ type Snapshot struct {
 	Requests []Request
 	// Tickets are the stored tickets, oldest first: those of Server.Tickets.
 	Tickets []api.Ticket
+	// Contacts are the stored contacts, oldest first: those of Server.Contacts.
+	Contacts []api.Contact
 	// Webhooks are the records of the webhooks posted (WithWebhook), oldest first: those of
 	// Server.WebhookDeliveries.
 	Webhooks []WebhookDelivery
@@ -57,6 +59,7 @@ func (s *Server) Snapshot() Snapshot {
 		}
 	}
 	snapshot.Tickets = s.Tickets()
+	snapshot.Contacts = s.Contacts()
 	snapshot.Requests = s.records.all()
 	snapshot.Webhooks = s.WebhookDeliveries()
 	return snapshot

@@ -466,6 +466,53 @@ func TestInboxShowsEachTicketsTitleStatusPriorityTagsAndAssignee(t *testing.T) {
 	assert.Contains(t, page, "<dt>Assignee</dt><dd>agent-7</dd>")
 }
 
+func TestInboxShowsTheContactOfEachTicket(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t, atRoot)
+	status, contact := send(t, http.MethodPost, server.URL+"/sessions", credentials(),
+		`{"userId":"user-4711","name":"Ada <Lovelace>","email":"ada@example.com"}`)
+	require.Equal(t, http.StatusOK, status, contact)
+	contactID, _ := contact["_id"].(string)
+	require.NotEmpty(t, contactID)
+
+	compose := func(body string) string {
+		t.Helper()
+		status, ticket := send(t, http.MethodPost, server.URL+"/tickets/compose", credentials(), body)
+		require.Equal(t, http.StatusOK, status, ticket)
+		id, _ := ticket["id"].(string)
+		require.NotEmpty(t, id)
+		return id
+	}
+	contactOf := func(ticketID string) string {
+		t.Helper()
+		status, _, page := getPage(t, inboxURL(server)+"?ticket="+ticketID)
+		require.Equal(t, http.StatusOK, status)
+		_, after, found := strings.Cut(page, "<dt>Contact</dt>")
+		require.True(t, found, "the ticket's fields show a contact")
+		shown, _, _ := strings.Cut(after, "</dd>")
+		return shown
+	}
+	stored := `<dd class="ticket-contact">Ada &lt;Lovelace&gt; &lt;ada@example.com&gt; · user id user-4711`
+	assert.Equal(t, stored, contactOf(compose(`{"type":"BUG","title":"By id","session":"`+contactID+`"}`)),
+		"a ticket for a stored contact shows its name, e-mail address and user id, as text")
+	assert.Equal(t, stored, contactOf(compose(`{"type":"BUG","title":"By address","email":"ADA@example.com"}`)),
+		"a ticket composed for a stored contact's address shows that contact")
+	assert.Equal(t, `<dd class="ticket-contact">grace@example.com`,
+		contactOf(compose(`{"type":"BUG","title":"Stranger","email":"grace@example.com"}`)),
+		"a ticket for an address no contact has shows the address")
+	assert.Equal(t, `<dd class="ticket-contact">0123456789abcdef01234567`,
+		contactOf(compose(`{"type":"BUG","title":"Unknown id","session":"0123456789abcdef01234567"}`)),
+		"a ticket for a contact the server does not store shows its id")
+	assert.Equal(t, `<dd class="ticket-contact"><span class="muted">none</span>`,
+		contactOf(compose(`{"type":"BUG","title":"Nobody's"}`)))
+
+	status, _ = send(t, http.MethodPut, server.URL+"/sessions/"+contactID, credentials(), `{"name":"Ada King"}`)
+	require.Equal(t, http.StatusOK, status)
+	byID := compose(`{"type":"QUESTION","title":"After the change","session":"`+contactID+`"}`)
+	assert.Equal(t, `<dd class="ticket-contact">Ada King &lt;ada@example.com&gt; · user id user-4711`, contactOf(byID),
+		"a change of the contact shows at the next look")
+}
+
 func TestInboxListsATicketWithoutMessages(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t, atRoot)

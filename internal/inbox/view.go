@@ -168,7 +168,7 @@ func (h *Inbox) view(r *http.Request) inboxView {
 	}
 
 	view.MessageCount = len(snapshot.Messages)
-	view.Tickets = groupTickets(snapshot.Messages, snapshot.Tickets, view.Filter)
+	view.Tickets = groupTickets(snapshot.Messages, snapshot.Tickets, indexContacts(snapshot.Contacts), view.Filter)
 	for _, ticket := range view.Tickets {
 		if ticket.Selected || !view.Filter.Active {
 			view.Shown = append(view.Shown, ticket)
@@ -220,12 +220,13 @@ type ticketFields struct {
 	Title, Type, Status, Priority string
 	Tags                          []string
 	Assignee                      string // the team member or team it is assigned to; "" when none
+	Contact                       string // the contact it is for; "" when none
 }
 
-// fieldsOf returns what the inbox shows of ticket.
-func fieldsOf(ticket api.Ticket) *ticketFields {
+// fieldsOf returns what the inbox shows of ticket, whose contact it looks up in contacts.
+func fieldsOf(ticket api.Ticket, contacts contactIndex) *ticketFields {
 	fields := &ticketFields{Title: ticket.Title, Type: ticket.Type, Status: ticket.Status,
-		Priority: string(ticket.Priority), Tags: ticket.Tags}
+		Priority: string(ticket.Priority), Tags: ticket.Tags, Contact: contacts.describe(ticket.Session)}
 	user, team := ticket.ProcessingUser, ticket.ProcessingTeam
 	switch {
 	case user.Object != nil && user.Object.Email != nil:
@@ -242,7 +243,7 @@ func fieldsOf(ticket api.Ticket) *ticketFields {
 
 // groupTickets groups messages, oldest first, by ticket, beside the stored tickets, and orders the
 // tickets newest activity first: the latest creation or change of the ticket or of one of its messages.
-func groupTickets(messages []gleaptest.StoredMessage, stored []api.Ticket, filter inboxFilter) []*ticketView {
+func groupTickets(messages []gleaptest.StoredMessage, stored []api.Ticket, contacts contactIndex, filter inboxFilter) []*ticketView {
 	byID := map[string]*ticketView{}
 	var ticketless *ticketView // the messages without a ticket, whose id no ticket has, not even ""
 	var tickets []*ticketView
@@ -251,7 +252,7 @@ func groupTickets(messages []gleaptest.StoredMessage, stored []api.Ticket, filte
 		if id == "" || byID[id] != nil {
 			continue
 		}
-		ticket := &ticketView{Label: id, Href: "?" + url.Values{"ticket": {id}}.Encode(), Ticket: fieldsOf(t),
+		ticket := &ticketView{Label: id, Href: "?" + url.Values{"ticket": {id}}.Encode(), Ticket: fieldsOf(t, contacts),
 			last: later(t.CreatedAt, t.UpdatedAt), lastIndex: -1}
 		ticket.Selected = filter.Active && filter.matches(&id)
 		byID[id] = ticket
