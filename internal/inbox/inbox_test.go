@@ -508,7 +508,7 @@ func TestInboxShowsTheContactOfEachTicket(t *testing.T) {
 
 	status, _ = send(t, http.MethodPut, server.URL+"/sessions/"+contactID, credentials(), `{"name":"Ada King"}`)
 	require.Equal(t, http.StatusOK, status)
-	byID := compose(`{"type":"QUESTION","title":"After the change","session":"`+contactID+`"}`)
+	byID := compose(`{"type":"QUESTION","title":"After the change","session":"` + contactID + `"}`)
 	assert.Equal(t, `<dd class="ticket-contact">Ada King &lt;ada@example.com&gt; · user id user-4711`, contactOf(byID),
 		"a change of the contact shows at the next look")
 }
