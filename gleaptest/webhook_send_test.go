@@ -22,7 +22,7 @@ import (
 )
 
 // webhookSecret is the secret of the tests' receivers.
-const webhookSecret = "gleaptest-webhook-secret+/="
+const webhookSecret = "gleaptest-webhook-secret/=:!"
 
 // received is a receiver's callback that keeps every event it gets.
 type received struct {
