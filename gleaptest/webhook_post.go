@@ -30,9 +30,9 @@ import (
 // answer, or a 408, 429 or 5xx, is tried again (WithWebhookRetries); any other answer ends it, and no
 // redirect is followed (it would take the secret elsewhere). Close lets a try under way finish, within
 // the 5 seconds it gives the requests in flight, and posts nothing more: the deliveries still pending
-// fail, and the poster's connections are closed before Close returns. Server.WebhookDeliveries records
-// each one. Start fails when target is not such a URL, when secret is empty, or when target's query has
-// a parameter webhook.SecretQueryParameter ("secret") that does not read as secret (write it escaped, as
+// fail, and the poster keeps no connection to target alive. Server.WebhookDeliveries records each one.
+// Start fails when target is not such a URL, when secret is empty, or when target's query has a
+// parameter webhook.SecretQueryParameter ("secret") that does not read as secret (write it escaped, as
 // url.QueryEscape does: a receiver would refuse every delivery). `gleap mock --webhook` uses it.
 func WithWebhook(target, secret string) Option {
 	return func(c *config) { c.webhook.target, c.webhook.secret, c.webhook.set = target, secret, true }
@@ -249,7 +249,8 @@ func (p *webhookPoster) start() {
 
 // close stops posting: no try starts after it, and every pending delivery fails. A try under way may
 // finish within closeGrace, as the API's requests in flight may; then it is cut off. It waits for the
-// goroutine to end: every change logged, and every connection of the poster closed.
+// goroutine to end: every change logged, and the idle connections closed (the one a try just left as
+// soon as the transport takes it back).
 func (p *webhookPoster) close() {
 	if p == nil {
 		return
