@@ -30,7 +30,10 @@ import (
 // answer, or a 408, 429 or 5xx, is tried again (WithWebhookRetries); any other answer ends it, and no
 // redirect is followed (it would take the secret elsewhere). Close lets a try under way finish, within
 // the 5 seconds it gives the requests in flight, and posts nothing more: the deliveries still pending
-// fail. Server.WebhookDeliveries records each one. Start fails when target is not such a URL or secret is empty. `gleap mock --webhook` uses it.
+// fail, and the poster keeps no connection to target alive. Server.WebhookDeliveries records each one.
+// Start fails when target is not such a URL, when secret is empty, or when target's query has a
+// parameter webhook.SecretQueryParameter ("secret") that does not read as secret (write it escaped, as
+// url.QueryEscape does: a receiver would refuse every delivery). `gleap mock --webhook` uses it.
 func WithWebhook(target, secret string) Option {
 	return func(c *config) { c.webhook.target, c.webhook.secret, c.webhook.set = target, secret, true }
 }
@@ -43,9 +46,13 @@ func WithWebhookRetries(attempts int, firstWait time.Duration) Option {
 }
 
 // WithWebhookLog calls log with the record of a delivery of WithWebhook each time it changes: queued,
-// after each try, and when it ends. It is called one call at a time, in the order of the changes: for
-// the queued record by the request that made the change, else by the server's delivery goroutine, which
-// waits for it (a log that blocks holds the deliveries up). `gleap mock` writes its webhook lines with it.
+// after each try, and when it ends. It is called one call at a time, in the order of the changes, by the
+// server's delivery goroutine, never by a request: the API's answer never waits for it. The changes a
+// request makes (a delivery queued, or failed at once) are logged by that goroutine when it is not
+// posting, before its next try; it waits for each call, so a log that blocks holds the deliveries up.
+// When the log falls behind by more than 10,000 changes, those past them are not logged
+// (Server.WebhookDeliveries still has them). Close returns once every change has been logged.
+// `gleap mock` writes its webhook lines with it.
 func WithWebhookLog(log func(WebhookDelivery)) Option {
 	return func(c *config) { c.webhook.log = log }
 }
@@ -68,12 +75,15 @@ const (
 	maxWebhookErrorBytes = 512
 	// maxWebhookObjectIDBytes bounds the object id that a record keeps.
 	maxWebhookObjectIDBytes = 64
+	// maxUnloggedWebhookChanges bounds the changes that wait for WithWebhookLog; past it, a change is not
+	// logged.
+	maxUnloggedWebhookChanges = 10_000
 )
 
-// webhookBounds bound what a poster keeps: maxWebhookDeliveries, maxQueuedWebhooks and
-// maxQueuedWebhookBytes, smaller in tests.
+// webhookBounds bound what a poster keeps: maxWebhookDeliveries, maxQueuedWebhooks,
+// maxQueuedWebhookBytes and maxUnloggedWebhookChanges, smaller in tests.
 type webhookBounds struct {
-	records, queued, queuedBytes int
+	records, queued, queuedBytes, unlogged int
 }
 
 // webhookConfig is what WithWebhook, WithWebhookRetries and WithWebhookLog configure.
@@ -158,14 +168,14 @@ type webhookPoster struct {
 	done  chan struct{} // closed when the goroutine has ended
 	wake  chan struct{} // holds a token when the queue may have grown
 
-	logMu sync.Mutex // one change, and its call of log, at a time
-	log   func(WebhookDelivery)
+	log func(WebhookDelivery) // called by the poster's goroutine only
 
 	mu          sync.Mutex
 	queue       []queuedWebhook // oldest first
 	queuedBytes int
 	records     []*WebhookDelivery // the newest maxWebhookDeliveries, oldest first
 	lastSeq     uint64
+	unlogged    []WebhookDelivery // the changes log has not been called with yet, oldest first
 }
 
 // newWebhookPoster returns the poster c describes, nil when c has no webhook, or an error when c is
@@ -181,6 +191,13 @@ func newWebhookPoster(c webhookConfig, changes *changes) (*webhookPoster, error)
 	if c.secret == "" {
 		return nil, fmt.Errorf("gleaptest: WithWebhook: the secret is empty")
 	}
+	for _, inQuery := range parsed.Query()[webhook.SecretQueryParameter] {
+		if inQuery != c.secret {
+			return nil, fmt.Errorf("gleaptest: WithWebhook: the URL's query parameter %q does not read as the secret: "+
+				"write the secret escaped (url.QueryEscape), or leave it out: it is sent in the header %s",
+				webhook.SecretQueryParameter, webhook.SecretHeader)
+		}
+	}
 	if c.attempts == 0 && c.firstWait == 0 {
 		c.attempts, c.firstWait = defaultWebhookAttempts, defaultWebhookFirstWait
 	}
@@ -194,7 +211,8 @@ func newWebhookPoster(c webhookConfig, changes *changes) (*webhookPoster, error)
 	aborted, abort := context.WithCancel(context.Background())
 	p := &webhookPoster{
 		target: c.target, secret: c.secret, attempts: c.attempts, firstWait: c.firstWait, log: c.log,
-		bounds: webhookBounds{records: maxWebhookDeliveries, queued: maxQueuedWebhooks, queuedBytes: maxQueuedWebhookBytes},
+		bounds: webhookBounds{records: maxWebhookDeliveries, queued: maxQueuedWebhooks, queuedBytes: maxQueuedWebhookBytes,
+			unlogged: maxUnloggedWebhookChanges},
 		client: &http.Client{Transport: transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		changes: changes, stop: stop, stopped: stopped, abort: abort, aborted: aborted, closeGrace: shutdownGrace,
@@ -204,15 +222,20 @@ func newWebhookPoster(c webhookConfig, changes *changes) (*webhookPoster, error)
 	return p, nil
 }
 
-// wait waits d, and reports whether the poster is still open.
+// wait waits d, logging the changes requests make meanwhile, and reports whether the poster is still
+// open.
 func (p *webhookPoster) wait(d time.Duration) bool {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-p.stopped.Done():
-		return false
+	for {
+		select {
+		case <-timer.C:
+			return true
+		case <-p.stopped.Done():
+			return false
+		case <-p.wake: // next finds a delivery queued meanwhile in the queue, not by this token
+			p.flushLog()
+		}
 	}
 }
 
@@ -226,7 +249,8 @@ func (p *webhookPoster) start() {
 
 // close stops posting: no try starts after it, and every pending delivery fails. A try under way may
 // finish within closeGrace, as the API's requests in flight may; then it is cut off. It waits for the
-// goroutine to end.
+// goroutine to end: every change logged, and the idle connections closed (the one a try just left as
+// soon as the transport takes it back).
 func (p *webhookPoster) close() {
 	if p == nil {
 		return
@@ -315,9 +339,11 @@ func (p *webhookPoster) enqueue(event webhook.Event) {
 	}
 }
 
-// run posts the queued deliveries one at a time until the poster is closed.
+// run posts the queued deliveries one at a time until the poster is closed, then closes its connections:
+// a kept-alive one would outlive the server, with the transport's goroutines.
 func (p *webhookPoster) run() {
 	defer close(p.done)
+	defer p.client.CloseIdleConnections() // and the one a try just left, once the transport takes it back
 	for {
 		item, ok := p.next()
 		if !ok {
@@ -328,9 +354,11 @@ func (p *webhookPoster) run() {
 	}
 }
 
-// next takes the oldest queued delivery, waiting for one; false once the poster is closed.
+// next takes the oldest queued delivery, waiting for one and logging the changes requests make
+// meanwhile; false once the poster is closed.
 func (p *webhookPoster) next() (queuedWebhook, bool) {
 	for {
+		p.flushLog()
 		p.mu.Lock()
 		if len(p.queue) > 0 && p.stopped.Err() == nil {
 			item := p.queue[0]
@@ -399,8 +427,9 @@ func (p *webhookPoster) try(event webhook.Event) (int, string) {
 }
 
 // settle records tried on record, and ends the delivery when the try was answered with 2xx, or with
-// failure when it is not "" (the last try ends it in any case).
+// failure when it is not "" (the last try ends it in any case). It logs the change, with those before it.
 func (p *webhookPoster) settle(record *WebhookDelivery, tried WebhookAttempt, failure string, last bool) {
+	defer p.flushLog()
 	p.change(func() *WebhookDelivery {
 		record.Attempts = append(record.Attempts, tried)
 		switch {
@@ -413,8 +442,9 @@ func (p *webhookPoster) settle(record *WebhookDelivery, tried WebhookAttempt, fa
 	})
 }
 
-// fail ends the delivery of record with failure.
+// fail ends the delivery of record with failure, and logs the change, with those before it.
 func (p *webhookPoster) fail(record *WebhookDelivery, failure string) {
+	defer p.flushLog()
 	p.change(func() *WebhookDelivery {
 		record.State, record.Failure = WebhookFailed, failure
 		return record
@@ -433,16 +463,32 @@ func (p *webhookPoster) failQueued() {
 }
 
 // change makes edit, a change to the records (and the queue) that returns the record it changed, under
-// the lock; then it tells whoever follows the server, and logs the record as edit left it. The log is
-// called under logMu, one call at a time, so that it sees the changes in the order they were made.
+// the lock, and keeps the record as edit left it for the log, in the order of the changes; then it tells
+// whoever follows the server. It never calls the log: a request calls it, and must not wait for the log.
 func (p *webhookPoster) change(edit func() *WebhookDelivery) {
-	p.logMu.Lock()
-	defer p.logMu.Unlock()
 	p.mu.Lock()
-	changed := cloneDelivery(edit())
+	changed := edit()
+	if p.log != nil && len(p.unlogged) < p.bounds.unlogged {
+		p.unlogged = append(p.unlogged, cloneDelivery(changed))
+	}
 	p.mu.Unlock()
 	p.changes.bump()
-	if p.log != nil {
+}
+
+// flushLog calls the log with each change not logged yet, oldest first. Only the poster's goroutine
+// calls it, so that the log is called one call at a time, in the order of the changes.
+func (p *webhookPoster) flushLog() {
+	for {
+		p.mu.Lock()
+		if len(p.unlogged) == 0 {
+			p.unlogged = nil // let the backing array go
+			p.mu.Unlock()
+			return
+		}
+		changed := p.unlogged[0]
+		p.unlogged[0] = WebhookDelivery{}
+		p.unlogged = p.unlogged[1:]
+		p.mu.Unlock()
 		p.log(changed)
 	}
 }

@@ -43,7 +43,8 @@ func TestTheRoutesThatPostWebhooks(t *testing.T) {
 	}
 }
 
-// idlePoster returns a poster that is never started: what it queues stays queued.
+// idlePoster returns a poster that is never started: what it queues stays queued, and its changes are
+// logged when the test, standing in for the poster's goroutine, calls flushLog.
 func idlePoster(t *testing.T, bounds webhookBounds) (*webhookPoster, *[]WebhookDelivery) {
 	t.Helper()
 	var logged []WebhookDelivery
@@ -59,14 +60,20 @@ func eventFor(id string) webhook.Event {
 	return webhook.Event{Type: webhook.TicketUpdated, ProjectID: "p", Data: json.RawMessage(`{"id":"` + id + `"}`)}
 }
 
+// enqueueTickets queues a ticket.updated of each of ticketIDs on poster.
+func enqueueTickets(poster *webhookPoster, ticketIDs ...string) {
+	for _, id := range ticketIDs {
+		poster.enqueue(eventFor(id))
+	}
+}
+
 func TestTheQueueOfWebhooksIsBounded(t *testing.T) {
 	t.Parallel()
 	t.Run("in deliveries", func(t *testing.T) {
 		t.Parallel()
-		poster, logged := idlePoster(t, webhookBounds{records: 10, queued: 2, queuedBytes: 1 << 20})
-		for _, id := range []string{"t1", "t2", "t3"} {
-			poster.enqueue(eventFor(id))
-		}
+		poster, logged := idlePoster(t, webhookBounds{records: 10, queued: 2, queuedBytes: 1 << 20, unlogged: 100})
+		enqueueTickets(poster, "t1", "t2", "t3")
+		poster.flushLog()
 		assert.Len(t, poster.queue, 2)
 		require.Len(t, *logged, 3)
 		assert.Equal(t, WebhookFailed, (*logged)[2].State)
@@ -75,21 +82,36 @@ func TestTheQueueOfWebhooksIsBounded(t *testing.T) {
 	t.Run("in bytes", func(t *testing.T) {
 		t.Parallel()
 		first := eventFor("t1")
-		poster, logged := idlePoster(t, webhookBounds{records: 10, queued: 10, queuedBytes: queuedWebhook{event: first}.size()})
+		poster, logged := idlePoster(t, webhookBounds{records: 10, queued: 10, queuedBytes: queuedWebhook{event: first}.size(), unlogged: 100})
 		poster.enqueue(first)
 		poster.enqueue(eventFor("t2"))
+		poster.flushLog()
 		assert.Len(t, poster.queue, 1)
 		assert.Equal(t, WebhookFailed, (*logged)[1].State)
 	})
 }
 
+func TestTheChangesWaitingForTheLogAreBounded(t *testing.T) {
+	t.Parallel()
+	poster, logged := idlePoster(t, webhookBounds{records: 10, queued: 10, queuedBytes: 1 << 20, unlogged: 2})
+	server := &Server{webhooks: poster}
+	enqueueTickets(poster, "t1", "t2", "t3")
+	assert.Empty(t, *logged, "a request never calls the log")
+	poster.flushLog()
+	require.Len(t, *logged, 2, "the changes past the bound are not logged")
+	assert.Equal(t, []uint64{1, 2}, []uint64{(*logged)[0].Seq, (*logged)[1].Seq})
+	assert.Len(t, server.WebhookDeliveries(), 3, "they are recorded all the same")
+	enqueueTickets(poster, "t4")
+	poster.flushLog()
+	require.Len(t, *logged, 3, "once the log caught up, changes are logged again")
+	assert.Equal(t, uint64(4), (*logged)[2].Seq)
+}
+
 func TestOnlyTheNewestDeliveriesAreRecorded(t *testing.T) {
 	t.Parallel()
-	poster, _ := idlePoster(t, webhookBounds{records: 2, queued: 10, queuedBytes: 1 << 20})
+	poster, _ := idlePoster(t, webhookBounds{records: 2, queued: 10, queuedBytes: 1 << 20, unlogged: 100})
 	server := &Server{webhooks: poster}
-	for _, id := range []string{"t1", "t2", "t3"} {
-		poster.enqueue(eventFor(id))
-	}
+	enqueueTickets(poster, "t1", "t2", "t3")
 	deliveries := server.WebhookDeliveries()
 	require.Len(t, deliveries, 2)
 	assert.Equal(t, uint64(2), deliveries[0].Seq)
@@ -98,16 +120,18 @@ func TestOnlyTheNewestDeliveriesAreRecorded(t *testing.T) {
 
 func TestAnAnswerWithoutAnObjectPostsNothing(t *testing.T) {
 	t.Parallel()
-	poster, logged := idlePoster(t, webhookBounds{records: 10, queued: 10, queuedBytes: 1 << 20})
+	poster, logged := idlePoster(t, webhookBounds{records: 10, queued: 10, queuedBytes: 1 << 20, unlogged: 100})
 	for _, data := range []string{`null`, `["t1"]`, `"t1"`, ``} {
 		poster.enqueue(webhook.Event{Type: webhook.TicketUpdated, Data: json.RawMessage(data)})
 	}
+	poster.flushLog()
 	assert.Empty(t, poster.queue)
 	for _, d := range *logged {
 		assert.Equal(t, "the API's answer holds no object to post", d.Failure)
 	}
 	poster.enqueue(webhook.Event{Type: webhook.TicketUpdated, Data: json.RawMessage(`{"_id":"only-the-document-id"}`)})
 	poster.enqueue(webhook.Event{Type: webhook.TicketUpdated, Data: json.RawMessage(`{"id":42,"title":"an id of its own kind"}`)})
+	poster.flushLog()
 	assert.Len(t, poster.queue, 2, "objects, whatever their ids")
 	assert.Equal(t, "only-the-document-id", (*logged)[4].ObjectID)
 	assert.Empty(t, (*logged)[5].ObjectID)

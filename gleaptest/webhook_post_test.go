@@ -2,9 +2,11 @@ package gleaptest_test
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -238,6 +240,9 @@ func TestWithWebhookIsChecked(t *testing.T) {
 		"no tries":       {gleaptest.WithWebhook("http://127.0.0.1:1/gleap", webhookSecret), gleaptest.WithWebhookRetries(0, 1)},
 		"too many tries": {gleaptest.WithWebhook("http://127.0.0.1:1/gleap", webhookSecret), gleaptest.WithWebhookRetries(11, 1)},
 		"no wait":        {gleaptest.WithWebhook("http://127.0.0.1:1/gleap", webhookSecret), gleaptest.WithWebhookRetries(3, 0)},
+		// A + in the query reads as a space: the receiver would refuse every delivery.
+		"a secret in the query, unescaped": {gleaptest.WithWebhook("http://127.0.0.1:1/gleap?secret=abcdefgh+ijklmnop", "abcdefgh+ijklmnop")},
+		"another secret in the query":      {gleaptest.WithWebhook("http://127.0.0.1:1/gleap?secret=nope", webhookSecret)},
 	} {
 		server, err := gleaptest.Start(opts...)
 		if !assert.Error(t, err, name) {
@@ -248,6 +253,8 @@ func TestWithWebhookIsChecked(t *testing.T) {
 	}
 	server := gleaptest.NewServer(t)
 	assert.Nil(t, server.WebhookDeliveries(), "without WithWebhook")
+	escaped := gleaptest.NewServer(t, gleaptest.WithWebhook("http://127.0.0.1:1/gleap?secret="+url.QueryEscape("abcdefgh+ijklmnop"), "abcdefgh+ijklmnop"))
+	assert.Empty(t, escaped.WebhookDeliveries(), "the secret in the query, escaped")
 }
 
 func TestDeliveriesAreInTheSnapshotAndTheirChangesWakeChanged(t *testing.T) {
@@ -316,4 +323,113 @@ func TestEveryChangeOfATicketPostsItsEvent(t *testing.T) {
 	require.NoError(t, err)
 	reply(t, server, "a message after the reads") // the poster goes in order: this one comes next
 	assert.Equal(t, webhook.MessageCreated, (<-events).Type, "a delete and a read post nothing")
+}
+
+// A log that blocks (gleap mock writes it to a terminal) holds the deliveries up, never the API: the
+// log is called by the delivery goroutine, which logs what requests changed meanwhile once it can, in
+// the order of the changes.
+func TestASlowWebhookLogNeverHoldsUpTheAPI(t *testing.T) {
+	t.Parallel()
+	receiver := httptest.NewServer(&scripted{})
+	defer receiver.Close()
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	defer releaseOnce.Do(func() { close(release) })
+	logged := make(deliveryLog, 100)
+	server := gleaptest.NewServer(t, gleaptest.WithWebhook(receiver.URL, webhookSecret),
+		gleaptest.WithWebhookLog(func(d gleaptest.WebhookDelivery) {
+			<-release
+			logged <- d
+		}))
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL), wrapper.WithRateLimit(0, 0))
+	require.NoError(t, err)
+	// A guard, not a measure: an API that waits for the log would wait forever.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, text := range []string{"one", "two", "three"} {
+		_, err := client.Messages.Reply(ctx, webhookTicket, text)
+		require.NoError(t, err, "the API's answer waited for the webhook log")
+	}
+	releaseOnce.Do(func() { close(release) })
+
+	var order []gleaptest.WebhookDelivery
+	for delivered := 0; delivered < 3; {
+		d := <-logged
+		order = append(order, d)
+		if d.State == gleaptest.WebhookDelivered {
+			delivered++
+		}
+	}
+	queued, attempts := uint64(0), map[uint64]int{}
+	for _, d := range order {
+		if d.State == gleaptest.WebhookPending && len(d.Attempts) == 0 {
+			assert.Equal(t, queued+1, d.Seq, "the deliveries are logged queued in the order they were made")
+			queued = d.Seq
+		}
+		assert.LessOrEqual(t, d.Seq, queued, "a delivery is logged queued before anything else of it")
+		assert.GreaterOrEqual(t, len(d.Attempts), attempts[d.Seq], "the changes of a delivery are logged in order")
+		attempts[d.Seq] = len(d.Attempts)
+	}
+	assert.Equal(t, uint64(3), queued)
+}
+
+// Close closes the poster's kept-alive connection to the receiver: it does not outlive the server, with
+// the transport's goroutines that serve it.
+func TestCloseClosesThePostersConnections(t *testing.T) {
+	t.Parallel()
+	var opened atomic.Int32
+	closed := make(chan struct{}, 100)
+	receiver := httptest.NewUnstartedServer(&scripted{})
+	receiver.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		switch state {
+		case http.StateNew:
+			opened.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			closed <- struct{}{}
+		}
+	}
+	receiver.Start()
+	defer receiver.Close()
+	log := make(deliveryLog, 100)
+	server, err := gleaptest.Start(gleaptest.WithWebhook(receiver.URL, webhookSecret), log.option())
+	require.NoError(t, err)
+	reply(t, server, "Hello")
+	require.Equal(t, gleaptest.WebhookDelivered, log.settled(t, 1).State)
+	require.Len(t, closed, 0, "the poster keeps its connection between deliveries")
+
+	server.Close()
+	guard := time.NewTimer(30 * time.Second) // a guard, not a measure: without the fix, 90 seconds of idling
+	defer guard.Stop()
+	for range opened.Load() {
+		select {
+		case <-closed:
+		case <-guard.C:
+			t.Fatal("the poster's connection to the receiver is still open after Close")
+		}
+	}
+}
+
+// Two changes of a ticket within one millisecond (here, under WithClock) carry the same id and
+// updatedAt: the receiver tells them apart by their data, and drops only a true repeat.
+func TestTwoUpdatesInOneMillisecondBothReachTheReceiver(t *testing.T) {
+	t.Parallel()
+	receiverURL, events := apitest.EventReceiver(t, webhookSecret)
+	fixed := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	server := gleaptest.NewServer(t, gleaptest.WithClock(func() time.Time { return fixed }),
+		gleaptest.WithWebhook(receiverURL, webhookSecret))
+	client, err := wrapper.New("test-key", "test-project", wrapper.WithBaseURL(server.URL), wrapper.WithRateLimit(0, 0))
+	require.NoError(t, err)
+	ctx := context.Background()
+	ticket, err := client.Tickets.Compose(ctx, wrapper.ComposeTicketRequest{Type: "BUG", Title: "Invoices page stays blank",
+		Email: wrapper.Ptr("jane@example.com")})
+	require.NoError(t, err)
+	require.Equal(t, webhook.TicketCreated, (<-events).Type)
+	for _, status := range []string{"INPROGRESS", "DONE"} {
+		_, err = client.Tickets.Update(ctx, ticket.ID, wrapper.UpdateTicketRequest{Status: wrapper.Ptr(status)})
+		require.NoError(t, err)
+		event := <-events // the receiver's callback got it: it was not dropped as a repeat
+		require.NotNil(t, event.Ticket)
+		assert.Equal(t, status, event.Ticket.Status)
+		assert.Equal(t, fixed, event.Ticket.UpdatedAt.UTC())
+	}
 }

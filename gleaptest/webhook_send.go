@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gleap-community/gleap-go/internal/redact"
 	"github.com/gleap-community/gleap-go/webhook"
 )
 
@@ -80,7 +81,9 @@ func (w Webhook) Post(ctx context.Context, client *http.Client, target string) (
 	return answer, nil
 }
 
-// encode returns the body of w, and target with the secret in its query where w puts it there.
+// encode returns the body of w, and target with the secret in its query where w puts it there: escaped
+// (url.QueryEscape), in place of any value target gives the parameter, the rest of target's query kept
+// as it is written.
 func (w Webhook) encode(target string) ([]byte, string) {
 	body := w.Body
 	if body == nil {
@@ -93,9 +96,14 @@ func (w Webhook) encode(target string) ([]byte, string) {
 	if err != nil {
 		return body, target
 	}
-	query := parsed.Query()
-	query.Set(w.SecretParameter, w.Secret)
-	parsed.RawQuery = query.Encode()
+	var kept []string
+	for pair := range strings.SplitSeq(parsed.RawQuery, "&") {
+		name, _, _ := strings.Cut(pair, "=")
+		if unescaped, err := url.QueryUnescape(name); pair != "" && (err != nil || unescaped != w.SecretParameter) {
+			kept = append(kept, pair)
+		}
+	}
+	parsed.RawQuery = strings.Join(append(kept, url.QueryEscape(w.SecretParameter)+"="+url.QueryEscape(w.Secret)), "&")
 	return body, parsed.String()
 }
 
@@ -121,15 +129,12 @@ func (w Webhook) setHeaders(req *http.Request) {
 }
 
 // withoutURL returns the text of err, a failed request's, without the URL net/http puts in it (which may
-// hold a secret in its query), and with secret replaced wherever else it is.
+// hold a secret in its query), and with secret replaced wherever else it is, in any spelling.
 func withoutURL(err error, secret string) string {
 	var urlErr *url.Error
 	text := err.Error()
 	if errors.As(err, &urlErr) {
 		text = urlErr.Err.Error()
 	}
-	if secret == "" {
-		return text
-	}
-	return strings.NewReplacer(secret, "[REDACTED]", url.QueryEscape(secret), "[REDACTED]").Replace(text)
+	return redact.New(secret).Text(text)
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // webhookSecret is the secret of the tests' receivers.
-const webhookSecret = "gleaptest-webhook-secret+/="
+const webhookSecret = "gleaptest-webhook-secret/=:!"
 
 // received is a receiver's callback that keeps every event it gets.
 type received struct {
@@ -161,6 +161,24 @@ func TestPostDeliversToAURLAndNeverShowsTheSecret(t *testing.T) {
 	}
 	_, err = gleaptest.Webhook{Event: event}.Post(context.Background(), server.Client(), "http://[::1")
 	assert.ErrorContains(t, err, "not a URL")
+}
+
+// A secret in the query is escaped, whatever it holds, and the rest of the URL's query is sent as it is
+// written: in its order, escaped as it was, without the value it gave the secret's parameter.
+func TestPostEscapesTheSecretInTheQueryAndKeepsTheRest(t *testing.T) {
+	t.Parallel()
+	const secret = "ab+cd&ef;gh#ij%kl mn"
+	queries := make(chan *url.URL, 1)
+	server := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { queries <- r.URL }))
+	defer server.Close()
+	delivery := gleaptest.Webhook{Event: sampleEvent(t, webhook.TicketCreated, time.Now()), Secret: secret,
+		SecretParameter: webhook.SecretQueryParameter}
+	answer, err := delivery.Post(context.Background(), server.Client(), server.URL+"/gleap?z=1&secret=old&a=%7e&secr%65t=older")
+	require.NoError(t, err)
+	require.NoError(t, answer.Body.Close())
+	got := <-queries
+	assert.Equal(t, "z=1&a=%7e&secret=ab%2Bcd%26ef%3Bgh%23ij%25kl+mn", got.RawQuery)
+	assert.Equal(t, []string{secret}, got.Query()[webhook.SecretQueryParameter])
 }
 
 func TestSampleEventsAreTheKindsTheyName(t *testing.T) {

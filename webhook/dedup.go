@@ -10,22 +10,13 @@ import (
 )
 
 // deliveryKey tells deliveries of the same event apart from others: a digest of the project, the
-// event's type and its object's id and updatedAt, or its whole data when the object has no id or no
-// updatedAt. A digest keeps what the cache holds per delivery small, whatever the sender put in the ids.
+// event's type and its data in canonical form. Two updates of one ticket within the same millisecond
+// share its id and updatedAt, but not its data: only a true repeat has the same key. A digest keeps
+// what the cache holds per delivery small, whatever the sender put in the data.
 type deliveryKey [sha256.Size]byte
 
 // keyOf returns the key of event.
 func keyOf(event *Event) deliveryKey {
-	var object struct {
-		ID         json.RawMessage `json:"id"`
-		DocumentID json.RawMessage `json:"_id"`
-		UpdatedAt  json.RawMessage `json:"updatedAt"`
-	}
-	_ = json.Unmarshal(event.Data, &object) // data that is no object has no id: it is keyed by its bytes
-	id := object.ID
-	if len(id) == 0 || isNull(id) {
-		id = object.DocumentID
-	}
 	hash := sha256.New()
 	field := func(value []byte) { // each field with its length, so that no two keys run together the same
 		_ = binary.Write(hash, binary.BigEndian, uint64(len(value)))
@@ -33,36 +24,42 @@ func keyOf(event *Event) deliveryKey {
 	}
 	field([]byte(event.ProjectID))
 	field([]byte(event.Type))
-	if len(id) > 0 && !isNull(id) && len(object.UpdatedAt) > 0 && !isNull(object.UpdatedAt) {
-		field([]byte("object"))
-		field(id)
-		field(object.UpdatedAt)
-	} else {
-		var compact bytes.Buffer
-		if json.Compact(&compact, event.Data) != nil {
-			compact.Reset()
-			compact.Write(event.Data)
-		}
-		field([]byte("data"))
-		field(compact.Bytes())
-	}
+	field(canonicalJSON(event.Data))
 	var key deliveryKey
 	hash.Sum(key[:0])
 	return key
 }
 
+// canonicalJSON returns data, a JSON value, in one form whatever its layout: without spaces, the keys
+// of each object sorted, every string escaped alike and every number as it was written. Data that does
+// not decode is returned as it is.
+func canonicalJSON(data []byte) []byte {
+	decoder := json.NewDecoder(bytes.NewReader(data))
+	decoder.UseNumber() // a number keeps its digits: 1e400 or 0.10000000000000001 are not rounded to another
+	var value any
+	if decoder.Decode(&value) != nil {
+		return data
+	}
+	canonical, err := json.Marshal(value) // encoding/json sorts the keys of a map
+	if err != nil {
+		return data
+	}
+	return canonical
+}
+
 // deliveries remembers which deliveries were handled, for a time to live and at most max of them, and
-// which are being handled now. A delivery is remembered only once its callback succeeded: one whose
-// callback failed is forgotten, so that the sender's next try runs it again.
+// which are being handled now, at most maxInFlight of them. A delivery is remembered only once its
+// callback succeeded: one whose callback failed is forgotten, so that the sender's next try runs it again.
 type deliveries struct {
-	ttl time.Duration
-	max int
-	now func() time.Time
+	ttl         time.Duration
+	max         int
+	maxInFlight int
+	now         func() time.Time
 
 	mu       sync.Mutex
 	handled  map[deliveryKey]time.Time     // when each remembered delivery is forgotten
 	order    []remembered                  // the remembered deliveries, oldest first; may hold stale entries
-	inFlight map[deliveryKey]chan struct{} // closed when the callback of the delivery returns
+	inFlight map[deliveryKey]chan struct{} // one per callback that has not returned, closed when it returns
 }
 
 // remembered is one entry of deliveries.order.
@@ -71,8 +68,8 @@ type remembered struct {
 	expires time.Time
 }
 
-func newDeliveries(ttl time.Duration, max int, now func() time.Time) *deliveries {
-	return &deliveries{ttl: ttl, max: max, now: now,
+func newDeliveries(ttl time.Duration, max, maxInFlight int, now func() time.Time) *deliveries {
+	return &deliveries{ttl: ttl, max: max, maxInFlight: maxInFlight, now: now,
 		handled: make(map[deliveryKey]time.Time), inFlight: make(map[deliveryKey]chan struct{})}
 }
 
@@ -83,6 +80,7 @@ const (
 	claimed       claimResult = iota // nobody handled it or is handling it: the caller runs it, then calls finish
 	handledBefore                    // a delivery of the same event was handled
 	beingHandled                     // a delivery of the same event is being handled: wait, then claim again
+	overloaded                       // maxInFlight callbacks have not returned: the caller runs none
 )
 
 // claim tells what to do with the delivery key. When it is being handled, the channel returned is closed
@@ -96,6 +94,9 @@ func (d *deliveries) claim(key deliveryKey) (claimResult, <-chan struct{}) {
 	}
 	if done, ok := d.inFlight[key]; ok {
 		return beingHandled, done
+	}
+	if len(d.inFlight) >= d.maxInFlight {
+		return overloaded, nil
 	}
 	d.inFlight[key] = make(chan struct{})
 	return claimed, nil

@@ -12,7 +12,7 @@
 //		return nil // anything else: 200, handled
 //	})
 //	if err != nil {
-//		log.Fatal(err) // a secret too short to resist guessing, or a bad option
+//		log.Fatal(err) // a secret too short to resist guessing or that a URL cannot carry, or a bad option
 //	}
 //	http.Handle("/gleap/webhook", handler) // give Gleap https://example.com/gleap/webhook?secret=...
 //
@@ -20,9 +20,9 @@
 // anyone who knows the URL can post the same. The secret is one you choose and add to that URL (the
 // query parameter "secret"), or send in the header X-Webhook-Secret where the sender can set headers;
 // the Handler compares it in constant time and answers 401 to every delivery without it. Gleap also
-// promises neither the order of its deliveries nor that each comes once: the Handler drops repeats by
-// project, event, object id and updatedAt, and a callback should read updatedAt rather than trust the
-// order (see the README's "Webhooks").
+// promises neither the order of its deliveries nor that each comes once: the Handler drops repeats (the
+// same project, event and data), and a callback should read updatedAt rather than trust the order (see
+// the README's "Webhooks").
 //
 // It is a package of its own, beside wrapper, because a receiver needs no API key and no client: a
 // program that only receives webhooks imports this package and api's types, nothing that sends.

@@ -164,6 +164,23 @@ func ExampleWithCallbackTimeout() {
 	// 503 the event is still being handled: try again later
 }
 
+func ExampleWithMaxCallbacks() {
+	stuck := make(chan struct{})
+	handler, err := webhook.NewHandler(exampleSecret, func(context.Context, *webhook.Event) error {
+		<-stuck // a callback that hangs, and ignores its context
+		return nil
+	}, webhook.WithCallbackTimeout(10*time.Millisecond), webhook.WithMaxCallbacks(1))
+	if err != nil {
+		panic(err)
+	}
+	send(handler, exampleDelivery, exampleSecret)
+	send(handler, strings.Replace(exampleDelivery, "ticket.created", "ticket.updated", 1), exampleSecret)
+	close(stuck)
+	// Output:
+	// 503 the event is still being handled: try again later
+	// 503 too many events are being handled: try again later
+}
+
 func ExampleWithLogger() {
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {

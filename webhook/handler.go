@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,13 +18,16 @@ import (
 //   - refuses anything but POST (405) and a body over the cap (413, WithMaxBodyBytes) without reading it
 //     on;
 //   - decodes the envelope (Parse): a body that is none is answered 400;
-//   - drops a repeat of a delivery it handled (the same project, event, object id and updatedAt) within
-//     the duplicate window (WithDuplicateWindow), answering 200 without calling the callback; a repeat
-//     that arrives while the first is being handled waits for it;
-//   - calls the callback, and answers 200 when it returns nil. When it returns an error, panics, or
-//     has not returned within the callback timeout (WithCallbackTimeout), the answer is 500 (503 for
-//     the timeout), which tells the sender to try again: such a delivery is not remembered as handled,
-//     so the next try runs the callback again.
+//   - drops a repeat of a delivery it handled (the same project, event and data, whatever the order of
+//     the data's keys and its spacing) within the duplicate window (WithDuplicateWindow), answering 200
+//     without calling the callback; a repeat that arrives while the first is being handled waits for it;
+//   - calls the callback, and answers 200 when it returns nil. When it returns an error, panics, ends
+//     its goroutine (runtime.Goexit, as t.FailNow does), or has not returned within the callback
+//     timeout (WithCallbackTimeout), the answer is 500 (503 for the timeout), which tells the sender to
+//     try again: such a delivery is not remembered as handled, so the next try runs the callback again.
+//     The timeout counts from the delivery's arrival, the wait for a repeat's first included: no
+//     delivery is answered later than that. While WithMaxCallbacks callbacks have not returned, a
+//     delivery of another event is answered 503 at once.
 //
 // The answers say which of these happened in a short text that never repeats the secret or the body.
 // A Handler is safe for concurrent use.
@@ -38,16 +40,15 @@ type Handler struct {
 
 // NewHandler returns a Handler that checks deliveries against secret and calls handle with each
 // verified, new event. secret must be at least 16 bytes of visible ASCII (letters, digits and
-// punctuation, no spaces), so that it can be sent in a header and written into a URL; handle must not
-// be nil. The error, for bad arguments or options, never repeats the secret.
+// punctuation, no spaces), so that it can be sent in a header; while the Handler reads it from the query
+// too (SecretQueryParameter, the default), it must not hold # % & + or ;, which a URL's query does not
+// carry as they are (openssl rand -hex 16 makes a good one). handle must not be nil. The error, for bad
+// arguments or options, never repeats the secret.
 //
-// handle gets a context that ends after the callback timeout (10 seconds by default), and that keeps the
-// request's values but not its cancellation: the work goes on when the sender hangs up. It may be called
-// concurrently, for different events.
+// handle gets a context that ends when the delivery's callback timeout (10 seconds by default) is over,
+// and that keeps the request's values but not its cancellation: the work goes on when the sender hangs
+// up. It may be called concurrently, for different events.
 func NewHandler(secret string, handle func(ctx context.Context, event *Event) error, opts ...Option) (*Handler, error) {
-	if err := checkSecret(secret); err != nil {
-		return nil, err
-	}
 	if handle == nil {
 		return nil, errors.New("webhook: NewHandler: the callback is nil")
 	}
@@ -55,26 +56,15 @@ func NewHandler(secret string, handle func(ctx context.Context, event *Event) er
 	if err := s.apply(opts); err != nil {
 		return nil, err
 	}
+	if err := checkSecret(secret, s.secretParameter != ""); err != nil {
+		return nil, err
+	}
 	return &Handler{
 		secret:   secretCheck{digest: sha256.Sum256([]byte(secret)), header: s.secretHeader, parameter: s.secretParameter},
 		handle:   handle,
 		settings: s,
-		seen:     newDeliveries(s.duplicateTTL, s.maxRemembered, s.now),
+		seen:     newDeliveries(s.duplicateTTL, s.maxRemembered, s.maxCallbacks, s.now),
 	}, nil
-}
-
-// checkSecret refuses a secret that is too short to resist guessing, or that a header or a URL cannot
-// carry as it is. It never repeats the secret.
-func checkSecret(secret string) error {
-	if len(secret) < minSecretBytes {
-		return fmt.Errorf("webhook: the secret is %d bytes long, want at least %d", len(secret), minSecretBytes)
-	}
-	for i := 0; i < len(secret); i++ {
-		if secret[i] <= ' ' || secret[i] > '~' {
-			return fmt.Errorf("webhook: the secret holds a byte other than visible ASCII at offset %d", i)
-		}
-	}
-	return nil
 }
 
 // What became of a delivery, as the log line of WithLogger says it.
@@ -89,7 +79,9 @@ const (
 	outcomeMalformed       = "malformed"
 	outcomeCallbackFailed  = "callback failed"
 	outcomeCallbackPanic   = "callback panicked"
+	outcomeCallbackExit    = "callback exited"
 	outcomeCallbackTimeout = "callback timed out"
+	outcomeOverloaded      = "too many callbacks"
 )
 
 // reply is the answer to one delivery, and what became of it.
@@ -146,25 +138,29 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) (*Event, reply
 }
 
 // handleOnce calls the callback with event unless a delivery of the same event was handled, waiting
-// for one that is being handled.
+// for one that is being handled. It answers within the callback timeout, the wait included.
 func (h *Handler) handleOnce(ctx context.Context, event *Event) reply {
 	key := keyOf(event)
-	timeout := time.NewTimer(h.settings.callbackTimeout)
-	defer timeout.Stop()
+	deadline := time.Now().Add(h.settings.callbackTimeout)
+	waiting, stopWaiting := context.WithDeadline(ctx, deadline)
+	defer stopWaiting()
 	for {
 		state, done := h.seen.claim(key)
 		switch state {
 		case handledBefore:
 			return reply{http.StatusOK, "handled before", outcomeDuplicate}
 		case claimed:
-			return h.call(ctx, key, event)
+			return h.call(ctx, deadline, key, event)
+		case overloaded:
+			return reply{http.StatusServiceUnavailable, "too many events are being handled: try again later", outcomeOverloaded}
 		}
 		select {
 		case <-done: // the other delivery's callback returned: it was handled, or this one tries
-		case <-timeout.C:
+		case <-waiting.Done():
+			if ctx.Err() != nil {
+				return reply{http.StatusServiceUnavailable, "the sender went away", outcomeCallbackTimeout}
+			}
 			return reply{http.StatusServiceUnavailable, "the same event is still being handled: try again later", outcomeCallbackTimeout}
-		case <-ctx.Done():
-			return reply{http.StatusServiceUnavailable, "the sender went away", outcomeCallbackTimeout}
 		}
 	}
 }
@@ -176,19 +172,25 @@ func pastDeadline(ctx context.Context) bool {
 	return ok && !time.Now().Before(deadline)
 }
 
-// errCallbackPanicked stands for a panic of the callback, which is answered as a failure.
-var errCallbackPanicked = errors.New("the callback panicked")
+// The failures of a callback that returned no error of its own, which are answered as failures.
+var (
+	errCallbackPanicked = errors.New("the callback panicked")
+	errCallbackExited   = errors.New("the callback ended its goroutine") // runtime.Goexit, as t.FailNow calls
+)
 
-// call runs the callback for the delivery key, which the caller claimed, and finishes the claim when it
-// returns, however late. The answer waits at most the callback timeout.
-func (h *Handler) call(parent context.Context, key deliveryKey, event *Event) reply {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), h.settings.callbackTimeout)
+// call runs the callback for the delivery key, which the caller claimed, until deadline, and finishes the
+// claim when it returns, however late, or ends its goroutine. The answer waits at most until deadline.
+func (h *Handler) call(parent context.Context, deadline time.Time, key deliveryKey, event *Event) reply {
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(parent), deadline)
 	result := make(chan error, 1)
 	go func() {
-		defer cancel()
-		err := h.callback(ctx, event)
-		h.seen.finish(key, err == nil)
-		result <- err
+		err := errCallbackExited // what is left when the callback calls runtime.Goexit: the defers run, nothing else
+		defer func() {
+			h.seen.finish(key, err == nil)
+			result <- err
+			cancel() // last: the answer tells a callback that returned from one that ran out of time by ctx
+		}()
+		err = h.callback(ctx, event)
 	}()
 	timedOut := reply{http.StatusServiceUnavailable, "the event is still being handled: try again later", outcomeCallbackTimeout}
 	var err error
@@ -201,15 +203,18 @@ func (h *Handler) call(parent context.Context, key deliveryKey, event *Event) re
 			return timedOut
 		}
 	}
+	failed := reply{http.StatusInternalServerError, "the event could not be handled: try again", outcomeCallbackFailed}
 	switch {
 	case err != nil && pastDeadline(ctx): // it failed as its time ran out
 		return timedOut
 	case errors.Is(err, errCallbackPanicked):
-		return reply{http.StatusInternalServerError, "the event could not be handled: try again", outcomeCallbackPanic}
-	case err != nil:
-		return reply{http.StatusInternalServerError, "the event could not be handled: try again", outcomeCallbackFailed}
+		failed.outcome = outcomeCallbackPanic
+	case errors.Is(err, errCallbackExited):
+		failed.outcome = outcomeCallbackExit
+	case err == nil:
+		return reply{http.StatusOK, "handled", outcomeHandled}
 	}
-	return reply{http.StatusOK, "handled", outcomeHandled}
+	return failed
 }
 
 // callback calls handle, turning a panic into errCallbackPanicked: it runs on a goroutine of its own,

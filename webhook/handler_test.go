@@ -3,10 +3,10 @@ package webhook_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -133,8 +133,9 @@ func TestARepeatedDeliveryIsHandledOnce(t *testing.T) {
 	handler := newHandler(t, &got)
 	first := deliver(handler, ticketCreated)
 	require.Equal(t, http.StatusOK, first.Code)
-	// Gleap's repeat may differ in layout and in fields that are not the key.
-	repeat := strings.Replace(ticketCreated, `"title":"Invoices do not load"`, `"title" : "Invoices do not load (edited)"`, 1)
+	// A repeat may differ in layout: spaces, and the order of the data's keys.
+	repeat := strings.Replace(ticketCreated, `"bugId":42,"title":"Invoices do not load",`, `"title" : "Invoices do not load", "bugId" : 42 ,`, 1)
+	require.NotEqual(t, ticketCreated, repeat)
 	for range 3 {
 		answer := deliver(handler, repeat)
 		assert.Equal(t, http.StatusOK, answer.Code)
@@ -157,6 +158,11 @@ func TestDeliveriesOfOtherEventsAreEachHandled(t *testing.T) {
 		`{"event":"ticket.created","projectId":"p1","data":{"id":"6752e9a8b7c6d5e4f3a21098","status":"DONE"}}`,
 		`{"event":"ticket.created","projectId":"p1","data":{"_id":"6752e9a8b7c6d5e4f3a21098","updatedAt":"2026-11-03T00:00:00Z"}}`,
 		`{"event":"survey.submitted","projectId":"p1"}`,
+		// Two updates within one millisecond: the same id and updatedAt, other data.
+		`{"event":"ticket.updated","projectId":"p1","data":{"id":"t1","updatedAt":"2026-11-02T09:30:00.000Z","status":"INPROGRESS"}}`,
+		`{"event":"ticket.updated","projectId":"p1","data":{"id":"t1","updatedAt":"2026-11-02T09:30:00.000Z","status":"DONE"}}`,
+		`{"event":"ticket.updated","projectId":"p1","data":{"id":"t1","updatedAt":"2026-11-02T09:30:00.000Z","status":"DONE","bugId":1.0}}`,
+		`{"event":"ticket.updated","projectId":"p1","data":{"id":"t1","updatedAt":"2026-11-02T09:30:00.000Z","status":"DONE","bugId":1}}`,
 	}
 	for _, body := range variants {
 		answer := deliver(handler, body)
@@ -164,9 +170,13 @@ func TestDeliveriesOfOtherEventsAreEachHandled(t *testing.T) {
 		require.Equal(t, "handled\n", answer.Body.String(), body)
 	}
 	assert.Equal(t, len(variants), got.count())
-	// Data without updatedAt is a repeat when it is the same data, in any layout.
-	again := deliver(handler, `{ "event": "ticket.created", "projectId": "p1", "data": { "id": "6752e9a8b7c6d5e4f3a21098" } }`)
-	assert.Equal(t, "handled before\n", again.Body.String())
+	// The same data is a repeat in any layout, its strings escaped otherwise or its keys in another order.
+	for _, again := range []string{
+		`{ "event": "ticket.created", "projectId": "p1", "data": { "id": "6752e9a8b7c6d5e4f3a21098" } }`,
+		`{"event":"ticket.updated","projectId":"p1","data":{"status":"DONE","updatedAt":"2026-11-02T09:30:00.000Z","id":"t\u0031"}}`,
+	} {
+		assert.Equal(t, "handled before\n", deliver(handler, again).Body.String(), again)
+	}
 	assert.Equal(t, len(variants), got.count())
 }
 
@@ -203,6 +213,9 @@ func TestAFailedCallbackIsAnswered500AndItsRetryHandledOnce(t *testing.T) {
 	for name, fail := range map[string]func(){
 		"an error": nil,
 		"a panic":  func() { panic("the database is gone") },
+		// A callback that ends its goroutine, as t.FailNow or log.Fatal's kin in a test helper do, is
+		// never finished otherwise: its event would stay "being handled", and every retry wait for it.
+		"runtime.Goexit": runtime.Goexit,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -280,21 +293,18 @@ func TestTheDuplicateWindowForgetsOldDeliveries(t *testing.T) {
 	advance := clock.advance
 	var got calls
 	handler := newHandler(t, &got, webhook.WithDuplicateWindow(time.Hour, 2), webhook.WithClock(clock.now))
-	event := func(n int) string {
-		return fmt.Sprintf(`{"event":"ticket.updated","data":{"id":"t%d","updatedAt":"2026-11-02T09:30:00Z"}}`, n)
-	}
 
-	require.Equal(t, "handled\n", deliver(handler, event(1)).Body.String())
+	require.Equal(t, "handled\n", deliver(handler, ticketUpdated(1)).Body.String())
 	advance(59 * time.Minute)
-	assert.Equal(t, "handled before\n", deliver(handler, event(1)).Body.String(), "within the hour")
+	assert.Equal(t, "handled before\n", deliver(handler, ticketUpdated(1)).Body.String(), "within the hour")
 	advance(time.Minute)
-	assert.Equal(t, "handled\n", deliver(handler, event(1)).Body.String(), "after the hour")
+	assert.Equal(t, "handled\n", deliver(handler, ticketUpdated(1)).Body.String(), "after the hour")
 
 	// At most 2 are remembered: a third makes room by forgetting the oldest.
-	require.Equal(t, "handled\n", deliver(handler, event(2)).Body.String())
-	require.Equal(t, "handled\n", deliver(handler, event(3)).Body.String())
-	assert.Equal(t, "handled\n", deliver(handler, event(1)).Body.String(), "the oldest, forgotten")
-	assert.Equal(t, "handled before\n", deliver(handler, event(3)).Body.String(), "the newest, remembered")
+	require.Equal(t, "handled\n", deliver(handler, ticketUpdated(2)).Body.String())
+	require.Equal(t, "handled\n", deliver(handler, ticketUpdated(3)).Body.String())
+	assert.Equal(t, "handled\n", deliver(handler, ticketUpdated(1)).Body.String(), "the oldest, forgotten")
+	assert.Equal(t, "handled before\n", deliver(handler, ticketUpdated(3)).Body.String(), "the newest, remembered")
 	assert.Equal(t, 5, got.count())
 }
 
@@ -369,19 +379,135 @@ func TestTheDefaultWindowIs24HoursAnd10000Deliveries(t *testing.T) {
 	clock := newFakeClock()
 	var got calls
 	handler := newHandler(t, &got, webhook.WithClock(clock.now))
-	event := func(n int) string {
-		return fmt.Sprintf(`{"event":"ticket.updated","data":{"id":"t%d","updatedAt":"2026-11-02T09:30:00Z"}}`, n)
-	}
 	for n := range webhook.DefaultMaxRemembered + 1 {
-		require.Equal(t, "handled\n", deliver(handler, event(n)).Body.String())
+		require.Equal(t, "handled\n", deliver(handler, ticketUpdated(n)).Body.String())
 	}
-	assert.Equal(t, "handled\n", deliver(handler, event(0)).Body.String(), "the oldest of 10,001, forgotten")
-	assert.Equal(t, "handled before\n", deliver(handler, event(2)).Body.String())
+	assert.Equal(t, "handled\n", deliver(handler, ticketUpdated(0)).Body.String(), "the oldest of 10,001, forgotten")
+	assert.Equal(t, "handled before\n", deliver(handler, ticketUpdated(2)).Body.String())
 
 	clock.advance(24*time.Hour - time.Nanosecond)
-	assert.Equal(t, "handled before\n", deliver(handler, event(3)).Body.String(), "within 24 hours")
+	assert.Equal(t, "handled before\n", deliver(handler, ticketUpdated(3)).Body.String(), "within 24 hours")
 	clock.advance(time.Nanosecond)
-	assert.Equal(t, "handled\n", deliver(handler, event(3)).Body.String(), "24 hours later")
+	assert.Equal(t, "handled\n", deliver(handler, ticketUpdated(3)).Body.String(), "24 hours later")
 	assert.Equal(t, time.Duration(24*time.Hour), webhook.DefaultDuplicateTTL)
 	assert.Equal(t, 10_000, webhook.DefaultMaxRemembered)
+}
+
+// The callback timeout bounds the whole answer: a repeat that waited for its first, which then failed,
+// runs the callback in what is left of its own timeout, not in a fresh one.
+func TestARepeatIsAnsweredWithinOneCallbackTimeout(t *testing.T) {
+	t.Parallel()
+	const timeout = time.Hour // never reached: the test compares deadlines, it does not wait for them
+	// The duplicate window reads the clock once per claim of a delivery: the repeat's first claim, which
+	// finds the first delivery being handled, comes after its arrival and before it waits.
+	claims := make(chan time.Time, 10)
+	clock := func() time.Time {
+		claims <- time.Now()
+		return time.Now()
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	deadlines := make(chan time.Time, 2)
+	var called atomic.Int32
+	handler, err := webhook.NewHandler(testSecret, func(ctx context.Context, _ *webhook.Event) error {
+		deadline, _ := ctx.Deadline()
+		deadlines <- deadline
+		if called.Add(1) > 1 {
+			return nil
+		}
+		close(started)
+		<-release
+		return errors.New("the database is gone")
+	}, webhook.WithCallbackTimeout(timeout), webhook.WithClock(clock))
+	require.NoError(t, err)
+
+	first := make(chan *httptest.ResponseRecorder, 1)
+	go func() { first <- deliver(handler, ticketCreated) }()
+	<-started
+	<-claims // the first delivery's
+	repeat := make(chan *httptest.ResponseRecorder, 1)
+	go func() { repeat <- deliver(handler, ticketCreated) }()
+	waitingSince := <-claims // the repeat's: it arrived before, and now waits for the first
+	close(release)
+
+	assert.Equal(t, http.StatusInternalServerError, (<-first).Code)
+	answer := <-repeat
+	assert.Equal(t, http.StatusOK, answer.Code, answer.Body.String())
+	<-deadlines // the first's
+	repeatDeadline := <-deadlines
+	assert.False(t, repeatDeadline.After(waitingSince.Add(timeout)),
+		"the repeat's callback got a fresh timeout after its wait: %v past its own", repeatDeadline.Sub(waitingSince.Add(timeout)))
+}
+
+// A callback that hangs, ignoring its context, outlives its 503: WithMaxCallbacks bounds how many
+// such callbacks pile up, each a goroutine and an event.
+func TestCallbacksThatHangAreBounded(t *testing.T) {
+	t.Parallel()
+	hang := make(chan struct{})
+	defer close(hang)
+	var called atomic.Int32
+	handler, err := webhook.NewHandler(testSecret, func(context.Context, *webhook.Event) error {
+		called.Add(1)
+		<-hang
+		return nil
+	}, webhook.WithCallbackTimeout(time.Millisecond), webhook.WithMaxCallbacks(2))
+	require.NoError(t, err)
+	for n := range 2 {
+		answer := deliver(handler, ticketUpdated(n))
+		assert.Equal(t, http.StatusServiceUnavailable, answer.Code)
+		assert.Equal(t, "the event is still being handled: try again later\n", answer.Body.String())
+	}
+	for n := range 5 {
+		answer := deliver(handler, ticketUpdated(2+n))
+		assert.Equal(t, http.StatusServiceUnavailable, answer.Code)
+		assert.Equal(t, "too many events are being handled: try again later\n", answer.Body.String())
+	}
+	repeat := deliver(handler, ticketUpdated(0))
+	assert.Equal(t, "the same event is still being handled: try again later\n", repeat.Body.String(), "a repeat needs no callback of its own")
+	assert.Equal(t, int32(2), called.Load(), "callbacks called")
+}
+
+// Once a callback returns, its place is free again.
+func TestABoundedHandlerHandlesTheNextOnceACallbackReturns(t *testing.T) {
+	t.Parallel()
+	started, release := make(chan struct{}, 2), make(chan struct{})
+	var got calls
+	handler, err := webhook.NewHandler(testSecret, func(ctx context.Context, event *webhook.Event) error {
+		started <- struct{}{}
+		<-release
+		return got.record(ctx, event)
+	}, webhook.WithMaxCallbacks(2))
+	require.NoError(t, err)
+	answers := make(chan int, 2)
+	for n := range 2 {
+		go func() { answers <- deliver(handler, ticketUpdated(n)).Code }()
+	}
+	<-started
+	<-started
+	assert.Equal(t, http.StatusServiceUnavailable, deliver(handler, ticketUpdated(2)).Code, "both places are taken")
+	close(release)
+	assert.Equal(t, http.StatusOK, <-answers)
+	assert.Equal(t, http.StatusOK, <-answers)
+	assert.Equal(t, "handled\n", deliver(handler, ticketUpdated(2)).Body.String())
+	assert.Equal(t, 3, got.count())
+}
+
+func TestTheDefaultBoundIs1000Callbacks(t *testing.T) {
+	t.Parallel()
+	hang := make(chan struct{})
+	defer close(hang)
+	handler, err := webhook.NewHandler(testSecret, func(context.Context, *webhook.Event) error {
+		<-hang
+		return nil
+	}, webhook.WithCallbackTimeout(time.Millisecond))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for n := range webhook.DefaultMaxCallbacks {
+		wg.Go(func() {
+			assert.Equal(t, "the event is still being handled: try again later\n", deliver(handler, ticketUpdated(n)).Body.String())
+		})
+	}
+	wg.Wait()
+	answer := deliver(handler, ticketUpdated(webhook.DefaultMaxCallbacks))
+	assert.Equal(t, "too many events are being handled: try again later\n", answer.Body.String())
+	assert.Equal(t, 1000, webhook.DefaultMaxCallbacks)
 }

@@ -2,6 +2,7 @@ package webhook_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,13 +15,19 @@ import (
 	"github.com/gleap-community/gleap-go/webhook"
 )
 
-// testSecret is the secret of the tests' handlers.
-const testSecret = "s3cr3t+0f/the=te5ts&Zq9%"
+// testSecret is the secret of the tests' handlers: punctuation that a URL's query carries as it is, but
+// that url.QueryEscape escapes all the same.
+const testSecret = "s3cr3t-0f/the=te5ts:Zq9!"
 
 // ticketCreated is a delivery of ticket.created as Gleap posts it.
 const ticketCreated = `{"event":"ticket.created","projectId":"p1","data":{"_id":"6752e9a8b7c6d5e4f3a21098","id":"6752e9a8b7c6d5e4f3a21098",` +
 	`"bugId":42,"title":"Invoices do not load","type":"BUG","status":"OPEN","priority":"HIGH","tags":["billing"],` +
 	`"createdAt":"2026-11-02T09:30:00.000Z","updatedAt":"2026-11-02T09:30:00.000Z"}}`
+
+// ticketUpdated is a delivery of ticket.updated of the ticket "t<n>", one per n.
+func ticketUpdated(n int) string {
+	return fmt.Sprintf(`{"event":"ticket.updated","data":{"id":"t%d","updatedAt":"2026-11-02T09:30:00Z"}}`, n)
+}
 
 // calls counts the events a callback got, and keeps them.
 type calls struct {

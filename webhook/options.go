@@ -19,6 +19,7 @@ type settings struct {
 	duplicateTTL    time.Duration
 	maxRemembered   int
 	callbackTimeout time.Duration
+	maxCallbacks    int
 	logger          *slog.Logger
 	now             func() time.Time
 }
@@ -36,6 +37,11 @@ const (
 	// DefaultCallbackTimeout is how long a delivery waits for its callback before it is answered 503, so
 	// that a sender is answered before it gives up on its own.
 	DefaultCallbackTimeout = 10 * time.Second
+	// DefaultMaxCallbacks is how many callbacks may be running at once, those past their timeout
+	// included; past it, a delivery of another event is answered 503 without calling the callback. It
+	// bounds what callbacks that hang (and ignore their context) can pile up: a goroutine and an event
+	// each.
+	DefaultMaxCallbacks = 1000
 )
 
 func defaultSettings() settings {
@@ -46,6 +52,7 @@ func defaultSettings() settings {
 		duplicateTTL:    DefaultDuplicateTTL,
 		maxRemembered:   DefaultMaxRemembered,
 		callbackTimeout: DefaultCallbackTimeout,
+		maxCallbacks:    DefaultMaxCallbacks,
 		now:             time.Now,
 	}
 }
@@ -122,6 +129,20 @@ func WithCallbackTimeout(d time.Duration) Option {
 			return fmt.Errorf("webhook: WithCallbackTimeout(%v): want a positive duration", d)
 		}
 		s.callbackTimeout = d
+		return nil
+	}
+}
+
+// WithMaxCallbacks lets at most n callbacks, n at least 1, run at once instead of DefaultMaxCallbacks
+// (1,000). A callback counts until it returns, even after its delivery was answered 503 for its
+// timeout: past n, a delivery is answered 503, without calling the callback, until one returns. A repeat
+// of an event being handled needs no callback of its own: it waits for the first as always.
+func WithMaxCallbacks(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return fmt.Errorf("webhook: WithMaxCallbacks(%d): want at least 1 callback", n)
+		}
+		s.maxCallbacks = n
 		return nil
 	}
 }

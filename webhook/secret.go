@@ -3,7 +3,9 @@ package webhook
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Where a delivery carries the shared secret unless options say otherwise. Gleap signs nothing: the
@@ -19,6 +21,31 @@ const (
 // minSecretBytes is how long a secret must be at least: the URL of a webhook is public in effect, and a
 // short secret could be guessed by trying.
 const minSecretBytes = 16
+
+// queryUnsafe are the visible ASCII bytes that a URL's query does not carry as they are: written into
+// https://example.com/gleap?secret=..., # ends the URL, & and ; end the parameter, + reads as a space
+// and % starts an escape. A Handler that reads the secret from the query refuses a secret that holds
+// one, rather than answer 401 to every delivery of a URL that holds it unescaped.
+const queryUnsafe = "#%&+;"
+
+// checkSecret refuses a secret that is too short to resist guessing, or that a header cannot carry as it
+// is, or, when inQuery, a URL's query. It never repeats the secret, nor says which of its bytes is wrong.
+func checkSecret(secret string, inQuery bool) error {
+	if len(secret) < minSecretBytes {
+		return fmt.Errorf("webhook: the secret is %d bytes long, want at least %d", len(secret), minSecretBytes)
+	}
+	for i := 0; i < len(secret); i++ {
+		if secret[i] <= ' ' || secret[i] > '~' {
+			return fmt.Errorf("webhook: the secret holds a byte other than visible ASCII at offset %d", i)
+		}
+	}
+	if inQuery && strings.ContainsAny(secret, queryUnsafe) {
+		return fmt.Errorf("webhook: the secret holds one of %s, which a URL's query does not carry as they are: "+
+			"choose one without them (such as openssl rand -hex 16), or read the secret from a header only (WithSecretQueryParameter(\"\"))",
+			strings.Join(strings.Split(queryUnsafe, ""), " "))
+	}
+	return nil
+}
 
 // secretDigest is what a Handler keeps of its secret: comparing digests of equal length in constant
 // time tells an attacker nothing, not even the secret's length.

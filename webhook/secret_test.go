@@ -25,6 +25,7 @@ func TestTheSecretDecidesWhoReachesTheCallback(t *testing.T) {
 	}{
 		{name: "in the header", target: "/gleap", headers: map[string]string{webhook.SecretHeader: testSecret}, want: http.StatusOK},
 		{name: "in the query", target: "/gleap?secret=" + escaped, want: http.StatusOK},
+		{name: "in the query as it is, unescaped", target: "/gleap?secret=" + testSecret, want: http.StatusOK},
 		{name: "missing", target: "/gleap", want: http.StatusUnauthorized},
 		{name: "wrong in the header", target: "/gleap", headers: map[string]string{webhook.SecretHeader: testSecret + "x"}, want: http.StatusUnauthorized},
 		{name: "a prefix of it", target: "/gleap", headers: map[string]string{webhook.SecretHeader: testSecret[:len(testSecret)-1]}, want: http.StatusUnauthorized},
@@ -96,6 +97,33 @@ func TestNewHandlerRefusesAWeakSecret(t *testing.T) {
 	handler, err := webhook.NewHandler("sixteen-bytes-ok", got.record)
 	require.NoError(t, err)
 	assert.NotNil(t, handler)
+}
+
+// A secret that a URL's query cannot carry as it is would be refused, delivery after delivery, when the
+// URL given to the sender holds it unescaped: NewHandler refuses it at once, unless the secret is read
+// from a header only.
+func TestNewHandlerRefusesASecretTheQueryCannotCarry(t *testing.T) {
+	t.Parallel()
+	var got calls
+	for _, unsafe := range []string{"#", "%", "&", "+", ";"} {
+		secret := "abcdefgh" + unsafe + "ijklmnop"
+		handler, err := webhook.NewHandler(secret, got.record)
+		require.Error(t, err, unsafe)
+		assert.Nil(t, handler, unsafe)
+		assert.Contains(t, err.Error(), "which a URL's query does not carry as they are", unsafe)
+		assert.NotContains(t, err.Error(), secret, unsafe)
+
+		headerOnly, err := webhook.NewHandler(secret, got.record, webhook.WithSecretQueryParameter(""))
+		require.NoError(t, err, "a header carries %q", unsafe)
+		answer := post(headerOnly, "/gleap", ticketCreated, map[string]string{webhook.SecretHeader: secret})
+		assert.Equal(t, http.StatusOK, answer.Code, unsafe)
+	}
+	// What the query carries as it is, NewHandler takes, and a delivery that writes it so is accepted.
+	const safe = "ab-cd_ef.gh~ij!kl$mn'op(qr)st*uv,wx/yz:AB=CD?EF@GH"
+	handler, err := webhook.NewHandler(safe, got.record)
+	require.NoError(t, err)
+	answer := post(handler, "/gleap?secret="+safe, ticketCreated, nil)
+	assert.Equal(t, http.StatusOK, answer.Code, answer.Body.String())
 }
 
 func TestADeliveryWithoutTheSecretIsNotRead(t *testing.T) {

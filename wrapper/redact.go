@@ -8,16 +8,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/gleap-community/gleap-go/internal/redact"
 )
 
 // redacted replaces the API key wherever text from outside the client could carry it.
-const redacted = "[REDACTED]"
+const redacted = redact.Mark
 
 // redactor removes the API key from text the client did not write itself: an answer's body or headers,
 // or a transport error quoting a malformed answer. A hostile or confused server can echo the key back
@@ -39,55 +39,22 @@ type redactor struct {
 	reach int
 }
 
-// newRedactor returns the redactor of apiKey. The key is matched as it is, as it looks inside a JSON
-// string (where encoding/json also escapes <, > and &), as Go's %q quotes it, and as a URL's query and
-// path escape it: the forms in which a server's answer, a decoded message and a transport error (which
-// quotes the request's URL, where a cursor or an id the server sent is escaped) can hold it.
+// newRedactor returns the redactor of apiKey, matched in every form redact.New knows: as it is, inside
+// a JSON string, Go-quoted, and query- and path-escaped (a transport error quotes the request's URL,
+// where a cursor or an id the server sent is escaped).
 func newRedactor(apiKey string) redactor {
-	forms := []string{apiKey}
-	addForm := func(form string) {
-		if !slices.Contains(forms, form) {
-			forms = append(forms, form)
-		}
-	}
-	if encoded, err := json.Marshal(apiKey); err == nil {
-		addForm(string(encoded[1 : len(encoded)-1]))
-	}
-	quoted := strconv.Quote(apiKey)
-	addForm(quoted[1 : len(quoted)-1])
-	addForm(url.QueryEscape(apiKey))
-	addForm(url.PathEscape(apiKey))
-	pairs := make([]string, 0, 2*len(forms))
-	for _, form := range forms {
-		pairs = append(pairs, form, redacted)
-	}
-	replacer := strings.NewReplacer(pairs...)
+	key := redact.New(apiKey)
 	lowerKey := strings.ToLower(apiKey)
 	return redactor{
-		reach: len(`\u0000`) * len(apiKey),
-		text:  replacer.Replace,
+		reach: key.Reach(),
+		text:  key.Text,
 		headerName: func(name string) string {
 			if strings.Contains(strings.ToLower(name), lowerKey) {
 				return redacted
 			}
 			return name
 		},
-		cut: func(text string, limit int) string {
-			text = replacer.Replace(text)
-			if len(text) <= limit {
-				return text
-			}
-			text = text[:limit]
-			for _, form := range forms {
-				for n := len(form) - 1; n > 0; n-- {
-					if strings.HasSuffix(text, form[:n]) {
-						text = text[:len(text)-n]
-						break
-					}
-				}
-			}
-			return text
-		},
+		cut: key.Cut,
 	}
 }
 

@@ -37,10 +37,15 @@ func (f secretFlags) resolve(flags *flag.FlagSet, getenv func(string) string) (s
 	return secretFlag(flags, "secret", *f.value, *f.env, getenv)
 }
 
-// webhookClient is the HTTP client that sends webhooks, to a receiver or on to --forward's: it follows
-// no redirect, which would take the secret in its header elsewhere.
+// webhookClient returns the HTTP client that sends webhooks, to a receiver or on to --forward's, for one
+// run of a command, which closes its idle connections when it ends. It follows no redirect, which would
+// take the secret in its header elsewhere, and goes through no proxy of the environment (HTTP_PROXY):
+// the secret goes to the receiver, a local one most often, and nowhere else.
 func webhookClient() *http.Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil
 	return &http.Client{
+		Transport:     transport,
 		Timeout:       webhookTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

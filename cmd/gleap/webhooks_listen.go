@@ -27,7 +27,7 @@ receives. Each delivery, refused ones included, gets a log line on standard erro
 printed.
 
 With --forward URL it posts each new event on to URL, the same body with the same secret in the header
-X-Webhook-Secret, and prints it once URL answered 2xx. When URL fails, the sender is answered 500 and
+X-Webhook-Secret, directly (never through a proxy of HTTP_PROXY), and prints it once URL answered 2xx. When URL fails, the sender is answered 500 and
 tries again (Gleap and gleap mock both do), so nothing is lost while your receiver restarts.
 
 Give Gleap (or gleap mock --webhook) the URL it prints, with the secret; for a Gleap project, expose the
@@ -61,9 +61,11 @@ func listenWebhooks(ctx context.Context, flags *flag.FlagSet, args []string, std
 	}
 	out := &lockedWriter{w: std.out}
 	logs := &lockedWriter{w: std.err}
+	client := webhookClient()
+	defer client.CloseIdleConnections()
 	handle := func(ctx context.Context, event *webhook.Event) error {
 		if *forward != "" {
-			if err := forwardEvent(ctx, *forward, secret, event.Body); err != nil {
+			if err := forwardEvent(ctx, client, *forward, secret, event.Body); err != nil {
 				fmt.Fprintf(logs, "gleap webhooks listen: forwarding %s: %v\n", event.Type, err)
 				return err
 			}
@@ -104,10 +106,10 @@ func printEvent(out io.Writer, event *webhook.Event) error {
 	return err
 }
 
-// forwardEvent posts body, a delivery, to target with secret, and fails unless target answers 2xx. The
-// error never holds the URL, which may hold a secret of its own.
-func forwardEvent(ctx context.Context, target, secret string, body []byte) error {
-	answer, err := gleaptest.Webhook{Body: body, Secret: secret}.Post(ctx, webhookClient(), target)
+// forwardEvent posts body, a delivery, to target with secret and client, and fails unless target answers
+// 2xx. The error never holds the URL, which may hold a secret of its own.
+func forwardEvent(ctx context.Context, client *http.Client, target, secret string, body []byte) error {
+	answer, err := gleaptest.Webhook{Body: body, Secret: secret}.Post(ctx, client, target)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,18 @@ func TestMockPostsWebhooksWithTheSecretOfTheEnvironment(t *testing.T) {
 	assert.Contains(t, stderr, "gleap mock: webhook #1 message.created "+event.Message.ID+" ")
 }
 
+// A secret written into --webhook's URL unescaped reads otherwise there (a + reads as a space): the
+// receiver would refuse every delivery, so the mock refuses to start, and says why.
+func TestMockRefusesAWebhookURLWhoseSecretIsNotEscaped(t *testing.T) {
+	t.Parallel()
+	const secret = "abcdefgh+ijklmnop"
+	r := gleap(t, "", "", map[string]string{"GLEAP_WEBHOOK_SECRET": secret}, "mock", "--addr", "127.0.0.1:0",
+		"--webhook", "http://127.0.0.1:1/gleap?secret="+secret, "--webhook-secret-env", "GLEAP_WEBHOOK_SECRET")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, `gleap mock: gleaptest: WithWebhook: the URL's query parameter "secret" does not read as the secret`)
+	assert.NotContains(t, r.stdout+r.stderr, secret)
+}
+
 func TestLogWebhookSaysWhatBecameOfADelivery(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -173,6 +174,8 @@ func TestListenRefusesBadFlags(t *testing.T) {
 	}{
 		{"no secret", nil, exitUsage, "gleap webhooks listen: give the secret: --secret-env NAME (or --secret)"},
 		{"a short secret", []string{"--secret", "short"}, exitUsage, "gleap webhooks listen: webhook: the secret is 5 bytes long, want at least 16"},
+		{"a secret a URL cannot carry", []string{"--secret", "abcdefgh+ijklmnop"}, exitUsage,
+			"gleap webhooks listen: webhook: the secret holds one of # % & + ;, which a URL's query does not carry as they are"},
 		{"an unset variable", []string{"--secret-env", "UNSET"}, exitUsage,
 			"gleap webhooks listen: --secret-env: the environment variable UNSET is empty or not set"},
 		{"a busy address", []string{"--secret", mockWebhookSecret, "--addr", strings.TrimPrefix(busy.URL, "http://")}, exitFailure,
@@ -185,6 +188,7 @@ func TestListenRefusesBadFlags(t *testing.T) {
 			assert.Equal(t, tc.code, r.code)
 			assert.Contains(t, r.stderr, tc.want)
 			assert.NotContains(t, r.stderr, mockWebhookSecret)
+			assert.NotContains(t, r.stderr, "abcdefgh+ijklmnop")
 		})
 	}
 }
@@ -257,4 +261,50 @@ func TestTriggerFailsAsItShould(t *testing.T) {
 		})
 	}
 	assert.Empty(t, events, "no event passed the receiver's checks")
+}
+
+// A receiver may echo the secret in any spelling, and anywhere in its answer: trigger prints none of it,
+// not even a piece at the point where it cuts a long answer short.
+func TestTriggerNeverPrintsTheSecretAReceiverEchoes(t *testing.T) {
+	t.Parallel()
+	const secret = "echo<secret>&of+the/trigger"
+	const piece = "echo<s" // what a cut inside the secret would leave
+	cases := map[string]func(w io.Writer){
+		"as JSON escapes it": func(w io.Writer) { _ = json.NewEncoder(w).Encode(map[string]string{"got": secret}) },
+		"query-escaped":      func(w io.Writer) { _, _ = io.WriteString(w, "/gleap?secret="+url.QueryEscape(secret)) },
+		"path-escaped":       func(w io.Writer) { _, _ = io.WriteString(w, "/gleap/"+url.PathEscape(secret)) },
+		"Go-quoted":          func(w io.Writer) { _, _ = fmt.Fprintf(w, "got %q", secret) },
+		"across the cut": func(w io.Writer) {
+			_, _ = io.WriteString(w, strings.Repeat("x", maxShownAnswerBytes-len(piece))+secret+" and more")
+		},
+		"across the cut, JSON-escaped": func(w io.Writer) {
+			_, _ = io.WriteString(w, strings.Repeat("x", maxShownAnswerBytes-12)+`"echo\u003csecret\u003e\u0026of+the/trigger"`)
+		},
+	}
+	for name, echo := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			echoing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusForbidden)
+				echo(w)
+			}))
+			defer echoing.Close()
+			r := gleap(t, "", "", map[string]string{"ECHO_SECRET": secret},
+				"webhooks", "trigger", "ticket.created", "--to", echoing.URL, "--secret-env", "ECHO_SECRET")
+			assert.Equal(t, exitFailure, r.code, r.stderr)
+			assert.Contains(t, r.stdout, ": 403 ")
+			for _, form := range []string{piece, `echo\u003cs`, "echo%3Cs", `echo\u003`} {
+				assert.NotContains(t, r.stdout+r.stderr, form)
+			}
+		})
+	}
+}
+
+// The webhooks go to the receiver and nowhere else: not through a proxy that HTTP_PROXY names.
+func TestWebhooksGoThroughNoProxy(t *testing.T) {
+	t.Parallel()
+	transport, ok := webhookClient().Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.Nil(t, transport.Proxy)
+	assert.Equal(t, http.ErrUseLastResponse, webhookClient().CheckRedirect(nil, nil), "no redirect is followed")
 }

@@ -5,11 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gleap-community/gleap-go/gleaptest"
+	"github.com/gleap-community/gleap-go/internal/redact"
 	"github.com/gleap-community/gleap-go/webhook"
 )
 
@@ -28,13 +28,17 @@ agent's reply), with fresh ids and times each run. EVENT is one of:
 The secret goes in the header X-Webhook-Secret, or with --secret-in-query in the query parameter
 "secret", as in the URL you give Gleap. Without a secret none is sent: to see your receiver refuse it.
 It prints the receiver's status and answer, and exits 0 when the status is 2xx, 1 otherwise. It never
-follows a redirect, which would take the secret elsewhere, and never prints the secret.
+follows a redirect, which would take the secret elsewhere, never goes through a proxy (HTTP_PROXY), and
+never prints the secret, in whatever spelling the receiver echoes it.
 
 Example:
   gleap webhooks trigger ticket.created --to http://127.0.0.1:8080/gleap --secret-env GLEAP_WEBHOOK_SECRET
 
 Flags:
 `
+
+// maxShownAnswerBytes is how much of the receiver's answer trigger prints.
+const maxShownAnswerBytes = 4 << 10
 
 // triggerWebhook runs gleap webhooks trigger.
 func triggerWebhook(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, getenv func(string) string) int {
@@ -60,16 +64,18 @@ func triggerWebhook(ctx context.Context, flags *flag.FlagSet, args []string, std
 	if *inQuery {
 		delivery.SecretParameter = webhook.SecretQueryParameter
 	}
-	answer, err := delivery.Post(ctx, webhookClient(), *to)
-	if err != nil {
+	client := webhookClient()
+	defer client.CloseIdleConnections()
+	answer, err := delivery.Post(ctx, client, *to)
+	if err != nil { // Post's error holds neither the URL nor the secret
 		return std.fail(exitFailure, fmt.Errorf("gleap webhooks trigger: %s", strings.TrimPrefix(err.Error(), "gleaptest: ")))
 	}
 	defer answer.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(answer.Body, 4<<10))
-	text := strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD"))
-	if secret != "" { // a receiver may echo what it got
-		text = strings.NewReplacer(secret, "[REDACTED]", url.QueryEscape(secret), "[REDACTED]").Replace(text)
-	}
+	// A receiver may echo what it got, in any spelling: the answer is redacted before it is cut, and read
+	// as far past the cut as the secret can reach, so that no piece of it is left at the cut.
+	redactor := redact.New(secret)
+	body, _ := io.ReadAll(io.LimitReader(answer.Body, int64(maxShownAnswerBytes+redactor.Reach())))
+	text := strings.TrimSpace(strings.ToValidUTF8(redactor.Cut(string(body), maxShownAnswerBytes), "\uFFFD"))
 	fmt.Fprintf(std.out, "%s %s: %d %s\n", event.Type, objectID(event), answer.StatusCode, text)
 	if answer.StatusCode < 200 || answer.StatusCode > 299 {
 		return exitFailure
