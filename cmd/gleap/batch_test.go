@@ -598,7 +598,7 @@ func TestBatchIsPacedToTheRateLimit(t *testing.T) {
 func TestBatchDrawsAProgressBarOnATerminal(t *testing.T) {
 	t.Parallel()
 	var out, bar bytes.Buffer
-	report := newBatchReport(&out, &bar, 3, true, time.Now)
+	report := newBatchReport(&out, &bar, messagesBatch.batchWords, 3, true, time.Now)
 	for number := 1; number <= 3; number++ {
 		report.line(lineOutcome{Line: number, Status: statusSent, ID: "6752f0c1a4b3c2d1e0f9876" + fmt.Sprint(number)})
 	}
@@ -672,7 +672,7 @@ func TestBatchWritesAProgressLineOffATerminal(t *testing.T) {
 	const progress = "gleap send: 4 of 10 done (sent 3, failed 1, unknown 0, skipped 0); 10s, 0.30 messages/s\n"
 	stderr := &syncWriter{want: progress, seen: make(chan struct{})}
 	var out bytes.Buffer
-	report := newBatchReport(&out, stderr, 10, false, clock.Now)
+	report := newBatchReport(&out, stderr, messagesBatch.batchWords, 10, false, clock.Now)
 	report.showProgress(ticks)
 	for number := 1; number <= 3; number++ {
 		require.NoError(t, report.line(lineOutcome{Line: number, Status: statusSent, ID: "6752f0c1a4b3c2d1e0f9876" + fmt.Sprint(number)}))
