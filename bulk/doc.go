@@ -1,6 +1,8 @@
-// Package bulk posts many messages through one wrapper.Client, at the client's rate limit, each exactly
-// once when it has a messageRef, across failures, cancels and crashes, with a journal on disk. The gleap
-// CLI's "gleap messages send --batch" is a shell around it.
+// Package bulk carries out many requests through one wrapper.Client, at the client's rate limit, with a
+// journal on disk that makes a run resumable across failures, cancels and crashes: Send posts messages,
+// each exactly once when it has a messageRef, and Upsert upserts contacts by user id. The gleap CLI's
+// "gleap messages send --batch" and "gleap contacts import" are shells around them. Both run on one
+// engine; what differs is the request and how a request of unknown outcome is settled.
 //
 //	client, err := wrapper.New(os.Getenv("GLEAP_API_KEY"), os.Getenv("GLEAP_PROJECT"))
 //	...
@@ -10,6 +12,8 @@
 //			log.Printf("request %d: %s %s", o.Number, o.Status, o.ID)
 //			return nil
 //		}))
+//	// contacts: []wrapper.UpdateContactRequest, each with its UserID
+//	summary, err = bulk.Upsert(ctx, client, slices.All(contacts), bulk.WithJournal("contacts.journal"))
 //
 // The input is an iter.Seq2 of numbers and requests, so that each request has a number the caller
 // chooses and keeps (an index, a line number): the journal binds each outcome to that number, and a
@@ -31,6 +35,10 @@
 // the request's. Send posts each request once per run: the client's RetryPolicy never re-posts one of
 // unknown outcome here, whatever its RetryUnknownOutcome says.
 //
+// Upsert needs no lookup: an upsert by user id is idempotent, so a request whose outcome an earlier run
+// left unknown is simply carried out again, and with a journal each contact gets the fields of its
+// request however often a run is resumed. With a journal a user id may appear in one request only.
+//
 // Exactly once holds within one journal, and only there: a run with a new journal (a fresh file, one
 // lost or deleted, another machine's) knows nothing of the runs before and sends every request again,
 // and so does a run without one. Where no journal can be kept, post each request with wrapper's
@@ -45,10 +53,12 @@
 //	{"journal":"gleap send --batch","version":1,"input":"sha256:…","lines":3,"project":"…","baseURL":"…"}
 //
 // Its members:
-//   - journal: the format's name, always "gleap send --batch" (the CLI wrote the first journals).
+//   - journal: the operation whose journal it is: "gleap send --batch" for Send (the CLI wrote the first
+//     journals), "gleap contacts import" for Upsert. A journal of the other one is refused
+//     (ErrJournalMismatch): it binds its numbers to other requests.
 //   - version: 1.
 //   - input: what identifies the input: "sha256:" and the hex SHA-256 of the input file for the CLI
-//     (WithInputID), or of every request's number and JSON encoding for Send without WithInputID.
+//     (WithInputID), or of every request's number and JSON encoding without WithInputID.
 //   - lines: the highest number the input may give a request (the CLI's count of lines), at most
 //     MaxNumber.
 //   - project, baseURL: the client's Project and BaseURL.
@@ -63,16 +73,17 @@
 //	{"line":2,"status":"unknown","error":"…"}             it may have been posted (a 5xx, a timeout)
 //	{"line":2,"status":"sent","id":"6752…","found":true}  settled: found on the server by its messageRef
 //
-// A request's last record says where it is, except that "sent" is final. A request whose last record
-// is "started" or "unknown" and that has no messageRef is reported Unknown by each later run, with the
-// error of that record, and gets no record of its own. A crash can tear only the end
+// A request's last record says where it is, except that "sent" is final. For Send, a request whose
+// last record is "started" or "unknown" and that has no messageRef is reported Unknown by each later
+// run, with the error of that record, and gets no record of its own. For Upsert, such a request is
+// upserted again, and "found" is never written. A crash can tear only the end
 // of the file: the last write, which may hold several records, none of them synced and so none acted
 // on yet. The whole records of it are kept and a torn last line is dropped when the journal is opened.
 // One run at a time holds the journal, by a lock on the file (ErrJournalInUse).
 //
 // # Cancel
 //
-// When the context ends, Send stops taking requests and drops those still waiting for their turn under
+// When the context ends, Send (and Upsert) stops taking requests and drops those still waiting for their turn under
 // the rate limit (the journal records them as not sent); those already on their way are finished with a
 // context of their own, recorded and reported. Should one hang, it is cut off wrapper.DefaultTimeout
 // after the cancel, its outcome then unknown.

@@ -7,10 +7,11 @@ import (
 
 // The causes a *JournalError wraps, for errors.Is.
 var (
-	// ErrJournalInUse: another Send (in this process or another) holds the journal now; two runs sharing
+	// ErrJournalInUse: another Send or Upsert (in this process or another) holds the journal now; two runs sharing
 	// one would both send every request.
 	ErrJournalInUse = errors.New("another run is using this journal now; wait for it to end")
-	// ErrJournalMismatch: the journal records another input, project or API root.
+	// ErrJournalMismatch: the journal records another input, project or API root, or is another
+	// operation's (Send's, given to Upsert, or Upsert's, given to Send).
 	ErrJournalMismatch = errors.New("the journal belongs to another run")
 	// ErrJournalDamaged: the file is not a journal, or a record before its last is damaged. A journal
 	// that is refused is left as it was.
@@ -33,7 +34,7 @@ var ErrReportFailed = errors.New("reporting an outcome failed, so no more reques
 // it is reported Unknown and not sent again, unless WithResendUnknown.
 var ErrUnknownWithoutRef = errors.New("an earlier run sent it without learning the outcome, and it has no messageRef to look for: resending it may post it twice")
 
-// JournalError is the error of a journal Send cannot use: it cannot be opened or locked, it belongs to
+// JournalError is the error of a journal Send or Upsert cannot use: it cannot be opened or locked, it belongs to
 // another run, or it cannot be trusted. Nothing was sent. Err wraps ErrJournalInUse, ErrJournalMismatch
 // or ErrJournalDamaged, or the file system's error.
 type JournalError struct {
@@ -52,10 +53,10 @@ func (e *JournalError) Error() string {
 // Unwrap returns the cause.
 func (e *JournalError) Unwrap() error { return e.Err }
 
-// InputError is the error of an input Send refuses before it sends anything: with a journal, a
-// messageRef repeated in a ticket, or numbers that do not increase, or exceed the input's lines or
-// MaxNumber. It is also the error of an input that reads differently than it did the first time (see
-// Send): no later request of that reading is sent.
+// InputError is the error of an input Send or Upsert refuses before it sends anything: with a journal,
+// a messageRef repeated in a ticket (Send), a user id repeated (Upsert), or numbers that do not
+// increase, or exceed the input's lines or MaxNumber. It is also the error of an input that reads
+// differently than it did the first time (see Send): no later request of that reading is sent.
 type InputError struct {
 	// Number is the number the input gave the request.
 	Number int

@@ -79,3 +79,64 @@ func ExampleRepeatedRefs() {
 	// Output:
 	// note 2 repeats the messageRef incident-42 of note 0
 }
+
+func ExampleUpsert() {
+	gleap, err := gleaptest.Start() // a local stand-in for api.gleap.io
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer gleap.Close()
+	client, err := wrapper.New("YOUR_API_KEY", "YOUR_PROJECT_ID", wrapper.WithBaseURL(gleap.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Your users, each by its user id: the contact of each is updated, or created when Gleap has none.
+	contacts := []wrapper.UpdateContactRequest{
+		{UserID: wrapper.Ptr("user-4711"), Email: wrapper.Ptr("ada@example.com"), Plan: wrapper.Ptr("Pro")},
+		{UserID: wrapper.Ptr("user-4712"), Email: wrapper.Ptr("grace@example.com"), Plan: wrapper.Ptr("Free")},
+	}
+	dir, err := os.MkdirTemp("", "bulk-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	journal := filepath.Join(dir, "contacts.journal")
+
+	for run := 1; run <= 2; run++ {
+		summary, err := bulk.Upsert(context.Background(), client, slices.All(contacts),
+			bulk.WithJournal(journal), bulk.WithConcurrency(1),
+			bulk.WithOutcomes(func(outcome bulk.Outcome) error {
+				fmt.Printf("run %d: contact %d %s\n", run, outcome.Number, outcome.Status)
+				return nil
+			}))
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("run %d: %+v\n", run, summary)
+	}
+	for _, contact := range gleap.Contacts() {
+		fmt.Println("stored:", contact.UserID, contact.Email, *contact.Plan)
+	}
+	// Output:
+	// run 1: contact 0 sent
+	// run 1: contact 1 sent
+	// run 1: {Sent:2 Failed:0 Unknown:0 Skipped:0 Unjournaled:0}
+	// run 2: contact 0 skipped
+	// run 2: contact 1 skipped
+	// run 2: {Sent:0 Failed:0 Unknown:0 Skipped:2 Unjournaled:0}
+	// stored: user-4711 ada@example.com Pro
+	// stored: user-4712 grace@example.com Free
+}
+
+func ExampleRepeatedUserIDs() {
+	var contacts []wrapper.UpdateContactRequest
+	for _, userID := range []string{"user-4711", "user-4712", "user-4711"} {
+		contacts = append(contacts, wrapper.UpdateContactRequest{UserID: wrapper.Ptr(userID)})
+	}
+	bulk.RepeatedUserIDs(slices.All(contacts), func(number, first int, req wrapper.UpdateContactRequest) bool {
+		fmt.Printf("contact %d repeats the user id %s of contact %d\n", number, *req.UserID, first)
+		return true
+	})
+	// Output:
+	// contact 2 repeats the user id user-4711 of contact 0
+}

@@ -93,9 +93,14 @@ func storedByRef(t *testing.T, server *gleaptest.Server) map[string]string {
 
 // withMethod counts the requests made with method.
 func withMethod(requests []gleaptest.Request, method string) int {
+	return countOf(requests, func(request gleaptest.Request) bool { return request.Method == method })
+}
+
+// countOf counts the requests that match.
+func countOf(requests []gleaptest.Request, match func(gleaptest.Request) bool) int {
 	n := 0
 	for _, request := range requests {
-		if request.Method == method {
+		if match(request) {
 			n++
 		}
 	}

@@ -10,8 +10,6 @@ import (
 	"hash"
 	"iter"
 	"math/bits"
-
-	"github.com/gleap-community/gleap-go/wrapper"
 )
 
 // MaxNumber is the highest number a request may have with a journal, and the most lines WithInputID may
@@ -70,12 +68,12 @@ func (r *readings) inputID() string {
 // breaks the rules ends the reading with an *InputError in *failed, before the request is yielded. A
 // change that leaves the numbers as they were is found when the reading ends, and so only after its
 // requests were yielded.
-func (s *sender) numbered(failed *error) iter.Seq2[int, wrapper.CreateMessageRequest] {
+func (s *sender[T]) numbered(failed *error) iter.Seq2[int, T] {
 	if s.readings == nil {
 		return s.input
 	}
 	r := s.readings
-	return func(yield func(int, wrapper.CreateMessageRequest) bool) {
+	return func(yield func(int, T) bool) {
 		first := r.digest == nil
 		digest := sha256.New()
 		previous := -1
@@ -159,7 +157,7 @@ func changed(number int, problem string) *InputError {
 
 // addToDigest adds a request's number and JSON encoding, each with its length, to digest: the digest of
 // a reading, and without WithInputID the input's id in the journal (its format is a contract).
-func addToDigest(digest hash.Hash, number int, req wrapper.CreateMessageRequest) error {
+func addToDigest(digest hash.Hash, number int, req any) error {
 	encoded, err := json.Marshal(req)
 	if err != nil {
 		return &InputError{Number: number, Problem: fmt.Sprintf("it cannot be encoded: %v", err)}
@@ -170,20 +168,17 @@ func addToDigest(digest hash.Hash, number int, req wrapper.CreateMessageRequest)
 	return nil
 }
 
-// openJournal reads the input a first time, checking its numbers and that no messageRef repeats in a
-// ticket, binds the journal to the input, the project and the API root, and opens it: the requests sent
-// before are reported Skipped.
-func (s *sender) openJournal() error {
+// openJournal reads the input a first time, checking its numbers and that no request repeats another
+// (op.repeated: a messageRef in a ticket, a user id), binds the journal to the input, the project and
+// the API root, and opens it: the requests sent before are reported Skipped.
+func (s *sender[T]) openJournal() error {
 	lines := MaxNumber
 	if s.cfg.inputID != "" {
 		lines = s.cfg.inputLines
 	}
 	s.readings = newReadings(lines)
-	var inputErr, repeated error
-	RepeatedRefs(s.numbered(&inputErr), func(number, first int, _ wrapper.CreateMessageRequest) bool {
-		repeated = &InputError{Number: number, Problem: fmt.Sprintf("its ticket and messageRef are those of request %d: with a journal a messageRef must name one message of its ticket", first)}
-		return false
-	})
+	var inputErr error
+	repeated := s.op.repeated(s.numbered(&inputErr))
 	switch {
 	case inputErr != nil:
 		return inputErr
@@ -194,7 +189,7 @@ func (s *sender) openJournal() error {
 	if inputID == "" {
 		inputID, s.readings.lines = s.readings.inputID(), max(s.readings.last, 0)
 	}
-	header := journalHeader{Input: inputID, Lines: s.readings.lines, Project: s.client.Project(), BaseURL: s.client.BaseURL()}
+	header := journalHeader{Journal: s.op.journal, Input: inputID, Lines: s.readings.lines, Project: s.client.Project(), BaseURL: s.client.BaseURL()}
 	var err error
 	s.journal, s.states, err = openJournal(s.cfg.journalPath, header, func(number int, id string) {
 		_ = s.report(Outcome{Number: number, Status: Skipped, ID: id}) // an error stays in s.reportErr

@@ -15,13 +15,21 @@ import (
 
 // The journal's format is a contract, written down in the package documentation (doc.go): change it only
 // with a new journalVersion.
+const journalVersion = 1
+
+// The header's "journal" of each operation: a journal of one cannot be resumed as the other.
 const (
-	// journalName is the header's "journal": the format's name, from when only the CLI wrote journals.
-	journalName    = "gleap send --batch"
-	journalVersion = 1
+	// messagesJournal is Send's, from when only the CLI wrote journals.
+	messagesJournal = "gleap send --batch"
+	// contactsJournal is Upsert's.
+	contactsJournal = "gleap contacts import"
 )
 
-// journalHeader is the first line of a journal.
+// journalNames are the header's "journal" of every operation: a journal of another one is refused as
+// belonging to another run, any other name as not a journal.
+var journalNames = []string{messagesJournal, contactsJournal}
+
+// journalHeader is the first line of a journal. Journal names the operation whose journal it is.
 type journalHeader struct {
 	Journal string `json:"journal"`
 	Version int    `json:"version"`
@@ -171,7 +179,7 @@ func applyJournal(file *os.File, want journalHeader, states []lineState) (int64,
 			return 0, err
 		}
 		if !bytes.HasSuffix(line, []byte("\n")) { // the end: nothing, or a torn last line
-			if number == 1 && len(line) > 0 && !isTornHeader(line) {
+			if number == 1 && len(line) > 0 && !isTornHeader(line, want.Journal) {
 				return 0, fmt.Errorf("%w: its first line is not a journal header", ErrJournalDamaged)
 			}
 			return end, nil
@@ -187,22 +195,22 @@ func applyJournal(file *os.File, want journalHeader, states []lineState) (int64,
 	}
 }
 
-// journalStart is how every journal header begins.
-var journalStart = `{"journal":"` + journalName + `",`
-
-// isTornHeader reports whether line, without a line break, is the start of a journal header that a crash
-// cut short.
-func isTornHeader(line []byte) bool {
-	return bytes.HasPrefix(line, []byte(journalStart)) || bytes.HasPrefix([]byte(journalStart), line)
+// isTornHeader reports whether line, without a line break, is the start of a header of a journal called
+// name that a crash cut short.
+func isTornHeader(line []byte, name string) bool {
+	start := []byte(`{"journal":"` + name + `",`) // how every such header begins
+	return bytes.HasPrefix(line, start) || bytes.HasPrefix(start, line)
 }
 
 // checkHeader compares the journal's first line with the header of this run.
 func checkHeader(line []byte, want journalHeader) error {
 	var got journalHeader
-	if err := json.Unmarshal(line, &got); err != nil || got.Journal != journalName {
+	if err := json.Unmarshal(line, &got); err != nil || !slices.Contains(journalNames, got.Journal) {
 		return fmt.Errorf("%w: its first line is not a journal header", ErrJournalDamaged)
 	}
 	switch {
+	case got.Journal != want.Journal:
+		return fmt.Errorf("%w: it is a journal of %s, not of %s; give each its own journal file", ErrJournalMismatch, got.Journal, want.Journal)
 	case got.Version != journalVersion:
 		return fmt.Errorf("%w: it is of version %d, this one writes version %d", ErrJournalMismatch, got.Version, journalVersion)
 	case got.Input != want.Input || got.Lines != want.Lines:
@@ -298,7 +306,7 @@ func startJournal(file *os.File, path string, end int64, header journalHeader) e
 	if end > 0 {
 		return nil
 	}
-	header.Journal, header.Version = journalName, journalVersion
+	header.Version = journalVersion
 	encoded, err := json.Marshal(header)
 	if err != nil {
 		return err

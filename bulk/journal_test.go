@@ -15,7 +15,7 @@ import (
 // testJournalHeader is the header of a journal for an input of lines lines, for tests that open one
 // without a run.
 func testJournalHeader(lines int) journalHeader {
-	return journalHeader{Input: "sha256:00", Lines: lines, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
+	return journalHeader{Journal: messagesJournal, Input: "sha256:00", Lines: lines, Project: "p", BaseURL: "http://127.0.0.1:1/v3"}
 }
 
 func TestJournalRecordsAreReadBackAsLineStates(t *testing.T) {
@@ -95,7 +95,7 @@ func BenchmarkJournalRecord(b *testing.B) {
 			path := filepath.Join(dir, "bench-journal.jsonl")
 			_ = os.Remove(path)
 			defer os.Remove(path)
-			j, _, err := openJournal(path, journalHeader{Input: "sha256:00", Lines: MaxNumber}, func(int, string) {})
+			j, _, err := openJournal(path, journalHeader{Journal: messagesJournal, Input: "sha256:00", Lines: MaxNumber}, func(int, string) {})
 			require.NoError(b, err)
 			defer j.close()
 			record := journalRecord{Line: 12345, Status: string(Sent), ID: "6752f0c1a4b3c2d1e0f98765"}

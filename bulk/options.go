@@ -7,14 +7,14 @@ import (
 	"github.com/gleap-community/gleap-go/wrapper"
 )
 
-// Option configures one Send, as wrapper.Option configures a client or a call. Options are applied in
+// Option configures one Send or Upsert, as wrapper.Option configures a client or a call. Options are applied in
 // order, so a later one wins; a bad value is a *wrapper.ValidationError and nothing is sent.
 type Option func(*config) error
 
 // Concurrency limits of WithConcurrency.
 const (
-	// DefaultConcurrency is how many requests Send has in flight at once unless WithConcurrency says
-	// otherwise.
+	// DefaultConcurrency is how many requests Send and Upsert have in flight at once unless
+	// WithConcurrency says otherwise.
 	DefaultConcurrency = 4
 	// MaxConcurrency bounds WithConcurrency: Gleap allows 17 requests a second, so more at once only
 	// wait, each with a goroutine and a connection.
@@ -46,11 +46,12 @@ func WithConcurrency(n int) Option {
 // WithJournal records each request's outcome durably in the file at path (created when missing) before
 // it is reported, and makes Send resumable: run it again with the same input, client project and API
 // root after a failure, a cancel or a crash, and it skips the requests sent before, sends the failed
-// ones again and first settles those whose outcome is unknown, looking for them by messageRef. See the
-// package documentation for the file's format.
+// ones again and first settles those whose outcome is unknown: Send looks for them by messageRef, Upsert
+// carries them out again. See the package documentation for the file's format.
 //
-// With a journal the input is read more than once (see Send), its numbers must increase, from 0 to at
-// most MaxNumber, and a messageRef may appear only once per ticket.
+// With a journal the input is read more than once (see Send and Upsert), its numbers must increase, from
+// 0 to at most MaxNumber, and a messageRef may appear only once per ticket (Send), a user id only once
+// (Upsert).
 //
 // A request is sent exactly once within one journal: a run with a new journal, or after the journal
 // was lost, knows nothing of the runs before and sends every request again. Where no journal can be
@@ -84,7 +85,8 @@ func WithInputID(id string, lines int) Option {
 
 // WithResendUnknown sends again the requests without messageRef whose outcome an earlier run left
 // unknown: they may be posted twice. Without it they are reported Unknown (Err ErrUnknownWithoutRef)
-// and not sent. It needs WithJournal: without a journal no outcome is unknown from an earlier run.
+// and not sent. It needs WithJournal: without a journal no outcome is unknown from an earlier run. It
+// is Send's: Upsert refuses it, as it carries out every request of unknown outcome again anyway.
 func WithResendUnknown() Option {
 	return func(c *config) error {
 		c.resendUnknown = true
@@ -94,8 +96,8 @@ func WithResendUnknown() Option {
 
 // WithOutcomes calls report with each request's outcome as it is settled, in the order they finish,
 // one at a time; with a journal, once the journal holds it. An error from report stops the run as a
-// cancel does: no more requests are taken, those in flight are finished and reported too, and Send
-// returns the first such error.
+// cancel does: no more requests are taken, those in flight are finished and reported too, and Send (or
+// Upsert) returns the first such error.
 func WithOutcomes(report func(Outcome) error) Option {
 	return func(c *config) error {
 		if report == nil {

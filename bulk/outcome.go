@@ -5,28 +5,29 @@ type Status string
 
 // The statuses of an Outcome.
 const (
-	// Sent: Gleap stored the message; ID is its id (empty when the answer could not be read, Err then
-	// wrapping wrapper.ErrInvalidResponse).
+	// Sent: Gleap stored the message (Send) or the contact (Upsert); ID is its id (empty for a message
+	// whose answer could not be read, Err then wrapping wrapper.ErrInvalidResponse).
 	Sent Status = "sent"
 	// Failed: Gleap refused the request (a 4xx, a 429 past the retries), or it was never sent: provably
 	// not posted, so the next run with the journal sends it again.
 	Failed Status = "failed"
-	// Unknown: the message may have been stored (a 5xx, a timeout). The next run with the journal looks
-	// for it by its messageRef before it sends anything.
+	// Unknown: the message or contact may have been stored (a 5xx, a timeout). The next run with the
+	// journal looks for a message by its messageRef before it sends anything, and upserts a contact
+	// again.
 	Unknown Status = "unknown"
 	// Skipped: an earlier run sent it, or the message was found on the server by its messageRef; ID is
 	// its id.
 	Skipped Status = "skipped"
 )
 
-// Outcome is what happened to one request of the input, as Send reports it to WithOutcomes.
+// Outcome is what happened to one request of the input, as Send and Upsert report it to WithOutcomes.
 type Outcome struct {
 	// Number is the number the input gave the request.
 	Number int
 	// Status says where the request ended up.
 	Status Status
-	// ID is the id of the stored message, with the client's API key taken out (wrapper.Client.Redact):
-	// an id is the server's to choose.
+	// ID is the id of the stored message or contact, with the client's API key taken out
+	// (wrapper.Client.Redact): an id is the server's to choose.
 	ID string
 	// Err is why the request failed or its outcome is unknown; nil for a request sent or skipped, except
 	// one sent whose answer could not be read. For a request held Unknown from an earlier run it wraps

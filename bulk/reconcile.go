@@ -29,6 +29,12 @@ func uncertainOf(number int, req wrapper.CreateMessageRequest) uncertainLine {
 	return uncertainLine{ticket: digestOf(*req.Ticket), ref: digestOf(*req.MessageRef), number: number}
 }
 
+// byRef is a run of Send settling the requests an earlier run left of unknown outcome, by their
+// messageRefs.
+type byRef struct {
+	*sender[wrapper.CreateMessageRequest]
+}
+
 // reconcile settles the requests an earlier run started without learning their outcome, before
 // anything is sent: a request with a messageRef that its ticket holds was sent (Skipped now); one that
 // it does not hold is sent again. A request without messageRef stays Unknown, unless WithResendUnknown.
@@ -36,7 +42,7 @@ func uncertainOf(number int, req wrapper.CreateMessageRequest) uncertainLine {
 // The requests to look for are held by digests; the ids of their tickets are read again from the
 // input, where the first request of a ticket still to settle has its ticket listed, once. A request to
 // look for must read as it did: one whose ticket or messageRef changed ends the run with an *InputError.
-func (s *sender) reconcile(ctx context.Context) error {
+func (s byRef) reconcile(ctx context.Context) error {
 	lookFor, err := s.uncertainLines()
 	if err != nil || len(lookFor) == 0 {
 		return err
@@ -67,7 +73,7 @@ func lookingFor(lookFor []uncertainLine, number int, req wrapper.CreateMessageRe
 
 // uncertainLines reads the requests of unknown outcome: it returns those with a messageRef, sorted by
 // byTicketAndRef, and once the reading is whole, settles the others.
-func (s *sender) uncertainLines() ([]uncertainLine, error) {
+func (s byRef) uncertainLines() ([]uncertainLine, error) {
 	count := 0
 	for _, state := range s.states {
 		if uncertain(state) {
@@ -115,7 +121,7 @@ func heldError(recorded string) error {
 
 // lookInTicket lists ticket, that of request number, and settles its requests in lookFor: a request
 // whose messageRef it holds was sent, and the others are provably not posted, so they are sent now.
-func (s *sender) lookInTicket(ctx context.Context, number int, ticket string, lookFor []uncertainLine) error {
+func (s byRef) lookInTicket(ctx context.Context, number int, ticket string, lookFor []uncertainLine) error {
 	key := uncertainLine{ticket: digestOf(ticket)}
 	from, _ := slices.BinarySearchFunc(lookFor, key, byTicketAndRef)
 	to := from
@@ -140,7 +146,7 @@ func (s *sender) lookInTicket(ctx context.Context, number int, ticket string, lo
 			return fmt.Errorf("bulk: looking in the ticket of request %d for the requests whose outcome is unknown, before sending anything: %w", number, err)
 		}
 		i, _ := requestOf(*message.MessageRef)
-		if err := s.settleFound(lines[i].number, s.idOf(message)); err != nil {
+		if err := s.settleFound(lines[i].number, s.client.Redact(messageID(message))); err != nil {
 			return err
 		}
 		if unsettled--; unsettled == 0 {
@@ -157,7 +163,7 @@ func (s *sender) lookInTicket(ctx context.Context, number int, ticket string, lo
 
 // settleFound records that the message of request number, id, was found on the server, and reports the
 // request Skipped, as it was not sent by this run.
-func (s *sender) settleFound(number int, id string) error {
+func (s byRef) settleFound(number int, id string) error {
 	if err := s.journal.record(journalRecord{Line: number, Status: string(Sent), ID: id, Found: true}); err != nil {
 		return err
 	}

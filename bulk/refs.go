@@ -3,6 +3,7 @@ package bulk
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash/fnv"
 	"io"
 	"iter"
@@ -32,13 +33,25 @@ func digestOf(parts ...string) digest {
 	return digest(hash.Sum(nil))
 }
 
-// refHash is a 64-bit hash of req's ticket and messageRef.
-func refHash(req wrapper.CreateMessageRequest) uint64 {
+// keyHash is a 64-bit hash of the parts of a key.
+func keyHash(parts []string) uint64 {
 	h := fnv.New64a()
-	_, _ = io.WriteString(h, *req.Ticket)
-	_, _ = h.Write([]byte{0})
-	_, _ = io.WriteString(h, *req.MessageRef)
+	for i, part := range parts {
+		if i > 0 {
+			_, _ = h.Write([]byte{0})
+		}
+		_, _ = io.WriteString(h, part)
+	}
 	return h.Sum64()
+}
+
+// refKey is the key a request of Send is found by on the server: its ticket and messageRef; nil when it
+// has none.
+func refKey(req wrapper.CreateMessageRequest) []string {
+	if !hasRef(req) {
+		return nil
+	}
+	return []string{*req.Ticket, *req.MessageRef}
 }
 
 // RepeatedRefs calls repeated with each request of requests whose ticket and messageRef an earlier
@@ -49,11 +62,30 @@ func refHash(req wrapper.CreateMessageRequest) uint64 {
 // It holds 8 bytes a request, a hash of its pair, and reads requests a second time only when two hashes
 // are equal, then holding a digest of each pair whose hash repeats, however long the values.
 func RepeatedRefs(requests iter.Seq2[int, wrapper.CreateMessageRequest], repeated func(number, first int, req wrapper.CreateMessageRequest) bool) {
+	repeatedKeys(requests, refKey, repeated)
+}
+
+// firstRepeated is the check of an input with a journal (operation.repeated): an *InputError for the
+// first request of requests whose key an earlier request has, saying problem, a format given the
+// number of that earlier request.
+func firstRepeated[T any](requests iter.Seq2[int, T], key func(T) []string, problem string) error {
+	var err error
+	repeatedKeys(requests, key, func(number, first int, _ T) bool {
+		err = &InputError{Number: number, Problem: fmt.Sprintf(problem, first)}
+		return false
+	})
+	return err
+}
+
+// repeatedKeys calls repeated with each request of requests whose key (nil: it has none) an earlier
+// request has, with the number of that first request, until repeated returns false, as RepeatedRefs
+// says.
+func repeatedKeys[T any](requests iter.Seq2[int, T], key func(T) []string, repeated func(number, first int, req T) bool) {
 	// 32 bits would collide some hundred times in a million requests, and so read the input again.
 	var hashes []uint64
 	for _, req := range requests {
-		if hasRef(req) {
-			hashes = append(hashes, refHash(req))
+		if parts := key(req); parts != nil {
+			hashes = append(hashes, keyHash(parts))
 		}
 	}
 	slices.Sort(hashes)
@@ -69,13 +101,14 @@ func RepeatedRefs(requests iter.Seq2[int, wrapper.CreateMessageRequest], repeate
 	}
 	firstNumber := make(map[digest]int)
 	for number, req := range requests {
-		if !hasRef(req) {
+		parts := key(req)
+		if parts == nil {
 			continue
 		}
-		if _, suspect := slices.BinarySearch(suspects, refHash(req)); !suspect {
+		if _, suspect := slices.BinarySearch(suspects, keyHash(parts)); !suspect {
 			continue
 		}
-		pair := digestOf(*req.Ticket, *req.MessageRef)
+		pair := digestOf(parts...)
 		first, seen := firstNumber[pair]
 		if !seen {
 			firstNumber[pair] = number

@@ -54,6 +54,55 @@ func cliProcess(server *gleaptest.Server, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// killer runs the CLI in processes of its own and kills each with SIGKILL right after the server
+// answered its request number killAt: the child may not have read the answer, nor journaled it, so
+// that the next run has to settle the line. Give its log to the server (gleaptest.WithRequestLog).
+type killer struct {
+	child            atomic.Pointer[os.Process]
+	requests, killAt atomic.Int64
+}
+
+func (k *killer) log(gleaptest.Request) {
+	if k.requests.Add(1) == k.killAt.Load() {
+		if process := k.child.Load(); process != nil {
+			_ = process.Kill()
+		}
+	}
+}
+
+// runUntilDone runs the CLI with args against server until a run is not killed: each of the first
+// kills runs is killed after 1 to most requests. It returns the stdout of the last run, which must
+// succeed, and how many requests that run made.
+func (k *killer) runUntilDone(t *testing.T, server *gleaptest.Server, kills int, most int64, args ...string) (stdout string, requests int64) {
+	t.Helper()
+	killed := 0
+	for runs := 1; ; runs++ {
+		require.LessOrEqual(t, runs, kills+1, "a run that is not killed finishes")
+		k.requests.Store(0)
+		k.killAt.Store(-1)
+		if killed < kills {
+			k.killAt.Store(1 + rand.Int64N(most))
+		}
+		cmd := cliProcess(server, args...)
+		var out, errOut strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		require.NoError(t, cmd.Start())
+		k.child.Store(cmd.Process)
+		err := cmd.Wait()
+		k.child.Store(nil)
+		if status, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && status.Signaled() && status.Signal() == syscall.SIGKILL {
+			killed++
+			// A request the child had sent when it died may still be on its way through the server:
+			// the next run must find it stored, as it would find it at Gleap a while later.
+			require.Eventually(t, func() bool { return allAnswered(server) }, defaultWait, waitTick)
+			continue
+		}
+		require.NoError(t, err, "the run that is not killed does every line left: %s", errOut.String())
+		require.Equal(t, kills, killed)
+		return out.String(), k.requests.Load()
+	}
+}
+
 // TestBatchSurvivesKill9 runs send --batch --journal in a real process, kills it with SIGKILL after a
 // random number of requests five times, then lets a run finish: the server holds exactly one message
 // per line, each with its messageRef.
@@ -63,51 +112,15 @@ func TestBatchSurvivesKill9(t *testing.T) {
 	}
 	t.Parallel()
 	const lines, kills = 100, 5
-	var child atomic.Pointer[os.Process]
-	var requests, killAt atomic.Int64
-	server := gleaptest.NewServer(t, gleaptest.WithRequestLog(func(gleaptest.Request) {
-		// Killed right after the server answered: the child may not have read the answer, nor journaled
-		// it, so that the next run has to look the line up.
-		if requests.Add(1) == killAt.Load() {
-			if process := child.Load(); process != nil {
-				_ = process.Kill()
-			}
-		}
-	}))
+	var kill killer
+	server := gleaptest.NewServer(t, gleaptest.WithRequestLog(kill.log))
 	dir := t.TempDir()
 	input := writeInput(t, dir, batchInputOf(lines, nil, nil))
 	journalPath := filepath.Join(dir, "journal.jsonl")
 
-	killed := 0
-	for runs := 1; ; runs++ {
-		require.LessOrEqual(t, runs, kills+1, "a run that is not killed finishes")
-		requests.Store(0)
-		killAt.Store(-1)
-		if killed < kills {
-			// At most 10 requests a run, so that 5 kills happen before 100 lines are sent.
-			killAt.Store(1 + rand.Int64N(10))
-		}
-		cmd := cliProcess(server, "send", "--batch", input, "--journal", journalPath, "--concurrency", "4", "--rate-limit", "0")
-		output, err := os.Create(filepath.Join(dir, fmt.Sprintf("stdout-%d.jsonl", runs)))
-		require.NoError(t, err)
-		cmd.Stdout, cmd.Stderr = output, output
-		require.NoError(t, cmd.Start())
-		child.Store(cmd.Process)
-		err = cmd.Wait()
-		child.Store(nil)
-		require.NoError(t, output.Close())
-		if status, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && status.Signaled() && status.Signal() == syscall.SIGKILL {
-			killed++
-			// A request the child had sent when it died may still be on its way through the server:
-			// the next run must find it stored, as it would find it at Gleap a while later.
-			require.Eventually(t, func() bool { return allAnswered(server) }, defaultWait, waitTick)
-			continue
-		}
-		require.NoError(t, err, "the run that is not killed sends every line left")
-		break
-	}
+	// At most 10 requests a run, so that 5 kills happen before 100 lines are sent.
+	kill.runUntilDone(t, server, kills, 10, "send", "--batch", input, "--journal", journalPath, "--concurrency", "4", "--rate-limit", "0")
 
-	assert.Equal(t, kills, killed)
 	stored := storedByRef(t, server)
 	assert.Len(t, stored, lines, "every line is stored once")
 	assert.Len(t, server.Messages(), lines)
@@ -117,7 +130,7 @@ func TestBatchSurvivesKill9(t *testing.T) {
 	assertJournalSettled(t, journalPath)
 	journal, err := os.ReadFile(journalPath)
 	require.NoError(t, err)
-	t.Logf("%d kills; %d lines were found on the server by a resumed run", killed, bytes.Count(journal, []byte(`"found":true`)))
+	t.Logf("%d kills; %d lines were found on the server by a resumed run", kills, bytes.Count(journal, []byte(`"found":true`)))
 }
 
 // How long a test waits for the server to answer the requests of a killed child, and how often it looks.

@@ -12,13 +12,10 @@ import (
 	"iter"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gleap-community/gleap-go/bulk"
-	"github.com/gleap-community/gleap-go/internal/strictjson"
-	"github.com/gleap-community/gleap-go/wrapper"
 )
 
 // maxBatchLineBytes caps one line of --batch, as maxJSONInputBytes caps --json: a message is a few KiB,
@@ -28,11 +25,13 @@ const maxBatchLineBytes = maxJSONInputBytes
 // errLineTooLong is the problem of a line over maxBatchLineBytes.
 var errLineTooLong = fmt.Errorf("longer than %d MiB", maxBatchLineBytes>>20)
 
-// batchInput is the input of --batch, read from its start once per pass: the file itself, or, for
+// batchInput is the input of a batch (send --batch, contacts import), read from its start once per pass: the file itself, or, for
 // standard input, the temporary file it was copied to while it was validated. Nothing of it stays in
 // memory but the line being read.
 type batchInput struct {
-	file *os.File
+	// words are the batch's, which its errors use.
+	words batchWords
+	file  *os.File
 	// spooled: file is the copy of standard input, removed by close.
 	spooled bool
 	// digest is "sha256:" and the hex SHA-256 of the whole input: what binds a journal to it.
@@ -94,19 +93,19 @@ func abridgedError(problem error) error {
 	return problem
 }
 
-// openBatchInput opens name ("-" is in) and validates every line with parseBatchLine before anything is
-// sent, hashing the input on the way. uniqueRefs also refuses two lines with the same messageRef in the
-// same ticket, which --journal needs to tell them apart on the server. bad holds the first
+// openBatchInput opens name ("-" is in) and validates every line with job.parse before anything is sent,
+// hashing the input on the way. journaled also refuses two lines that a resumed run could not tell
+// apart (job.repeats: the same messageRef in the same ticket, the same user id). bad holds the first
 // maxBadLinesShown bad lines and badCount counts them all; then the input is closed and nil. When ctx
 // ends (Ctrl-C), it stops with ctx's error.
-func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs bool) (_ *batchInput, bad []badLine, badCount int, err error) {
-	input := &batchInput{}
+func openBatchInput[T any](ctx context.Context, job batchJob[T], name string, in io.Reader, journaled bool) (_ *batchInput, bad []badLine, badCount int, err error) {
+	input := &batchInput{words: job.batchWords}
 	var source io.Reader
 	if name == "-" {
 		source = in
 	} else {
 		if input.file, err = os.Open(name); err != nil {
-			return nil, nil, 0, fmt.Errorf("gleap send: --batch: %w", err)
+			return nil, nil, 0, fmt.Errorf("%s: %w", job.input, err)
 		}
 		source = input.file
 		if info, err := input.file.Stat(); err != nil || !info.Mode().IsRegular() {
@@ -120,7 +119,7 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 	}
 	if input.file == nil {
 		if input.file, err = spool(); err != nil {
-			return nil, nil, 0, fmt.Errorf("gleap send: --batch %s: copying the input, which cannot be read twice: %w", name, err)
+			return nil, nil, 0, fmt.Errorf("%s %s: copying the input, which cannot be read twice: %w", job.input, name, err)
 		}
 		input.spooled = true
 		source = io.TeeReader(source, input.file)
@@ -148,24 +147,23 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 			return nil
 		}
 		input.messages++
-		if _, err := parseBatchLine(line); err != nil {
+		if _, err := job.parse(line); err != nil {
 			refuse(number, err)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("gleap send: --batch: reading the input: %w", err)
+		return nil, nil, 0, fmt.Errorf("%s: reading the input: %w", job.input, err)
 	}
 	input.digest = "sha256:" + hex.EncodeToString(digest.Sum(nil))
-	if uniqueRefs && input.lines > bulk.MaxNumber {
-		return nil, nil, 0, fmt.Errorf("gleap send: --batch: the input has %d lines, more than the %d a --journal keeps: split it; nothing was sent", input.lines, bulk.MaxNumber)
+	if journaled && input.lines > bulk.MaxNumber {
+		return nil, nil, 0, fmt.Errorf("%s: the input has %d lines, more than the %d a --journal keeps: split it; nothing was sent", job.input, input.lines, bulk.MaxNumber)
 	}
-	if uniqueRefs && badCount == 0 {
+	if journaled && badCount == 0 {
 		var readErr error
-		// bulk.Send refuses the first; the check names them all.
-		bulk.RepeatedRefs(input.requests(&readErr), func(number, first int, req wrapper.CreateMessageRequest) bool {
-			refuse(number, fmt.Errorf("messageRef %s repeats line %d in ticket %s: with --journal a messageRef must name one message of its ticket",
-				quotedStart(*req.MessageRef), first, abridged(*req.Ticket, maxValueQuoted)))
+		// bulk refuses the first; the check names them all.
+		job.repeats(requestsOf(input, job.parse, &readErr), func(number, first int, req T) bool {
+			refuse(number, job.repeated(first, req))
 			return true
 		})
 		if readErr != nil {
@@ -183,21 +181,21 @@ func openBatchInput(ctx context.Context, name string, in io.Reader, uniqueRefs b
 // the input file since it was checked.
 func (in *batchInput) each(fn func(number int, line []byte) error) error {
 	if _, err := in.file.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("gleap send: --batch: rewinding the input: %w", err)
+		return fmt.Errorf("%s: rewinding the input: %w", in.words.input, err)
 	}
 	err := eachLine(in.unchanged(), func(number int, line []byte, tooLong bool) error {
 		switch {
 		case number > in.lines:
-			return fmt.Errorf("gleap send: --batch: the input grew since it was validated: it has more than %d lines", in.lines)
+			return fmt.Errorf("%s: the input grew since it was validated: it has more than %d lines", in.words.input, in.lines)
 		case tooLong:
-			return changedLine(number, errLineTooLong)
+			return in.changedLine(number, errLineTooLong)
 		case isBlankLine(line):
 			return nil
 		}
 		return fn(number, line)
 	})
 	if errors.Is(err, errInputChanged) {
-		return fmt.Errorf("gleap send: --batch: %w; the lines read before were sent as they were checked, no later one", err)
+		return fmt.Errorf("%s: %w; the lines read before were sent as they were checked, no later one", in.words.input, err)
 	}
 	return err
 }
@@ -258,8 +256,8 @@ func (c contextReader) Read(p []byte) (int, error) {
 
 // changedLine is the error of a line that was valid when the input was checked and is no longer, when it
 // is read again to be sent: the file was changed during the run.
-func changedLine(number int, problem error) error {
-	return fmt.Errorf("gleap send: --batch: line %d changed since it was validated: %w", number, problem)
+func (in *batchInput) changedLine(number int, problem error) error {
+	return fmt.Errorf("%s: line %d changed since it was validated: %w", in.words.input, number, problem)
 }
 
 // close closes the input and removes the copy of standard input, where spool could not.
@@ -333,36 +331,18 @@ func isBlankLine(line []byte) bool {
 	return len(bytes.TrimSpace(line)) == 0
 }
 
-// parseBatchLine reads one line of --batch as --json reads its file (one JSON object, unknown fields
-// refused, nothing after it, a ticket required) and checks it as client.Messages.Create does
-// (wrapper.CheckMessage). Both passes over the input use it, so a line that was valid when it was checked
-// is sent as it was checked.
-func parseBatchLine(line []byte) (wrapper.CreateMessageRequest, error) {
-	var req wrapper.CreateMessageRequest
-	err := strictjson.Decode(line, &req)
-	switch {
-	case errors.Is(err, strictjson.ErrDataAfterValue):
-		return req, errors.New("there is data after the message: give exactly one JSON object per line")
-	case err != nil:
-		return req, fmt.Errorf("not a message: %w", err)
-	case req.Ticket == nil || strings.TrimSpace(*req.Ticket) == "":
-		return req, &wrapper.ValidationError{Field: "ticket", Problem: "must be set on every line"}
-	}
-	return req, wrapper.CheckMessage(req)
-}
-
 // errStopped ends a reading of the input that its reader broke off.
 var errStopped = errors.New("stopped")
 
-// requests reads the input again as the messages bulk.Send sends, numbered by line, each parsed as it
-// was checked. A change to the input since it was checked ends the reading, with the error in *failed.
-func (in *batchInput) requests(failed *error) iter.Seq2[int, wrapper.CreateMessageRequest] {
-	return func(yield func(int, wrapper.CreateMessageRequest) bool) {
+// requestsOf reads input again as the requests bulk sends, numbered by line, each parsed with parse as
+// it was checked. A change to the input since it was checked ends the reading, with the error in *failed.
+func requestsOf[T any](in *batchInput, parse func(line []byte) (T, error), failed *error) iter.Seq2[int, T] {
+	return func(yield func(int, T) bool) {
 		err := in.each(func(number int, line []byte) error {
-			req, err := parseBatchLine(line)
+			req, err := parse(line)
 			switch {
 			case err != nil:
-				return changedLine(number, err)
+				return in.changedLine(number, err)
 			case !yield(number, req):
 				return errStopped
 			}

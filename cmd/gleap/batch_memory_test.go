@@ -73,7 +73,7 @@ func TestBatchCheckKeepsOnlyTheBadLinesItNames(t *testing.T) {
 	dir := t.TempDir()
 	ref := "incident-42-update-" + strings.Repeat("x", 200)
 	check := func(lines int) uint64 {
-		input, bad, badCount, err := openBatchInput(context.Background(), repeatedRefInput(t, dir, lines, ref), nil, true)
+		input, bad, badCount, err := openBatchInput(context.Background(), messagesBatch, repeatedRefInput(t, dir, lines, ref), nil, true)
 		require.NoError(t, err)
 		require.Nil(t, input)
 		require.Equal(t, lines-1, badCount, "every line but the first repeats it")

@@ -24,7 +24,7 @@ type lineOutcome struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// outcome reports one outcome of bulk.Send, in the words of the CLI.
+// outcome reports one outcome of a bulk run, in the words of the CLI.
 func (r *batchReport) outcome(outcome bulk.Outcome) error {
 	line := lineOutcome{Line: outcome.Number, Status: string(outcome.Status), ID: outcome.ID}
 	switch {
@@ -40,6 +40,7 @@ func (r *batchReport) outcome(outcome bulk.Outcome) error {
 // shows the progress on stderr: a progress bar on a terminal, else a line now and then. Workers share it.
 type batchReport struct {
 	mu       sync.Mutex
+	words    batchWords
 	out      io.Writer
 	errOut   io.Writer
 	messages int
@@ -55,11 +56,11 @@ type batchReport struct {
 	stopProgress func()
 }
 
-// newBatchReport reports to out, for an input of messages lines; its elapsed time starts now (now tells
-// the time: time.Now, or a test's clock). isTerminal says whether errOut is a terminal, which gets the
-// progress bar.
-func newBatchReport(out, errOut io.Writer, messages int, isTerminal bool, now func() time.Time) *batchReport {
-	r := &batchReport{out: out, errOut: errOut, messages: messages, counts: make(map[string]int), now: now, started: now()}
+// newBatchReport reports to out, in words, for an input of messages lines; its elapsed time starts now
+// (now tells the time: time.Now, or a test's clock). isTerminal says whether errOut is a terminal,
+// which gets the progress bar.
+func newBatchReport(out, errOut io.Writer, words batchWords, messages int, isTerminal bool, now func() time.Time) *batchReport {
+	r := &batchReport{words: words, out: out, errOut: errOut, messages: messages, counts: make(map[string]int), now: now, started: now()}
 	if isTerminal && messages > 0 {
 		r.bar = progressbar.NewOptions(messages,
 			progressbar.OptionSetWriter(errOut),
@@ -91,7 +92,7 @@ func (r *batchReport) showProgress(ticks <-chan time.Time) {
 				return
 			}
 			r.mu.Lock()
-			fmt.Fprintf(r.errOut, "gleap send: %d of %d done (%s); %s\n", r.reportedLocked(), r.messages, r.countsLocked(), r.paceLocked())
+			fmt.Fprintf(r.errOut, "%s: %d of %d done (%s); %s\n", r.words.command, r.reportedLocked(), r.messages, r.countsLocked(), r.paceLocked())
 			r.mu.Unlock()
 		}
 	}()
@@ -120,7 +121,7 @@ func (r *batchReport) line(outcome lineOutcome) error {
 	if r.failed == nil {
 		// One write per line, so that a reader of a pipe never sees half a line.
 		if _, err := r.out.Write(append(encoded, '\n')); err != nil {
-			r.failed = fmt.Errorf("gleap send: writing the outcome of line %d: %w", outcome.Line, err)
+			r.failed = fmt.Errorf("%s: writing the outcome of line %d: %w", r.words.command, outcome.Line, err)
 		}
 	}
 	if r.bar != nil {
@@ -172,7 +173,7 @@ func (r *batchReport) countsLocked() string {
 		r.counts[string(bulk.Sent)], r.counts[string(bulk.Failed)], r.counts[string(bulk.Unknown)], r.counts[string(bulk.Skipped)])
 }
 
-// pace returns the time since the report began and the rate of messages sent in it, as in
+// pace returns the time since the report began and the rate of lines sent in it, as in
 // "1m0.5s, 16.5 messages/s".
 func (r *batchReport) pace() string {
 	r.mu.Lock()
@@ -194,5 +195,5 @@ func (r *batchReport) paceLocked() string {
 	if elapsed < time.Second {
 		precision = time.Millisecond
 	}
-	return fmt.Sprintf("%s, %s messages/s", elapsed.Round(precision), strconv.FormatFloat(rate, 'f', decimals, 64))
+	return fmt.Sprintf("%s, %s %s/s", elapsed.Round(precision), strconv.FormatFloat(rate, 'f', decimals, 64), r.words.noun)
 }

@@ -115,9 +115,14 @@ func posts(requests []gleaptest.Request) int {
 
 // withMethod counts the requests made with method.
 func withMethod(requests []gleaptest.Request, method string) int {
+	return countOf(requests, func(request gleaptest.Request) bool { return request.Method == method })
+}
+
+// countOf counts the requests that match.
+func countOf(requests []gleaptest.Request, match func(gleaptest.Request) bool) int {
 	n := 0
 	for _, request := range requests {
-		if request.Method == method {
+		if match(request) {
 			n++
 		}
 	}
@@ -598,7 +603,7 @@ func TestBatchIsPacedToTheRateLimit(t *testing.T) {
 func TestBatchDrawsAProgressBarOnATerminal(t *testing.T) {
 	t.Parallel()
 	var out, bar bytes.Buffer
-	report := newBatchReport(&out, &bar, 3, true, time.Now)
+	report := newBatchReport(&out, &bar, messagesBatch.batchWords, 3, true, time.Now)
 	for number := 1; number <= 3; number++ {
 		report.line(lineOutcome{Line: number, Status: statusSent, ID: "6752f0c1a4b3c2d1e0f9876" + fmt.Sprint(number)})
 	}
@@ -672,7 +677,7 @@ func TestBatchWritesAProgressLineOffATerminal(t *testing.T) {
 	const progress = "gleap send: 4 of 10 done (sent 3, failed 1, unknown 0, skipped 0); 10s, 0.30 messages/s\n"
 	stderr := &syncWriter{want: progress, seen: make(chan struct{})}
 	var out bytes.Buffer
-	report := newBatchReport(&out, stderr, 10, false, clock.Now)
+	report := newBatchReport(&out, stderr, messagesBatch.batchWords, 10, false, clock.Now)
 	report.showProgress(ticks)
 	for number := 1; number <= 3; number++ {
 		require.NoError(t, report.line(lineOutcome{Line: number, Status: statusSent, ID: "6752f0c1a4b3c2d1e0f9876" + fmt.Sprint(number)}))

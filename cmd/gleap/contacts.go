@@ -31,6 +31,8 @@ var contactsNoun = noun{
 			synopsis: []string{"CONTACT_ID --json FILE|-"}, help: updateContactHelp, run: updateContact},
 		{name: "delete", summary: "delete a contact",
 			synopsis: []string{"CONTACT_ID"}, help: deleteContactHelp, run: deleteContact},
+		{name: "import", summary: "upsert the contacts of a JSON Lines file, resumable with --journal",
+			synopsis: importContactsSynopsis, help: importContactsHelp, run: importContacts},
 		{name: "forget", summary: "erase a contact and what Gleap keeps about it (GDPR)",
 			synopsis: []string{"--user-id USER_ID"}, help: forgetContactHelp, run: forgetContact},
 		{name: "identify", summary: "create or change the contact of a user id", shortcut: true,

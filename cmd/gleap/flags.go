@@ -48,9 +48,11 @@ var (
 // parseFlags does. It returns the argument, and the exit code to stop with or -1 to go on.
 func parseFlagsWithArgument(flags *flag.FlagSet, args []string, std stdio, arg argument) (string, int) {
 	var value string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	// "-" alone is a value: standard input.
+	isValue := func(arg string) bool { return arg == "-" || !strings.HasPrefix(arg, "-") }
+	if len(args) > 0 && isValue(args[0]) {
 		value, args = args[0], args[1:]
-	} else if last := len(args) - 1; last >= 0 && !strings.HasPrefix(args[last], "-") && (last == 0 || !takesValue(flags, args[last-1])) {
+	} else if last := len(args) - 1; last >= 0 && isValue(args[last]) && (last == 0 || !takesValue(flags, args[last-1])) {
 		value, args = args[last], args[:last]
 	}
 	if code := parseFlags(flags, args, std); code >= 0 {

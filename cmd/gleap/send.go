@@ -85,7 +85,7 @@ func send(ctx context.Context, flags *flag.FlagSet, args []string, std stdio, ge
 		return std.fail(exitUsage, err)
 	}
 	if *batchOpts.file != "" {
-		return sendBatch(ctx, batchOpts, conn, rate, *dryRun, std, getenv)
+		return runBatch(ctx, messagesBatch, batchOpts, conn, rate, *dryRun, std, getenv)
 	}
 
 	var req wrapper.CreateMessageRequest
