@@ -291,7 +291,12 @@ func TestEveryChangeOfATicketPostsItsEvent(t *testing.T) {
 	ctx := context.Background()
 	next := func(want string) *webhook.Event {
 		t.Helper()
-		event := <-events
+		var event *webhook.Event
+		select {
+		case event = <-events:
+		case <-time.After(30 * time.Second): // a guard, not a measure: a dropped event fails, not hangs
+			require.FailNow(t, "no event arrived", "waiting for %s", want)
+		}
 		require.Equal(t, want, event.Type)
 		require.NotNil(t, event.Ticket)
 		return event
