@@ -62,13 +62,60 @@ func TestResolveFindsATicketByItsNumberOrShareToken(t *testing.T) {
 
 func TestResolveRefusesAnAmbiguousAnswer(t *testing.T) {
 	t.Parallel()
-	two := `{"tickets":[{"id":"a"},{"id":"b"}],"count":2,"totalCount":2}`
-	server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, two), gleapAnswer(t, http.StatusOK, `{"tickets":[{"title":"no id"}]}`)))
+	two := `{"tickets":[{"id":"a","shareToken":"tok"},{"id":"b","shareToken":"tok"}],"count":2,"totalCount":2}`
+	server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, two),
+		gleapAnswer(t, http.StatusOK, `{"tickets":[{"title":"no id","shareToken":"tok"}]}`)))
 	client := newClient(t, server)
 	_, err := client.Tickets.Resolve(context.Background(), wrapper.TicketShareToken("tok"))
 	assertIsRequestError(t, err, wrapper.ErrInvalidResponse)
 	_, err = client.Tickets.Resolve(context.Background(), wrapper.TicketShareToken("tok"))
 	assertIsRequestError(t, err, wrapper.ErrInvalidResponse)
+}
+
+func TestResolveRefusesATicketWithAnotherNumberOrShareToken(t *testing.T) {
+	t.Parallel()
+	// A server that does not know the bugId and shareToken filters answers with the project's tickets.
+	other := `{"tickets":[{"id":"64f1c2d3e4a5b6c7d8e9f000","bugId":7,"shareToken":"other"}],"count":1,"totalCount":1}`
+	cases := []struct {
+		name   string
+		ref    wrapper.TicketRef
+		answer string
+		says   string
+	}{
+		{"another number", wrapper.TicketNumber(42), other, "asked for #42, it listed #7"},
+		{"another share token", wrapper.TicketShareToken("mine"), other, "asked for share token mine, it listed #7"},
+		{"no number", wrapper.TicketNumber(42), `{"tickets":[{"id":"64f1c2d3e4a5b6c7d8e9f000"}]}`, "it listed a ticket without a number"},
+		{"no share token", wrapper.TicketShareToken("mine"), `{"tickets":[{"id":"64f1c2d3e4a5b6c7d8e9f000"}]}`, "it listed a ticket of another share token"},
+		{"the one and another", wrapper.TicketNumber(42),
+			`{"tickets":[{"id":"64f1c2d3e4a5b6c7d8e9f042","bugId":42},{"id":"64f1c2d3e4a5b6c7d8e9f000","bugId":7}]}`, "it listed #7"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, tc.answer)))
+			client := newClient(t, server)
+			id, err := client.Tickets.Resolve(context.Background(), tc.ref)
+			assertIsRequestError(t, err, wrapper.ErrTicketMismatch)
+			assert.ErrorIs(t, err, wrapper.ErrInvalidResponse)
+			assert.Empty(t, id)
+			assert.Contains(t, err.Error(), tc.says)
+
+			server.QueueFaults(gleapAnswer(t, http.StatusOK, tc.answer))
+			_, err = client.Tickets.AssignUser(context.Background(), tc.ref, "64f1c2d3e4a5b6c7d8e9f111")
+			assertIsRequestError(t, err, wrapper.ErrTicketMismatch)
+			assert.Empty(t, puts(server), "nothing is written to the ticket listed")
+		})
+	}
+}
+
+func TestHelpersRefuseTheStateOfAnotherTicket(t *testing.T) {
+	t.Parallel()
+	// The read of the ticket answers with another one: its tags must not become this ticket's.
+	server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, `{"id":"64f1c2d3e4a5b6c7d8e9f000","tags":["theirs"]}`)))
+	_, err := newClient(t, server).Tickets.AddTags(context.Background(), wrapper.TicketID(ticketID), []string{"mine"})
+	assertIsRequestError(t, err, wrapper.ErrTicketMismatch)
+	assert.Contains(t, err.Error(), "read ticket "+ticketID+", it answered with another id")
+	assert.Empty(t, puts(server))
 }
 
 func TestAssignSendsTheAssigneeAloneAndReadsItBack(t *testing.T) {
