@@ -133,6 +133,18 @@ func TestAssignSendsTheAssigneeAloneAndReadsItBack(t *testing.T) {
 	assert.Equal(t, []string{`{"processingUser":"64f1c2d3e4a5b6c7d8e9f012"}`, `{"processingTeam":"team-billing"}`}, puts(server))
 }
 
+func TestAssignReadsBackAnAssigneeObjectNamedByIDAlone(t *testing.T) {
+	t.Parallel()
+	// Gleap embeds the assignee as an object; one with "id" and no "_id" still names the assignee.
+	assigned := `{"id":"` + ticketID + `","status":"OPEN","processingUser":{"id":"64f1c2d3e4a5b6c7d8e9f111","email":"a@example.com"}}`
+	server := checkedServer(t, gleaptest.WithFaults(gleapAnswer(t, http.StatusOK, `{"id":"`+ticketID+`","status":"OPEN"}`),
+		gleapAnswer(t, http.StatusOK, assigned), gleapAnswer(t, http.StatusOK, assigned)))
+	ticket, err := newClient(t, server).Tickets.AssignUser(context.Background(), wrapper.TicketID(ticketID), "64f1c2d3e4a5b6c7d8e9f111")
+	require.NoError(t, err)
+	assert.Equal(t, "64f1c2d3e4a5b6c7d8e9f111", ticket.ProcessingUser.ID)
+	assert.Equal(t, []string{`{"processingUser":"64f1c2d3e4a5b6c7d8e9f111"}`}, puts(server))
+}
+
 func TestSetStatusGivesBackAnAssigneeTheStatusChangeTookAway(t *testing.T) {
 	t.Parallel()
 	server, client := resourceServer(t)
