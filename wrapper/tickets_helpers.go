@@ -185,7 +185,8 @@ func (t *TicketsService) Close(ctx context.Context, ticket TicketRef, opts ...Op
 // AddTags gives the ticket tags, keeping the tags it has, and returns it read back. Gleap replaces a
 // ticket's tags whole, so AddTags reads them, sends them with tags added (nothing when it has them all),
 // and reads the ticket back: one without every tag of tags then is a *RequestError wrapping
-// ErrChangeNotKept.
+// ErrChangeNotKept. A null or blank tag in the ticket as read, which Gleap's tags should not hold and
+// Update cannot send, is left out of the tags sent.
 //
 // What a concurrent writer can still do: a tag another writer adds or removes between AddTags' read and
 // its write is undone by the write (Gleap has no conditional update). The read-back proves that the tags
@@ -221,7 +222,10 @@ func (t *TicketsService) changeTags(ctx context.Context, op string, ticket Ticke
 	}
 	return t.changeAndCheck(ctx, op, ticket, opts,
 		func(current *Ticket) (UpdateTicketRequest, bool) {
-			changed := slices.DeleteFunc(slices.Clone(current.Tags), func(tag string) bool { return !add && slices.Contains(tags, tag) })
+			// A null or blank tag the server sent is no tag Update can send back: it is left out.
+			changed := slices.DeleteFunc(slices.Clone(current.Tags), func(tag string) bool {
+				return isBlank(tag) || !add && slices.Contains(tags, tag)
+			})
 			for _, tag := range tags {
 				if add && !slices.Contains(changed, tag) {
 					changed = append(changed, tag)
