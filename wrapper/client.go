@@ -40,9 +40,16 @@ type Client struct {
 	engine *engine
 }
 
+// MinAPIKeyLength is the length of the shortest API key New accepts, in bytes. The client takes the key
+// out of every text a server or the transport wrote before an error, a log line or a raw answer shows
+// it; a key of a letter or two would be taken out of unrelated words too ("k" out of "tickets"),
+// garbling them. Gleap's keys are far longer: a shorter key is a placeholder or a cut copy.
+const MinAPIKeyLength = 8
+
 // New returns a client that authenticates with apiKey (the project's secret API key) and acts on the
 // project projectID. Both are checked before anything is sent: an empty or malformed value (spaces, line
-// breaks, control characters) is a *ValidationError that never repeats the value.
+// breaks, control characters), or a key shorter than MinAPIKeyLength, is a *ValidationError that never
+// repeats the value.
 //
 // Without options the client talks to DefaultBaseURL, follows DefaultRetryPolicy, gives each attempt 30
 // seconds unless the context has a deadline, reads success answers of up to 4 MiB, and paces itself to
@@ -51,6 +58,10 @@ type Client struct {
 func New(apiKey, projectID string, opts ...Option) (*Client, error) {
 	if err := checkToken("apiKey", apiKey); err != nil {
 		return nil, err
+	}
+	if len(apiKey) < MinAPIKeyLength {
+		return nil, &ValidationError{Field: "apiKey", Problem: fmt.Sprintf(
+			"is shorter than %d characters, too short for a Gleap key (check that it was copied whole)", MinAPIKeyLength)}
 	}
 	if err := checkToken("projectID", projectID); err != nil {
 		return nil, err

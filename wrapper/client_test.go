@@ -36,6 +36,8 @@ func TestNewRejectsMalformedInputBeforeSending(t *testing.T) {
 		{"key with a control character", testKey + "\x00", testProject, nil, "apiKey"},
 		{"key with a tab", "\t" + testKey, testProject, nil, "apiKey"},
 		{"key with non-ASCII", testKey + "é", testProject, nil, "apiKey"},
+		{"key of one letter", "k", testProject, nil, "apiKey"},
+		{"key a character shorter than the shortest", "gl_sk_7", testProject, nil, "apiKey"},
 		{"empty project", testKey, "", nil, "projectID"},
 		{"project with LF", testKey, testProject + "\nproject: other", nil, "projectID"},
 		{"project with a space", testKey, "my project", nil, "projectID"},

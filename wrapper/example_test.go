@@ -47,9 +47,12 @@ func ExampleNew_invalidKey() {
 		fmt.Println("field:", invalid.Field)
 	}
 	fmt.Println(err)
+	_, err = wrapper.New("k", "YOUR_PROJECT_ID") // cut short
+	fmt.Println(err)
 	// Output:
 	// field: apiKey
 	// gleap: invalid apiKey: must hold only visible ASCII characters (no spaces, line breaks or control characters)
+	// gleap: invalid apiKey: is shorter than 8 characters, too short for a Gleap key (check that it was copied whole)
 }
 
 func ExampleMessagesService_Create() {

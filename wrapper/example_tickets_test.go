@@ -319,11 +319,12 @@ func ExampleTicketsService_Watch() {
 func ExampleWatchSince() {
 	since := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	fmt.Println(wrapper.WatchSince(since))
-	// Output: v1 2026-11-25T09:00:00Z 2026-11-25T09:00:00Z
+	// Output: v2 2026-11-25T09:00:00Z 2026-11-25T09:00:00Z
 }
 
 func ExampleParseWatchCursor() {
-	cursor, err := wrapper.ParseWatchCursor("v1 2026-11-25T09:00:00.123Z - 5b1c0e9d3a7f2468@2026-11-25T09:00:00.123Z=0123456789abcdef")
+	// The last change at .123, two changes remembered: one of .123 and one of a millisecond before.
+	cursor, err := wrapper.ParseWatchCursor("v2 2026-11-25T09:00:00.123Z - 5b1c0e9d3a7f2468@0 0123456789abcdef@1000000")
 	if err != nil {
 		log.Fatal(err)
 	}

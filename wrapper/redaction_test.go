@@ -339,3 +339,51 @@ func FuzzRedactedBodiesNeverSpellTheKey(f *testing.F) {
 		assert.NotContains(t, unescapeEvery(out), key)
 	})
 }
+
+func TestAKeyOfTheShortestLengthIsTakenOutOfOddAnswersAndNothingElse(t *testing.T) {
+	t.Parallel()
+	apiKey := "k7f3a9c1"
+	require.Len(t, apiKey, wrapper.MinAPIKeyLength)
+	// A key as short as "k" would be taken out of "tickets" and "shareToken" too: New refuses it.
+	_, err := wrapper.New("k", testProject)
+	var invalid *wrapper.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "apiKey", invalid.Field)
+
+	// The key where the server puts it, in answers that fail some of these calls: each error is free of it.
+	failures := 0
+	for _, body := range []string{
+		`{"id":"x","updatedAt":"` + apiKey + `"}`,
+		`{"id":"x","processingUser":{"_id":"` + apiKey + `","x":1},"tags":"` + apiKey + `"}`,
+		`{"tickets":[{"id":"x","createdAt":"` + apiKey + `"}]}`,
+		`[{"id":"x","bugId":"` + apiKey + `"}]`,
+	} {
+		client := answeringWith(t, apiKey, func(w http.ResponseWriter, r *http.Request) {
+			writeAnswer(w, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, body)
+		})
+		_, getErr := client.Tickets.Get(context.Background(), ticketID)
+		_, searchErr := client.Tickets.Search(context.Background(), "refund")
+		errs := []error{getErr, searchErr}
+		for _, err := range client.Tickets.Watch(context.Background(), wrapper.WatchCursor{}, 0) {
+			errs = append(errs, err)
+		}
+		for _, err := range errs {
+			if err != nil {
+				failures++
+				assertNowhere(t, err, apiKey)
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, failures, 8, "most of these answers fail most calls")
+
+	// And out of nothing else: the rest of the answer reads as sent.
+	const ticket = `{"id":"x","shareToken":"tickets-k7f3a9c","title":"k7f3a9c1 tickets"}`
+	client := answeringWith(t, apiKey, func(w http.ResponseWriter, r *http.Request) {
+		writeAnswer(w, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, ticket)
+	})
+	var raw wrapper.Response
+	got, err := client.Tickets.Get(context.Background(), ticketID, wrapper.WithResponseInto(&raw))
+	require.NoError(t, err)
+	assert.Equal(t, "tickets-k7f3a9c", got.ShareToken)
+	assert.Equal(t, `{"id":"x","shareToken":"tickets-k7f3a9c","title":"[REDACTED] tickets"}`, string(raw.Body))
+}

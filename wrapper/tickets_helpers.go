@@ -11,6 +11,13 @@ import (
 // ticket has the number or share token given.
 var ErrTicketNotFound = errors.New("no such ticket")
 
+// ErrTicketMismatch is wrapped by the error of Resolve, and of the helpers, when the server answered with
+// another ticket than the one named: a listing by number or share token that holds a ticket with another
+// number or token (a server that does not know the filter answers with the project's tickets), or a read
+// of the id that answers with another id. Nothing is written to a ticket then. It wraps
+// ErrInvalidResponse.
+var ErrTicketMismatch = fmt.Errorf("%w: the server answered with another ticket than the one named", ErrInvalidResponse)
+
 // ErrChangeNotKept is wrapped by the error of a helper that read the ticket back after changing it and
 // found the change missing: another writer changed the ticket in between, or Gleap did not take it.
 var ErrChangeNotKept = errors.New("the ticket read back does not hold the change")
@@ -45,8 +52,10 @@ func (r TicketRef) String() string {
 }
 
 // Resolve returns the id of the ticket ref names: the id itself, or the id of the one ticket with that
-// number or share token, found by listing (GET /tickets?bugId=… or ?shareToken=…). No such ticket is a
-// *RequestError wrapping ErrTicketNotFound, more than one wraps ErrInvalidResponse.
+// number or share token, found by listing (GET /tickets?bugId=… or ?shareToken=…). The ticket listed
+// must have that number or share token: one that has another is a *RequestError wrapping
+// ErrTicketMismatch, never taken for it. No such ticket is a *RequestError wrapping ErrTicketNotFound,
+// more than one wraps ErrInvalidResponse.
 func (t *TicketsService) Resolve(ctx context.Context, ref TicketRef, opts ...Option) (string, error) {
 	filter := TicketFilter{PageSize: 2}
 	switch {
@@ -63,6 +72,12 @@ func (t *TicketsService) Resolve(ctx context.Context, ref TicketRef, opts ...Opt
 	if err != nil {
 		return "", err
 	}
+	for i := range page.Tickets {
+		if !ref.names(&page.Tickets[i]) {
+			return "", &RequestError{Op: "resolve ticket", Attempts: 1, Err: fmt.Errorf(
+				"%w: asked for %s, it listed %s: does it filter by bugId and shareToken?", ErrTicketMismatch, ref, ref.otherThan(&page.Tickets[i]))}
+		}
+	}
 	switch len(page.Tickets) {
 	case 0:
 		return "", &RequestError{Op: "resolve ticket", Attempts: 1, Err: fmt.Errorf("%w: %s", ErrTicketNotFound, ref)}
@@ -73,6 +88,26 @@ func (t *TicketsService) Resolve(ctx context.Context, ref TicketRef, opts ...Opt
 		return "", &RequestError{Op: "resolve ticket", Attempts: 1, Err: fmt.Errorf("%w: the ticket %s has no id", ErrInvalidResponse, ref)}
 	}
 	return "", &RequestError{Op: "resolve ticket", Attempts: 1, Err: fmt.Errorf("%w: more than one ticket is %s", ErrInvalidResponse, ref)}
+}
+
+// names reports whether ticket is the one the number or share token of r names.
+func (r TicketRef) names(ticket *Ticket) bool {
+	if r.number > 0 {
+		return ticket.Number == r.number
+	}
+	return ticket.ShareToken == r.shareToken
+}
+
+// otherThan names ticket, which r does not name, for an error: by its number, which is no text the
+// server wrote (a share token could be anything, the API key included).
+func (r TicketRef) otherThan(ticket *Ticket) string {
+	switch {
+	case ticket.Number > 0:
+		return fmt.Sprintf("#%d", ticket.Number)
+	case r.number > 0:
+		return "a ticket without a number"
+	}
+	return "a ticket of another share token"
 }
 
 // idOf returns a ticket's id, from "id" or else "_id".
@@ -150,7 +185,8 @@ func (t *TicketsService) Close(ctx context.Context, ticket TicketRef, opts ...Op
 // AddTags gives the ticket tags, keeping the tags it has, and returns it read back. Gleap replaces a
 // ticket's tags whole, so AddTags reads them, sends them with tags added (nothing when it has them all),
 // and reads the ticket back: one without every tag of tags then is a *RequestError wrapping
-// ErrChangeNotKept.
+// ErrChangeNotKept. A null or blank tag in the ticket as read, which Gleap's tags should not hold and
+// Update cannot send, is left out of the tags sent.
 //
 // What a concurrent writer can still do: a tag another writer adds or removes between AddTags' read and
 // its write is undone by the write (Gleap has no conditional update). The read-back proves that the tags
@@ -186,7 +222,10 @@ func (t *TicketsService) changeTags(ctx context.Context, op string, ticket Ticke
 	}
 	return t.changeAndCheck(ctx, op, ticket, opts,
 		func(current *Ticket) (UpdateTicketRequest, bool) {
-			changed := slices.DeleteFunc(slices.Clone(current.Tags), func(tag string) bool { return !add && slices.Contains(tags, tag) })
+			// A null or blank tag the server sent is no tag Update can send back: it is left out.
+			changed := slices.DeleteFunc(slices.Clone(current.Tags), func(tag string) bool {
+				return isBlank(tag) || !add && slices.Contains(tags, tag)
+			})
 			for _, tag := range tags {
 				if add && !slices.Contains(changed, tag) {
 					changed = append(changed, tag)
@@ -209,7 +248,7 @@ func (t *TicketsService) changeAndCheck(ctx context.Context, op string, ticket T
 	if err != nil {
 		return nil, err
 	}
-	current, err := t.Get(ctx, ticketID, opts...)
+	current, err := t.getSame(ctx, op, ticketID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +259,7 @@ func (t *TicketsService) changeAndCheck(ctx context.Context, op string, ticket T
 	if _, err := t.Update(ctx, ticketID, req, opts...); err != nil {
 		return nil, err
 	}
-	now, err := t.Get(ctx, ticketID, opts...)
+	now, err := t.getSame(ctx, op, ticketID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -228,4 +267,17 @@ func (t *TicketsService) changeAndCheck(ctx context.Context, op string, ticket T
 		return nil, &RequestError{Op: op, Attempts: 1, Err: fmt.Errorf("%w: ticket %s", ErrChangeNotKept, ticket)}
 	}
 	return now, nil
+}
+
+// getSame reads the ticket ticketID, which must be the ticket answered: one with another id is a
+// *RequestError wrapping ErrTicketMismatch, so that a helper never takes another ticket's state for it.
+func (t *TicketsService) getSame(ctx context.Context, op, ticketID string, opts []Option) (*Ticket, error) {
+	ticket, err := t.Get(ctx, ticketID, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if id := idOf(ticket); id != "" && id != ticketID {
+		return nil, &RequestError{Op: op, Attempts: 1, Err: fmt.Errorf("%w: read ticket %s, it answered with another id", ErrTicketMismatch, ticketID)}
+	}
+	return ticket, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,9 +38,14 @@ func (c *manualClock) time() time.Time {
 
 // tick moves the clock on by a millisecond.
 func (c *manualClock) tick() {
+	c.move(time.Millisecond)
+}
+
+// move moves the clock by d, back when d is negative.
+func (c *manualClock) move(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Millisecond)
+	c.now = c.now.Add(d)
 }
 
 // watchServer starts gleaptest on clock, checking requests against Gleap's documents too, and a client
@@ -345,11 +351,197 @@ func TestWatchCursorsAreTextThatReadsBack(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, jsonString(cursor.String()), string(encoded))
 
-	for _, text := range []string{"", "v1", "v2 - -", "v1 yesterday -", "v1 - - id", "v1 - - 0123456789abcdef@-=ab",
-		"v1 - - ticket-id@-=0123456789abcdef", "v1 - - 0123456789abcdef@soon=0123456789abcdef"} {
+	at := "2026-11-25T09:00:00.123Z"
+	for _, text := range []string{"", "v2", "v3 - -", "v2 yesterday -", "v1 yesterday -", "v2 - - 0123456789abcdef@0",
+		"v2 " + at + " - id", "v2 " + at + " - 0123456789abcdef", "v2 " + at + " - ticket-id@0", "v2 " + at + " - 0123456789ab@0",
+		"v2 " + at + " - 0123456789abcdef@soon", "v2 " + at + " - 0123456789abcdef@-1"} {
 		_, err := wrapper.ParseWatchCursor(text)
 		var invalid *wrapper.ValidationError
 		assert.ErrorAs(t, err, &invalid, "%q", text)
 	}
-	assert.Equal(t, "v1 - -", wrapper.WatchCursor{}.String(), "the zero cursor starts from the first ticket")
+	assert.Equal(t, "v2 - -", wrapper.WatchCursor{}.String(), "the zero cursor starts from the first ticket")
+}
+
+func TestWatchResumesFromACursorOfTheFormatBefore(t *testing.T) {
+	t.Parallel()
+	// v1 remembered each change as the digest of its id, its updatedAt and the digest of the raw ticket.
+	old, err := wrapper.ParseWatchCursor("v1 2026-11-25T09:00:00.123Z 2026-11-25T09:00:00Z 5b1c0e9d3a7f2468@2026-11-25T09:00:00.123Z=0123456789abcdef")
+	require.NoError(t, err)
+	assert.Equal(t, "v2 2026-11-25T09:00:00.123Z 2026-11-25T09:00:00Z", old.String(), "its times are kept, its digests are not")
+}
+
+// listedTicket is a ticket as listedByUpdatedAt serves it: its JSON, and its updatedAt.
+type listedTicket struct {
+	raw       string
+	updatedAt time.Time
+}
+
+// listed returns the ticket id stamped at with the members extra (each starting with a comma).
+func listed(id string, at time.Time, extra string) listedTicket {
+	return listedTicket{raw: fmt.Sprintf(`{"id":%q,"title":"t","updatedAt":%q%s}`, id, at.Format(time.RFC3339Nano), extra), updatedAt: at}
+}
+
+// listedByUpdatedAt starts a server that answers every request with the tickets tickets returns, as
+// Gleap lists them for a watch: those at or after updatedAt>=, in updatedAt order, at most limit, each as
+// written, to the nanosecond (gleaptest keeps milliseconds, as Gleap does; some servers keep more).
+func listedByUpdatedAt(t *testing.T, tickets func() []listedTicket) *wrapper.Client {
+	t.Helper()
+	server := checkedServer(t, gleaptest.WithFaultEvery(1, echoingAnswer(t, http.StatusOK, func(r *http.Request) string {
+		var from time.Time // updatedAt>=… reads as the parameter "updatedAt>" with its value after "="
+		if r.URL.Query().Has("updatedAt>") {
+			var err error
+			from, err = time.Parse(time.RFC3339Nano, r.URL.Query().Get("updatedAt>"))
+			assert.NoError(t, err)
+		}
+		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+		assert.NoError(t, err)
+		all := tickets()
+		slices.SortStableFunc(all, func(a, b listedTicket) int { return a.updatedAt.Compare(b.updatedAt) })
+		page := []string{}
+		for _, ticket := range all {
+			if !ticket.updatedAt.Before(from) && len(page) < limit {
+				page = append(page, ticket.raw)
+			}
+		}
+		return `{"tickets":[` + strings.Join(page, ",") + `]}`
+	})))
+	return newClient(t, server, wrapper.WithRateLimit(0, 0))
+}
+
+// watched runs a watch from cursor until it caught up and returns each change as id@seconds, and the
+// cursor after the last.
+func watched(t *testing.T, client *wrapper.Client, cursor wrapper.WatchCursor) ([]string, wrapper.WatchCursor) {
+	t.Helper()
+	var changes []string
+	for change, err := range client.Tickets.Watch(context.Background(), cursor, 0) {
+		require.NoError(t, err)
+		changes = append(changes, change.Ticket.ID+"@"+change.Ticket.UpdatedAt.Format("05.000000"))
+		cursor = change.Cursor
+	}
+	return changes, cursor
+}
+
+func TestWatchYieldsALateChangeStampedBeforeTheLastOne(t *testing.T) {
+	t.Parallel()
+	clock := newManualClock()
+	_, client := watchServer(t, clock, 100)
+	since := clock.time()
+	clock.move(time.Second)
+	id := createTickets(t, client, nil, "open")[0]
+	yields := newYields()
+	var cursor wrapper.WatchCursor
+	for change, err := range client.Tickets.Watch(context.Background(), wrapper.WatchSince(since), 0) {
+		require.NoError(t, err)
+		yields.add(t, change)
+		cursor = change.Cursor
+	}
+	// Two writes raced: the one stamped a millisecond earlier was stored after the watch saw the other.
+	clock.move(-time.Millisecond)
+	retitle(t, client, id, "done, stamped a millisecond before open")
+	for change, err := range client.Tickets.Watch(context.Background(), cursor, 0) {
+		require.NoError(t, err)
+		yields.add(t, change)
+		cursor = change.Cursor
+	}
+	assert.Equal(t, []string{"open", "done, stamped a millisecond before open"}, yields.order)
+	for change, err := range client.Tickets.Watch(context.Background(), cursor, 0) {
+		require.NoError(t, err)
+		yields.add(t, change)
+	}
+	assert.Len(t, yields.order, 2, "and each once")
+}
+
+func TestWatchRepeatsNoChangeStampedFinerThanAMillisecond(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	tickets := []listedTicket{
+		listed("A", base.Add(500*time.Microsecond), ""),
+		// Past A's look-back by 0.4 ms, which the page's start, down to the millisecond, is not.
+		listed("B", base.Add(2*time.Second+900*time.Microsecond), ""),
+		listed("C", base.Add(3*time.Second), ""),
+	}
+	client := listedByUpdatedAt(t, func() []listedTicket { return slices.Clone(tickets) })
+	wrapper.SetWatchPageSize(client.Tickets, 2)
+	changes, _ := watched(t, client, wrapper.WatchCursor{})
+	assert.Equal(t, []string{"A@00.000500", "B@02.000900", "C@03.000000"}, changes)
+}
+
+func TestWatchSinceLeavesOutAChangeEarlierInItsMillisecond(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	tickets := []listedTicket{listed("before", base.Add(100*time.Microsecond), ""), listed("after", base.Add(800*time.Microsecond), "")}
+	client := listedByUpdatedAt(t, func() []listedTicket { return slices.Clone(tickets) })
+	changes, _ := watched(t, client, wrapper.WatchSince(base.Add(700*time.Microsecond)))
+	assert.Equal(t, []string{"after@00.000800"}, changes)
+}
+
+func TestWatchTellsARepeatByContentWhateverTheOrderOfItsMembers(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	lists := 0
+	client := listedByUpdatedAt(t, func() []listedTicket {
+		mu.Lock()
+		defer mu.Unlock()
+		lists++
+		a := listed("A", base.Add(time.Second), `,"status":"OPEN"`)
+		if lists > 1 { // the same ticket, its members in another order and spaced out
+			a.raw = fmt.Sprintf(`{ "status": "OPEN", "title": "t", "id": "A", "updatedAt": %q }`, a.updatedAt.Format(time.RFC3339Nano))
+		}
+		return []listedTicket{a, listed("B", base.Add(time.Second+time.Millisecond), ""), listed("C", base.Add(time.Second+2*time.Millisecond), "")}
+	})
+	wrapper.SetWatchPageSize(client.Tickets, 2)
+	changes, _ := watched(t, client, wrapper.WatchSince(base))
+	assert.Equal(t, []string{"A@01.000000", "B@01.001000", "C@01.002000"}, changes)
+}
+
+func TestWatchCursorStaysSmallThroughABurstOfChanges(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	var tickets []listedTicket
+	for i := range 1000 { // a change a millisecond: all within the 2 s a watch looks back
+		tickets = append(tickets, listed(fmt.Sprintf("t%04d", i), base.Add(time.Duration(i)*time.Millisecond), ""))
+	}
+	client := listedByUpdatedAt(t, func() []listedTicket {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(tickets)
+	})
+	var cursor wrapper.WatchCursor
+	yielded, largest := 0, 0
+	for change, err := range client.Tickets.Watch(context.Background(), wrapper.WatchCursor{}, 0) {
+		require.NoError(t, err)
+		require.Equal(t, fmt.Sprintf("t%04d", yielded), change.Ticket.ID, "each change once, in order")
+		yielded++
+		cursor = change.Cursor
+		largest = max(largest, len(cursor.String()))
+	}
+	assert.Equal(t, 1000, yielded)
+	// 100 changes remembered, 16 digits and an age of at most 10 each, rather than 60 bytes for each
+	// change of the last 2 seconds (60 KB here), written again after every change.
+	assert.LessOrEqual(t, largest, 3*1024)
+
+	// So it looks back over the last 100 changes only: a late change stamped within them comes, one
+	// stamped before them, in the burst's first 900 milliseconds, does not.
+	mu.Lock()
+	tickets = append(tickets, listed("late", base.Add(950*time.Millisecond), ""), listed("too late", base.Add(850*time.Millisecond), ""))
+	mu.Unlock()
+	changes, _ := watched(t, client, cursor)
+	assert.Equal(t, []string{"late@00.950000"}, changes)
+}
+
+func TestWatchCursorKeepsEveryChangeOfItsLastMillisecond(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	var tickets []listedTicket
+	for i := range 300 { // more than the cursor keeps from before its last millisecond
+		tickets = append(tickets, listed(fmt.Sprintf("t%03d", i), at, ""))
+	}
+	client := listedByUpdatedAt(t, func() []listedTicket { return slices.Clone(tickets) })
+	wrapper.SetWatchPageSize(client.Tickets, 50)
+	changes, cursor := watched(t, client, wrapper.WatchCursor{})
+	assert.Len(t, changes, 300, "paged through, each once")
+	again, _ := watched(t, client, cursor)
+	assert.Empty(t, again, "the cursor remembers all 300")
 }

@@ -185,6 +185,7 @@ func TestSendErrorsAreOneLineWithTheCause(t *testing.T) {
 		{"missing key", nil, map[string]string{"GLEAP_API_KEY": ""}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "no API key: set GLEAP_API_KEY", 0},
 		{"missing project", nil, map[string]string{"GLEAP_PROJECT": ""}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "no project: set GLEAP_PROJECT", 0},
 		{"malformed key", nil, map[string]string{"GLEAP_API_KEY": testKey + "\r\nX-Evil: 1"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid GLEAP_API_KEY", 0},
+		{"key too short", nil, map[string]string{"GLEAP_API_KEY": "test"}, "", []string{"--ticket", ticketID, "--text", "hi"}, exitUsage, "gleap: invalid GLEAP_API_KEY: is shorter than 8 characters", 0},
 		{"blank ticket", nil, nil, "", []string{"--ticket", " ", "--text", "hi"}, exitUsage, "gleap: invalid --ticket: must not be blank", 0},
 		{"no text", nil, nil, "", []string{"--ticket", ticketID}, exitUsage, "gleap send: nothing to send", 0},
 		{"attachment without a URL", nil, nil, "", []string{"--ticket", ticketID, "--text", "hi", "--attach", "a.pdf"}, exitUsage, "want NAME=URL", 0},

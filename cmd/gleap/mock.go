@@ -34,7 +34,7 @@ this machine: open the inbox at http://127.0.0.1:4010/ or http://localhost:4010/
 
 It serves Gleap's message routes: POST and GET /v3/messages (create, list), GET /v3/messages/search,
 PUT and DELETE /v3/messages/{messageId}. To list what it stored now, ask it as Gleap, with credentials:
-  curl -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
+  curl -H 'Authorization: Bearer test-key' -H 'project: test' http://127.0.0.1:4010/v3/messages
 
 Like Gleap, it answers 429 with a Retry-After header to a project's requests past --rate-limit (by
 default Gleap's 1000 per minute; 0 turns the limit off).
@@ -73,9 +73,9 @@ a request or sits idle for a minute.
 
 Example:
   gleap mock --addr 127.0.0.1:4010 &
-  export GLEAP_BASE_URL=http://127.0.0.1:4010/v3 GLEAP_API_KEY=test GLEAP_PROJECT=test
+  export GLEAP_BASE_URL=http://127.0.0.1:4010/v3 GLEAP_API_KEY=test-key GLEAP_PROJECT=test
   gleap messages send --ticket 6752e9a8b7c6d5e4f3a21098 --text "Hello from the mock"
-  curl -s -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages
+  curl -s -H 'Authorization: Bearer test-key' -H 'project: test' http://127.0.0.1:4010/v3/messages
   # then open http://127.0.0.1:4010/ in a browser: the inbox
 
   export GLEAP_WEBHOOK_SECRET=$(openssl rand -hex 16)

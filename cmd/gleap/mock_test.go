@@ -143,7 +143,7 @@ func TestMockHelpSaysHowToListWhatItStored(t *testing.T) {
 
 	assert.Equal(t, exitOK, code)
 	help := stdout.String()
-	assert.Contains(t, help, "curl -H 'Authorization: Bearer test' -H 'project: test' http://127.0.0.1:4010/v3/messages\n")
+	assert.Contains(t, help, "curl -H 'Authorization: Bearer test-key' -H 'project: test' http://127.0.0.1:4010/v3/messages\n")
 	assert.NotContains(t, help, "not part of Gleap's API", "the listing is Gleap's own route")
 	for _, flag := range []string{"-addr", "-max-messages"} {
 		assert.Contains(t, help, flag)

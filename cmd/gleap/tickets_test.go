@@ -191,7 +191,7 @@ func TestWatchPrintsEachChangeOnceAndResumesFromItsState(t *testing.T) {
 	assert.Equal(t, []string{"first", "second"}, titles(jsonLines(t, r.stdout)))
 	stored, err := os.ReadFile(state)
 	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(string(stored), "v1 "), "the cursor, as text")
+	assert.True(t, strings.HasPrefix(string(stored), "v2 "), "the cursor, as text")
 
 	require.Equal(t, exitOK, gleap(t, server.URL, `{"status":"DONE"}`, nil, "tickets", "update", first["id"].(string), "--json", "-").code)
 	r = gleap(t, server.URL, "", nil, "tickets", "watch", "--every", "0", "--state", state)

@@ -13,9 +13,10 @@ import (
 var errNotAReference = errors.New("a reference must be an id (a string) or an object")
 
 // IDOr is a reference to a T that Gleap sends as a bare id ("64f1...") or as the whole object
-// ({"_id": "64f1...", ...}). Its zero value is a reference that was not sent.
+// ({"_id": "64f1...", ...}, or {"id": "64f1...", ...}). Its zero value is a reference that was not sent.
 type IDOr[T any] struct {
-	// ID is the id: the bare id as sent, or the object's "_id" ("" when the object has none).
+	// ID is the id: the bare id as sent, or the object's "_id", else its "id" when that is a string (""
+	// when the object has neither).
 	ID string
 	// Object is the whole object when Gleap embedded it, nil when it sent a bare id.
 	Object *T
@@ -30,17 +31,22 @@ func (r *IDOr[T]) UnmarshalJSON(data []byte) error {
 	case len(trimmed) > 0 && trimmed[0] == '"':
 		return json.Unmarshal(trimmed, &r.ID)
 	case len(trimmed) > 0 && trimmed[0] == '{':
-		var id struct {
-			ID string `json:"_id"`
+		var ids struct {
+			DocumentID string `json:"_id"`
+			ID         any    `json:"id"`
 		}
 		object := new(T)
 		if err := json.Unmarshal(trimmed, object); err != nil {
 			return err
 		}
-		if err := json.Unmarshal(trimmed, &id); err != nil {
+		if err := json.Unmarshal(trimmed, &ids); err != nil {
 			return err
 		}
-		r.ID, r.Object = id.ID, object
+		r.ID, r.Object = ids.DocumentID, object
+		// Some answers name the object by "id" alone; one that is no string is no id of ours.
+		if id, isText := ids.ID.(string); r.ID == "" && isText {
+			r.ID = id
+		}
 		return nil
 	}
 	// The value is not quoted: it is the server's, and may hold anything.

@@ -11,13 +11,14 @@ import (
 )
 
 type agent struct {
-	ID    *string `json:"_id,omitempty"`
-	Email string  `json:"email,omitempty"`
+	ID     *string `json:"_id,omitempty"`
+	AlsoID *string `json:"id,omitempty"`
+	Email  string  `json:"email,omitempty"`
 }
 
 func TestAReferenceReadsAnIDOrAnObject(t *testing.T) {
 	t.Parallel()
-	id := "64f1c2d3e4a5b6c7d8e9f012"
+	id, other := "64f1c2d3e4a5b6c7d8e9f012", "64f1c2d3e4a5b6c7d8e9f999"
 	cases := []struct {
 		name       string
 		json       string
@@ -27,6 +28,10 @@ func TestAReferenceReadsAnIDOrAnObject(t *testing.T) {
 		{"a bare id", `"` + id + `"`, id, nil},
 		{"an object", `{"_id":"` + id + `","email":"a@example.com"}`, id, &agent{ID: &id, Email: "a@example.com"}},
 		{"an object without an id", `{"email":"a@example.com"}`, "", &agent{Email: "a@example.com"}},
+		{"an object with only id", `{"id":"` + id + `","email":"a@example.com"}`, id, &agent{AlsoID: &id, Email: "a@example.com"}},
+		{"an object with both, _id first", `{"_id":"` + id + `","id":"` + other + `"}`, id, &agent{ID: &id, AlsoID: &other}},
+		{"an object with both, id first", `{"id":"` + other + `","_id":"` + id + `"}`, id, &agent{ID: &id, AlsoID: &other}},
+		{"an object with an empty _id and an id", `{"_id":"","id":"` + id + `"}`, id, &agent{ID: new(string), AlsoID: &id}},
 		{"null", `null`, "", nil},
 	}
 	for _, tc := range cases {
@@ -44,6 +49,14 @@ func TestAReferenceReadsAnIDOrAnObject(t *testing.T) {
 			assert.JSONEq(t, tc.json, string(again), "written back as it was read")
 		})
 	}
+}
+
+func TestAReferenceTakesNoIDThatIsNoString(t *testing.T) {
+	t.Parallel()
+	var got ref.IDOr[struct{ Email string }]
+	require.NoError(t, json.Unmarshal([]byte(`{"id":7,"email":"a@example.com"}`), &got))
+	assert.Empty(t, got.ID)
+	assert.Equal(t, "a@example.com", got.Object.Email)
 }
 
 func TestAReferenceThatIsNeitherIsAnErrorThatQuotesNothing(t *testing.T) {
