@@ -2,6 +2,7 @@ package gleaptest
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -15,6 +16,7 @@ const adminPath = "/admin"
 // or to its companies, as Gleap would; ok is false for a request to any other route.
 func (s *Server) routeContacts(r *http.Request, body []byte) (a answer, ok bool) {
 	path, method := r.URL.Path, r.Method
+	escaped := r.URL.EscapedPath() // a user id or company id may hold a "/", sent as %2F
 	switch {
 	case path == sessionsPath && method == http.MethodPost:
 		return s.contacts.create(body), true
@@ -29,13 +31,13 @@ func (s *Server) routeContacts(r *http.Request, body []byte) (a answer, ok bool)
 	case path == adminPath+"/track" && method == http.MethodPost:
 		return s.contacts.track(body), true
 	}
-	if userID, ok := lastSegment(path, sessionsPath+"/by-user-id/"); ok && method == http.MethodGet {
+	if userID, ok := lastSegment(escaped, sessionsPath+"/by-user-id/"); ok && method == http.MethodGet {
 		return s.contacts.byUser(userID), true
 	}
-	if userID, ok := lastSegment(path, adminPath+"/contacts/"); ok && method == http.MethodDelete {
+	if userID, ok := lastSegment(escaped, adminPath+"/contacts/"); ok && method == http.MethodDelete {
 		return s.forget(userID), true
 	}
-	if companyID, ok := lastSegment(path, adminPath+"/companies/"); ok {
+	if companyID, ok := lastSegment(escaped, adminPath+"/companies/"); ok {
 		switch method {
 		case http.MethodPut:
 			return s.companies.put(companyID, body), true
@@ -45,12 +47,12 @@ func (s *Server) routeContacts(r *http.Request, body []byte) (a answer, ok bool)
 			return s.companies.delete(companyID), true
 		}
 	}
-	if contactID, ok := strings.CutSuffix(path, "/resubscribe"); ok && method == http.MethodPut {
+	if contactID, ok := strings.CutSuffix(escaped, "/resubscribe"); ok && method == http.MethodPut {
 		if contactID, ok := lastSegment(contactID, sessionsPath+"/"); ok {
 			return s.contacts.resubscribe(contactID), true
 		}
 	}
-	if contactID, ok := lastSegment(path, sessionsPath+"/"); ok {
+	if contactID, ok := lastSegment(escaped, sessionsPath+"/"); ok {
 		switch method {
 		case http.MethodGet:
 			return s.contacts.get(contactID), true
@@ -64,8 +66,13 @@ func (s *Server) routeContacts(r *http.Request, body []byte) (a answer, ok bool)
 	return answer{}, false
 }
 
-// lastSegment returns what follows prefix in path when it is one path segment, not empty.
-func lastSegment(path, prefix string) (string, bool) {
-	segment, ok := strings.CutPrefix(path, prefix)
-	return segment, ok && segment != "" && !strings.Contains(segment, "/")
+// lastSegment returns what follows prefix in escapedPath, unescaped, when it is one path segment, not
+// empty: a "/" escaped in it is part of the segment.
+func lastSegment(escapedPath, prefix string) (string, bool) {
+	segment, ok := strings.CutPrefix(escapedPath, prefix)
+	if !ok || segment == "" || strings.Contains(segment, "/") {
+		return "", false
+	}
+	unescaped, err := url.PathUnescape(segment)
+	return unescaped, err == nil
 }

@@ -113,6 +113,37 @@ func TestContactRequestsAreCheckedAgainstGleapsDocument(t *testing.T) {
 	require.Len(t, recorder.failures(), 1)
 }
 
+func TestIDsWithSlashesAndOtherOddCharactersReachTheirContactAndCompany(t *testing.T) {
+	t.Parallel()
+	server := gleaptest.NewServer(t)
+	client, ctx := unpaced(t, server), context.Background()
+	for _, id := range []string{"team/7", "a/b/c", "a%2Fb", "50%", "a?b", "a#b", "a b", "ü-1"} {
+		_, created, err := client.Contacts.Upsert(ctx, id, wrapper.UpdateContactRequest{Name: wrapper.Ptr("First")})
+		require.NoError(t, err, id)
+		require.True(t, created, id)
+		contact, created, err := client.Contacts.Upsert(ctx, id, wrapper.UpdateContactRequest{Name: wrapper.Ptr("Second")})
+		require.NoError(t, err, id)
+		assert.False(t, created, "%s: the second upsert finds the contact", id)
+		assert.Equal(t, "Second", contact.Name, id)
+		resubscribed := client.Contacts.Resubscribe(ctx, contact.ID)
+		require.NoError(t, resubscribed, id)
+
+		_, err = client.Companies.Put(ctx, id, wrapper.CompanyRequest{Name: wrapper.Ptr("Acme")})
+		require.NoError(t, err, id)
+		company, err := client.Companies.Get(ctx, id)
+		require.NoError(t, err, id)
+		assert.Equal(t, "Acme", *company.Name, id)
+		require.NoError(t, client.Companies.Delete(ctx, id), id)
+
+		require.NoError(t, client.Contacts.Forget(ctx, id), id)
+		_, err = client.Contacts.FindByUserID(ctx, id)
+		var apiErr *wrapper.APIError
+		require.ErrorAs(t, err, &apiErr, id)
+		assert.Equal(t, http.StatusNotFound, apiErr.StatusCode, "%s: forgotten", id)
+	}
+	assert.Empty(t, server.Contacts())
+}
+
 func TestIdentifyCreatesOrChangesAContactByUserID(t *testing.T) {
 	t.Parallel()
 	server := gleaptest.NewServer(t)
