@@ -292,6 +292,8 @@ func TestContactCallsRejectBadInputBeforeSending(t *testing.T) {
 		{"an event too large", track(wrapper.Event{UserID: "u1", Name: "a", Data: map[string]any{"c": strings.Repeat("x", wrapper.MaxRequestBytes)}}), "request"},
 		{"forget nobody", func() error { return contacts.Forget(ctx, "") }, "userID"},
 		{"upsert nobody", func() error { _, _, err := contacts.Upsert(ctx, " ", wrapper.UpdateContactRequest{}); return err }, "userID"},
+		{"upsert by a step in the path", func() error { _, _, err := contacts.Upsert(ctx, "..", wrapper.UpdateContactRequest{}); return err }, "userID"},
+		{"find by a user id too long for a URL", func() error { _, err := contacts.FindByUserID(ctx, strings.Repeat("u", 1025)); return err }, "userID"},
 		{"upsert another user id", func() error {
 			_, _, err := contacts.Upsert(ctx, "u1", wrapper.UpdateContactRequest{UserID: wrapper.Ptr("u2")})
 			return err

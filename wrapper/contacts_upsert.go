@@ -23,16 +23,10 @@ import (
 // contact with the same user id (Gleap does not document which it does) keeps two. Upserts of a contact
 // that exists are plain updates: each sends only the fields it sets, and the last write of a field wins.
 func (c *ContactsService) Upsert(ctx context.Context, userID string, req UpdateContactRequest, opts ...Option) (*Contact, bool, error) {
-	if err := checkID("userID", userID); err != nil {
+	if err := CheckUpsert(userID, req); err != nil {
 		return nil, false, err
-	}
-	if req.UserID != nil && *req.UserID != userID {
-		return nil, false, &ValidationError{Field: "userId", Problem: "differs from the user id the contact is upserted by"}
 	}
 	req.UserID = &userID
-	if err := CheckContact(req); err != nil {
-		return nil, false, err
-	}
 	contact, err := c.updateByUserID(ctx, userID, req, opts)
 	if !hasStatus(err, http.StatusNotFound) {
 		return contact, false, err
@@ -51,6 +45,21 @@ func (c *ContactsService) Upsert(ctx context.Context, userID string, req UpdateC
 		}
 	}
 	return nil, false, err
+}
+
+// CheckUpsert checks userID and req as Upsert does before it sends anything: userID is an id that can go
+// into a URL path (not blank, valid UTF-8, not "." or "..", at most 1024 bytes), req.UserID, when set, is
+// userID, and req is a contact CheckContact accepts. It returns a *ValidationError. Check a whole input
+// with it before upserting any of it, as gleap contacts import does.
+func CheckUpsert(userID string, req UpdateContactRequest) error {
+	if err := checkID("userID", userID); err != nil {
+		return err
+	}
+	if req.UserID != nil && *req.UserID != userID {
+		return &ValidationError{Field: "userId", Problem: "differs from the user id the contact is upserted by"}
+	}
+	req.UserID = &userID
+	return CheckContact(req)
 }
 
 // updateByUserID finds the contact whose user id is userID and updates it with req. A contact not found

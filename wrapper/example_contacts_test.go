@@ -379,6 +379,20 @@ func ExampleCheckContact() {
 	// gleap: invalid email: must be an e-mail address, such as customer@example.com
 }
 
+func ExampleCheckUpsert() {
+	// Check every contact of an import before upserting any of it.
+	for userID, req := range map[string]wrapper.UpdateContactRequest{
+		"user-4711": {Plan: wrapper.Ptr("Pro")},
+		"..":        {Plan: wrapper.Ptr("Pro")},
+	} {
+		if err := wrapper.CheckUpsert(userID, req); err != nil {
+			fmt.Printf("%q: %v\n", userID, err)
+		}
+	}
+	// Output:
+	// "..": gleap: invalid userID: is not an id
+}
+
 func ExampleNormalizeEventName() {
 	fmt.Println(wrapper.NormalizeEventName("invoice.paid"), wrapper.NormalizeEventName("$pageview"))
 	// Output:

@@ -110,9 +110,14 @@ func isBlank(value string) bool {
 	return strings.TrimSpace(value) == ""
 }
 
+// maxIDBytes is the longest id that goes into a URL path: escaped, it may take three times as many bytes,
+// and servers and proxies refuse request lines of 8 KiB or more.
+const maxIDBytes = 1024
+
 // checkID checks an id that goes into a URL path. The generated request builders escape it, so "a/b" or
 // "a b" stay one path segment; but "." and ".." would still be read as a step within the path, sending
-// the request to another endpoint.
+// the request to another endpoint, and an id of more than maxIDBytes bytes makes a request line servers
+// refuse.
 func checkID(field, id string) error {
 	switch {
 	case isBlank(id):
@@ -121,6 +126,8 @@ func checkID(field, id string) error {
 		return &ValidationError{Field: field, Problem: "is not valid UTF-8"}
 	case id == "." || id == "..":
 		return &ValidationError{Field: field, Problem: "is not an id"}
+	case len(id) > maxIDBytes:
+		return &ValidationError{Field: field, Problem: fmt.Sprintf("is longer than %d bytes", maxIDBytes)}
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ var contactsBatch = batchJob[wrapper.UpdateContactRequest]{
 			if req.UserID == nil || strings.TrimSpace(*req.UserID) == "" {
 				return &wrapper.ValidationError{Field: "userId", Problem: "must be set on every line"}
 			}
-			return wrapper.CheckContact(req)
+			return wrapper.CheckUpsert(*req.UserID, req)
 		})
 	},
 	repeats: bulk.RepeatedUserIDs,

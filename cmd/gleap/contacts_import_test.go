@@ -96,6 +96,8 @@ func TestImportRefusesBadLinesAndSendsNothing(t *testing.T) {
 		`{"userId":"user-7"} {"userId":"user-8"}`,                // 7: two contacts on one line
 		`{"userId":"user-8","customData":[1]}`,                   // 8: customData not an object
 		`{"userId":"` + strings.Repeat("u", 100) + `","sla":-1}`, // 9: a negative SLA
+		`{"userId":".."}`, // 10: a user id no URL path can hold
+		`{"userId":"` + strings.Repeat("u", 1025) + `"}`, // 11: one whose lookup URL servers refuse
 	}
 	dir := t.TempDir()
 	journalPath := filepath.Join(dir, "contacts.journal")
@@ -106,7 +108,7 @@ func TestImportRefusesBadLinesAndSendsNothing(t *testing.T) {
 	assert.Equal(t, exitUsage, r.code)
 	assert.Empty(t, r.stdout)
 	first, rest, _ := strings.Cut(r.stderr, "\n")
-	assert.Equal(t, "gleap contacts import: 6 bad lines (2, 3, 4, 7, 8, 9); nothing was sent", first)
+	assert.Equal(t, "gleap contacts import: 8 bad lines (2, 3, 4, 7, 8, 9, 10, 11); nothing was sent", first)
 	for _, want := range []string{
 		"line 2: gleap: invalid userId: must be set on every line",
 		`line 3: not a contact: json: unknown field "colour"`,
@@ -114,6 +116,8 @@ func TestImportRefusesBadLinesAndSendsNothing(t *testing.T) {
 		"line 7: there is data after the contact",
 		"line 8: gleap: invalid customData",
 		"line 9: gleap: invalid sla",
+		"line 10: gleap: invalid userID: is not an id",
+		"line 11: gleap: invalid userID: is longer than 1024 bytes",
 	} {
 		assert.Contains(t, rest, "  "+want)
 	}
