@@ -100,6 +100,24 @@ func (c *contacts) create(body []byte) answer {
 	return jsonAnswer(http.StatusOK, contact.answer())
 }
 
+// ofEmail returns the id of the contact with the e-mail address email (in any case), the one created
+// first when several have it, after making one with the address alone when none has: as Gleap's compose
+// finds or makes the contact it opens a ticket for.
+func (c *contacts) ofEmail(email string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var found *storedContact
+	for _, contact := range c.byID {
+		if strings.EqualFold(stringField(contact.fields, "email"), email) && (found == nil || contact.seq < found.seq) {
+			found = contact
+		}
+	}
+	if found == nil {
+		found = c.add(map[string]json.RawMessage{"email": jsonText(email)})
+	}
+	return found.id
+}
+
 // userIDTaken is the answer to a contact given a user id another contact has.
 func userIDTaken(userID string) answer {
 	return errorAnswer(http.StatusConflict, fmt.Sprintf("A contact with the user id %q exists already.", userID))

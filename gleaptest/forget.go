@@ -1,29 +1,24 @@
 package gleaptest
 
-import (
-	"encoding/json"
-	"strings"
-)
+import "encoding/json"
 
 // forget answers DELETE /admin/contacts/{userId}, a GDPR erasure: the contact with user id userID is
-// gone, and so is what hangs off it: its events, its tickets (by its id, or by its e-mail address for
-// the tickets composed for the address) with their messages, and the messages posted with it as their
-// contact.
+// gone, and so is what hangs off it: its events, its tickets (a ticket composed for an e-mail address is
+// the tickets of the contact compose found or made for it) with their messages, and the messages posted
+// with it as their contact.
 func (s *Server) forget(userID string) answer {
 	a, contact := s.contacts.forget(userID)
 	if contact != nil {
-		s.tickets.removeContact(contact.id, stringField(contact.fields, "email"))
+		s.tickets.removeContact(contact.id)
 		s.store.removeSession(contact.id)
 	}
 	return a
 }
 
-// removeContact deletes the tickets of the contact contactID, whose e-mail address is email ("" for
-// none), with their messages.
-func (s *ticketStore) removeContact(contactID, email string) {
+// removeContact deletes the tickets of the contact contactID, with their messages.
+func (s *ticketStore) removeContact(contactID string) {
 	for _, t := range s.snapshot() {
-		session := t.ticket.Session
-		if session.ID == contactID || email != "" && session.Object != nil && strings.EqualFold(deref(session.Object.Email), email) {
+		if t.ticket.Session.ID == contactID {
 			s.delete(t.ticket.ID)
 		}
 	}

@@ -111,11 +111,11 @@ func configure(opts []Option) (*Server, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	messages := newStore(c.now, c.maxMessages)
+	messages, contacts := newStore(c.now, c.maxMessages), newContacts(c.now, c.maxMessages)
 	s := &Server{
 		store:           messages,
-		tickets:         newTicketStore(c.now, messages),
-		contacts:        newContacts(c.now, c.maxMessages),
+		tickets:         newTicketStore(c.now, messages, contacts),
+		contacts:        contacts,
 		companies:       newCompanies(c.now, c.maxMessages),
 		limiter:         newLimiter(c.rateLimit, c.now),
 		records:         records{max: c.maxMessages, maxBytes: maxRecordedBytes},

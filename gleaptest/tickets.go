@@ -1,8 +1,6 @@
 package gleaptest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -37,6 +35,7 @@ var ticketAssigned = map[string]bool{
 type ticketStore struct {
 	now        func() time.Time
 	messages   *store
+	contacts   *contacts // where compose finds or makes the contact of an e-mail address
 	maxTickets int
 	maxBytes   int
 
@@ -55,8 +54,8 @@ type storedTicket struct {
 	seq    uint64 // the order of creation, which breaks ties between equal times
 }
 
-func newTicketStore(now func() time.Time, messages *store) *ticketStore {
-	return &ticketStore{now: now, messages: messages, maxTickets: DefaultMaxTickets, maxBytes: maxStoredBytes}
+func newTicketStore(now func() time.Time, messages *store, contacts *contacts) *ticketStore {
+	return &ticketStore{now: now, messages: messages, contacts: contacts, maxTickets: DefaultMaxTickets, maxBytes: maxStoredBytes}
 }
 
 // stamp is now as Gleap keeps times: in UTC, to the millisecond.
@@ -146,8 +145,7 @@ func (s *ticketStore) compose(body []byte) answer {
 	}
 	if email != nil {
 		// Gleap finds or makes the contact of an e-mail address: the same address, the same contact.
-		digest := sha256.Sum256([]byte(strings.ToLower(*email)))
-		fields["session"] = jsonText(map[string]string{"_id": hex.EncodeToString(digest[:12]), "email": *email})
+		fields["session"] = jsonText(map[string]string{"_id": s.contacts.ofEmail(*email), "email": *email})
 	}
 	created := s.add(fields)
 	if created.status != http.StatusOK || message == nil {

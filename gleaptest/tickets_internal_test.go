@@ -12,7 +12,7 @@ import (
 
 func TestTheTicketStoreKeepsTheNewestWithinItsBounds(t *testing.T) {
 	t.Parallel()
-	tickets := newTicketStore(time.Now, newStore(time.Now, DefaultMaxMessages))
+	tickets := newTicketStore(time.Now, newStore(time.Now, DefaultMaxMessages), newContacts(time.Now, DefaultMaxMessages))
 	tickets.maxTickets = 3
 	for i := range 5 {
 		require.Equal(t, http.StatusOK, tickets.create([]byte(fmt.Sprintf(`{"title":"t%d"}`, i))).status)

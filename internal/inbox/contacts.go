@@ -8,20 +8,15 @@ import (
 	"github.com/gleap-community/gleap-go/internal/ref"
 )
 
-// contactIndex finds the stored contact a ticket is for: by its id, or by the e-mail address of a ticket
-// composed for an address.
-type contactIndex struct {
-	byID, byEmail map[string]api.Contact
-}
+// contactIndex finds the stored contact a ticket is for by its id: a ticket composed for an e-mail
+// address holds the id of the contact compose found or made for it.
+type contactIndex map[string]api.Contact
 
 // indexContacts indexes the contacts a server stores.
 func indexContacts(contacts []api.Contact) contactIndex {
-	index := contactIndex{byID: make(map[string]api.Contact, len(contacts)), byEmail: make(map[string]api.Contact)}
+	index := make(contactIndex, len(contacts))
 	for _, contact := range contacts {
-		index.byID[contact.ID] = contact
-		if contact.Email != "" {
-			index.byEmail[strings.ToLower(contact.Email)] = contact
-		}
+		index[contact.ID] = contact
 	}
 	return index
 }
@@ -35,11 +30,7 @@ func (index contactIndex) describe(session ref.IDOr[api.TicketSession]) string {
 		embedded = *session.Object
 	}
 	id := cmp.Or(session.ID, deref(embedded.ID))
-	contact, stored := index.byID[id]
-	if !stored && embedded.Email != nil {
-		contact, stored = index.byEmail[strings.ToLower(*embedded.Email)]
-	}
-	if stored {
+	if contact, stored := index[id]; stored && id != "" {
 		return cmp.Or(contactLabel(contact.Name, contact.Email, contact.UserID), contact.ID)
 	}
 	return cmp.Or(contactLabel(deref(embedded.Name), deref(embedded.Email), deref(embedded.UserID)), id)

@@ -499,18 +499,27 @@ func TestInboxShowsTheContactOfEachTicket(t *testing.T) {
 		"a ticket composed for a stored contact's address shows that contact")
 	assert.Equal(t, `<dd class="ticket-contact">grace@example.com`,
 		contactOf(compose(`{"type":"BUG","title":"Stranger","email":"grace@example.com"}`)),
-		"a ticket for an address no contact has shows the address")
+		"a ticket for an address no contact had shows the contact compose made of the address")
 	assert.Equal(t, `<dd class="ticket-contact">0123456789abcdef01234567`,
 		contactOf(compose(`{"type":"BUG","title":"Unknown id","session":"0123456789abcdef01234567"}`)),
 		"a ticket for a contact the server does not store shows its id")
 	assert.Equal(t, `<dd class="ticket-contact"><span class="muted">none</span>`,
 		contactOf(compose(`{"type":"BUG","title":"Nobody's"}`)))
 
-	status, _ = send(t, http.MethodPut, server.URL+"/sessions/"+contactID, credentials(), `{"name":"Ada King"}`)
+	byAddress := compose(`{"type":"QUESTION","title":"Ada's, by address","email":"ada@example.com"}`)
+	status, _ = send(t, http.MethodPut, server.URL+"/sessions/"+contactID, credentials(), `{"name":"Ada King","email":"ada.king@example.com"}`)
 	require.Equal(t, http.StatusOK, status)
-	byID := compose(`{"type":"QUESTION","title":"After the change","session":"` + contactID + `"}`)
-	assert.Equal(t, `<dd class="ticket-contact">Ada King &lt;ada@example.com&gt; · user id user-4711`, contactOf(byID),
-		"a change of the contact shows at the next look")
+	assert.Equal(t, `<dd class="ticket-contact">Ada King &lt;ada.king@example.com&gt; · user id user-4711`, contactOf(byAddress),
+		"a change of the contact shows at the next look, on the tickets composed for its old address too")
+
+	// Another contact takes Ada's old address, and a third shares it: Ada's tickets stay Ada's.
+	for _, body := range []string{`{"userId":"bob-2","name":"Bob","email":"ada@example.com"}`, `{"userId":"eve-9","name":"Eve","email":"ada@example.com"}`} {
+		status, _ = send(t, http.MethodPost, server.URL+"/sessions", credentials(), body)
+		require.Equal(t, http.StatusOK, status)
+	}
+	assert.Contains(t, contactOf(byAddress), "user id user-4711", "a ticket never shows another contact that has its address")
+	assert.Contains(t, contactOf(compose(`{"type":"BUG","title":"Bob's","email":"ada@example.com"}`)), "user id bob-2",
+		"compose finds the contact created first of those with the address")
 }
 
 func TestInboxListsATicketWithoutMessages(t *testing.T) {
