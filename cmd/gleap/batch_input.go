@@ -224,11 +224,14 @@ func (in *batchInput) unchanged() io.Reader {
 	return unchangedReader{in.file, in.checked}
 }
 
+// unchangedReader reads file, and fails with errInputChanged once the file is no longer the version that
+// was checked: its size or modification time differ after a read.
 type unchangedReader struct {
 	file    *os.File
 	version fileVersion
 }
 
+// Read reads from the file, then looks at it (fstat): a read of a changed file fails.
 func (u unchangedReader) Read(p []byte) (int, error) {
 	n, err := u.file.Read(p)
 	if n > 0 {
@@ -247,6 +250,7 @@ type contextReader struct {
 	r   io.Reader
 }
 
+// Read fails with ctx's error once it has ended, else reads from r.
 func (c contextReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err

@@ -21,15 +21,6 @@ func identified(t *testing.T, server *gleaptest.Server, body string) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 }
 
-// userIDsOf are the user ids of contacts as printed.
-func userIDsOf(contacts []map[string]any) []string {
-	found := []string{}
-	for _, contact := range contacts {
-		found = append(found, contact["userId"].(string))
-	}
-	return found
-}
-
 func TestContactCommandsIdentifyFindGetUpdateAndDelete(t *testing.T) {
 	t.Parallel()
 	server := publishedServer(t)
@@ -79,15 +70,15 @@ func TestContactListAndSearchPrintJSONLines(t *testing.T) {
 
 	r := gleap(t, server.URL, "", nil, "contacts", "list")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, []string{"ada", "grace", "linus"}, userIDsOf(jsonLines(t, r.stdout)))
+	assert.Equal(t, []string{"ada", "grace", "linus"}, stringsOf(jsonLines(t, r.stdout), "userId"))
 	r = gleap(t, server.URL, "", nil, "contacts", "list", "--limit", "2")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, []string{"ada", "grace"}, userIDsOf(jsonLines(t, r.stdout)))
+	assert.Equal(t, []string{"ada", "grace"}, stringsOf(jsonLines(t, r.stdout), "userId"))
 	assert.Equal(t, "2", server.Requests()[len(server.Requests())-1].Query.Get("limit"), "a page of no more than it prints")
 
 	r = gleap(t, server.URL, "", nil, "contacts", "search", "GRACE@")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, []string{"grace"}, userIDsOf(jsonLines(t, r.stdout)))
+	assert.Equal(t, []string{"grace"}, stringsOf(jsonLines(t, r.stdout), "userId"))
 }
 
 func TestTrackRecordsAnEventAsGleapKeepsIt(t *testing.T) {

@@ -53,11 +53,11 @@ func jsonLines(t *testing.T, out string) []map[string]any {
 	return lines
 }
 
-// titles are the titles of tickets.
-func titles(tickets []map[string]any) []string {
+// stringsOf are the string members name of objects as printed, in order.
+func stringsOf(objects []map[string]any, name string) []string {
 	found := []string{}
-	for _, ticket := range tickets {
-		found = append(found, ticket["title"].(string))
+	for _, object := range objects {
+		found = append(found, object[name].(string))
 	}
 	return found
 }
@@ -108,18 +108,18 @@ func TestTicketListAndSearchPrintJSONLines(t *testing.T) {
 
 	r := gleap(t, server.URL, "", nil, "tickets", "list", "--type", "BUG,INQUIRY", "--status", "OPEN", "--priority", "HIGH", "--since", "2020-01-01")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, []string{"Login fails"}, titles(jsonLines(t, r.stdout)))
+	assert.Equal(t, []string{"Login fails"}, stringsOf(jsonLines(t, r.stdout), "title"))
 	query := server.Requests()[len(server.Requests())-1].Query
 	assert.Equal(t, "BUG,INQUIRY", query.Get("type"))
 	assert.Equal(t, "2020-01-01T00:00:00Z", query.Get("createdAt>"))
 
 	r = gleap(t, server.URL, "", nil, "tickets", "list", "--limit", "2")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, []string{"Refund for order 4711", "Login fails"}, titles(jsonLines(t, r.stdout)))
+	assert.Equal(t, []string{"Refund for order 4711", "Login fails"}, stringsOf(jsonLines(t, r.stdout), "title"))
 
 	r = gleap(t, server.URL, "", nil, "tickets", "search", "refund")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, []string{"Refund for order 4711", "Refund for order 4712"}, titles(jsonLines(t, r.stdout)))
+	assert.Equal(t, []string{"Refund for order 4711", "Refund for order 4712"}, stringsOf(jsonLines(t, r.stdout), "title"))
 }
 
 func TestTicketCommandsRefuseBadInputAndSendNothing(t *testing.T) {
@@ -188,7 +188,7 @@ func TestWatchPrintsEachChangeOnceAndResumesFromItsState(t *testing.T) {
 
 	r := gleap(t, server.URL, "", nil, "tickets", "watch", "--since", "2020-01-01", "--every", "0", "--state", state)
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, []string{"first", "second"}, titles(jsonLines(t, r.stdout)))
+	assert.Equal(t, []string{"first", "second"}, stringsOf(jsonLines(t, r.stdout), "title"))
 	stored, err := os.ReadFile(state)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(stored), "v2 "), "the cursor, as text")
@@ -252,7 +252,7 @@ func TestMockKeepsTicketsForTheTicketCommands(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	r = gleap(t, baseURL, "", nil, "tickets", "watch", "--since", "2020-01-01", "--every", "0")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Equal(t, []string{"Login fails"}, titles(jsonLines(t, r.stdout)))
+	assert.Equal(t, []string{"Login fails"}, stringsOf(jsonLines(t, r.stdout), "title"))
 	r = gleap(t, baseURL, "", nil, "messages", "list")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Since the update.", "the ticket's first message is the mock's too")

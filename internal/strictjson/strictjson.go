@@ -126,6 +126,7 @@ type jsonPath struct {
 	index  int
 }
 
+// String writes the path out, such as attachments[1].url; "" for the top.
 func (p *jsonPath) String() string {
 	switch {
 	case p == nil:
@@ -162,6 +163,7 @@ var (
 // skipped takes any JSON value and keeps nothing of it.
 type skipped struct{}
 
+// UnmarshalJSON takes any value and keeps nothing.
 func (*skipped) UnmarshalJSON([]byte) error { return nil }
 
 // jsonField is a field of a struct as encoding/json names it.
